@@ -1,0 +1,64 @@
+//! The command line: one file per command, each opening with its help
+//! text and flags, and doing nothing but wiring the library together.
+
+pub mod output;
+pub mod stats;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+use crate::store::Store;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "polytm",
+    version,
+    about = "Translation memory and glossary tool for English, Russian and Chinese",
+    long_about = "Translation memory and glossary tool for English, Russian and Chinese.\n\n\
+        Aligns EN/RU/ZH documents into a SQLite translation memory, keeps agency-name \
+        glossaries, proposes fuzzy matches, exchanges TMX/TBX/XLIFF with CAT tools and \
+        pre-translates documents.",
+    after_help = "Exit codes: 0 success (also when a search finds nothing), 1 failure, \
+        2 wrong usage, 3 malformed input file, 4 database problem, 5 file cannot be read or written."
+)]
+pub struct Cli {
+    /// The translation memory file [default: $POLYTM_DB, else ./polytm.db].
+    #[arg(long, global = true, value_name = "PATH", env = "POLYTM_DB")]
+    pub db: Option<PathBuf>,
+
+    /// No progress bars.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    Stats(stats::Args),
+}
+
+/// What every command gets: where the database is.
+pub struct Ctx {
+    pub db_path: PathBuf,
+}
+
+impl Ctx {
+    /// Open (creating on first use) the translation memory.
+    pub fn open(&self) -> Result<Store> {
+        Store::open(&self.db_path)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    crate::progress::set_quiet(cli.quiet);
+    let ctx = Ctx {
+        db_path: cli.db.unwrap_or_else(|| PathBuf::from("polytm.db")),
+    };
+    match cli.command {
+        Command::Stats(a) => stats::run(a, &ctx),
+    }
+}

@@ -1,0 +1,4 @@
+//! File formats, one module each: reading files into plain structures and
+//! writing them out. Nothing here touches the database.
+
+pub mod input;

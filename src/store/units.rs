@@ -1,0 +1,409 @@
+//! Writing and reading translation units. Every path that adds units
+//! (import, align, pretranslate, `unit add`) goes through [`UnitWriter`], so
+//! duplicate detection and index maintenance live in one place.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::lang::{Lang, LangTag};
+
+/// Where a unit came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    Aligned,
+    Imported,
+    Pretranslated,
+    Manual,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Aligned => "aligned",
+            Origin::Imported => "imported",
+            Origin::Pretranslated => "pretranslated",
+            Origin::Manual => "manual",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Origin> {
+        Some(match s {
+            "aligned" => Origin::Aligned,
+            "imported" => Origin::Imported,
+            "pretranslated" => Origin::Pretranslated,
+            "manual" => Origin::Manual,
+            _ => return None,
+        })
+    }
+}
+
+/// What to do with a unit whose text is already in the TM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OnDuplicate {
+    /// The same text in the same languages is one unit: do not add it again.
+    #[default]
+    Skip,
+    /// A unit with the same source text: replace its other languages.
+    Overwrite,
+    /// Add it anyway.
+    Keep,
+}
+
+/// One language of a unit to be written.
+#[derive(Debug, Clone)]
+pub struct NewVariant {
+    pub tag: LangTag,
+    /// Exactly as read, inline markup included.
+    pub text: String,
+    /// The text without inline markup, when it differs.
+    pub plain: Option<String>,
+}
+
+impl NewVariant {
+    pub fn new(tag: LangTag, text: impl Into<String>) -> NewVariant {
+        NewVariant {
+            tag,
+            text: text.into(),
+            plain: None,
+        }
+    }
+
+    /// The text matching works on.
+    pub fn plain(&self) -> &str {
+        self.plain.as_deref().unwrap_or(&self.text)
+    }
+}
+
+/// A unit to be written.
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub variants: Vec<NewVariant>,
+    pub origin: Origin,
+    pub document_id: Option<i64>,
+    pub confidence: Option<f64>,
+    pub position: Option<i64>,
+    /// Key of the source language, when the unit has one.
+    pub src_lang: Option<Lang>,
+    pub tuid: Option<String>,
+    /// JSON of TMX properties, notes and attributes kept for export.
+    pub props: Option<String>,
+    /// ISO 8601; now when `None`.
+    pub created_at: Option<String>,
+    pub changed_at: Option<String>,
+}
+
+impl NewUnit {
+    pub fn new(origin: Origin, variants: Vec<NewVariant>) -> NewUnit {
+        NewUnit {
+            variants,
+            origin,
+            document_id: None,
+            confidence: None,
+            position: None,
+            src_lang: None,
+            tuid: None,
+            props: None,
+            created_at: None,
+            changed_at: None,
+        }
+    }
+}
+
+/// What happened to one unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Added(i64),
+    /// Identical to a unit already there.
+    Skipped(i64),
+    /// Replaced the other languages of this unit.
+    Overwritten(i64),
+}
+
+/// Counts of a write run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WriteStats {
+    pub added: usize,
+    pub skipped: usize,
+    pub overwritten: usize,
+}
+
+/// Stable 64-bit hash of a unit's content: its (lang, text) pairs in
+/// language order. Stable across builds (stored in the database).
+pub fn content_hash(variants: &[NewVariant]) -> i64 {
+    let mut parts: Vec<(&str, &str)> = variants
+        .iter()
+        .map(|v| (v.tag.lang.as_str(), v.text.as_str()))
+        .collect();
+    parts.sort_unstable();
+    let mut buf = Vec::new();
+    for (l, t) in parts {
+        buf.extend_from_slice(l.as_bytes());
+        buf.push(0);
+        buf.extend_from_slice(t.as_bytes());
+        buf.push(0);
+    }
+    xxhash_rust::xxh3::xxh3_64(&buf) as i64
+}
+
+fn source_hash(lang: &Lang, text: &str) -> i64 {
+    let mut buf = Vec::with_capacity(lang.as_str().len() + 1 + text.len());
+    buf.extend_from_slice(lang.as_str().as_bytes());
+    buf.push(0);
+    buf.extend_from_slice(text.as_bytes());
+    xxhash_rust::xxh3::xxh3_64(&buf) as i64
+}
+
+/// Writes units inside one transaction with prepared statements.
+pub struct UnitWriter<'t> {
+    tx: &'t Transaction<'t>,
+    batch_id: i64,
+    policy: OnDuplicate,
+    now: String,
+    pub stats: WriteStats,
+    /// Units added or changed in this run, for the index to take in.
+    pub touched: Vec<i64>,
+}
+
+impl<'t> UnitWriter<'t> {
+    pub fn new(tx: &'t Transaction<'t>, batch_id: i64, policy: OnDuplicate) -> UnitWriter<'t> {
+        UnitWriter {
+            tx,
+            batch_id,
+            policy,
+            now: super::now(),
+            stats: WriteStats::default(),
+            touched: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, unit: &NewUnit) -> Result<Written> {
+        let hash = content_hash(&unit.variants);
+        let src = unit.src_lang.as_ref().and_then(|l| {
+            unit.variants
+                .iter()
+                .find(|v| &v.tag.lang == l)
+                .map(|v| source_hash(l, &v.text))
+        });
+        if self.policy != OnDuplicate::Keep {
+            let mut q = self
+                .tx
+                .prepare_cached("SELECT id FROM units WHERE content_hash = ?1 LIMIT 1")?;
+            if let Some(id) = q.query_row([hash], |r| r.get::<_, i64>(0)).optional()? {
+                self.stats.skipped += 1;
+                return Ok(Written::Skipped(id));
+            }
+        }
+        if self.policy == OnDuplicate::Overwrite
+            && let Some(sh) = src
+        {
+            let mut q = self.tx.prepare_cached(
+                "SELECT id FROM units WHERE src_hash = ?1 ORDER BY id DESC LIMIT 1",
+            )?;
+            if let Some(id) = q.query_row([sh], |r| r.get::<_, i64>(0)).optional()? {
+                self.tx
+                    .prepare_cached("DELETE FROM variants WHERE unit_id = ?1")?
+                    .execute([id])?;
+                self.insert_variants(id, unit)?;
+                self.tx
+                    .prepare_cached(
+                        "UPDATE units SET content_hash = ?2, changed_at = ?3, batch_id = ?4 WHERE id = ?1",
+                    )?
+                    .execute(params![id, hash, self.now, self.batch_id])?;
+                self.stats.overwritten += 1;
+                self.touched.push(id);
+                return Ok(Written::Overwritten(id));
+            }
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO units(document_id, batch_id, origin, confidence, position, src_lang,
+                                   tuid, props, content_hash, src_hash, created_at, changed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                unit.document_id,
+                self.batch_id,
+                unit.origin.as_str(),
+                unit.confidence,
+                unit.position,
+                unit.src_lang.as_ref().map(Lang::as_str),
+                unit.tuid,
+                unit.props,
+                hash,
+                src,
+                unit.created_at.as_deref().unwrap_or(&self.now),
+                unit.changed_at,
+            ])?;
+        let id = self.tx.last_insert_rowid();
+        self.insert_variants(id, unit)?;
+        self.stats.added += 1;
+        self.touched.push(id);
+        Ok(Written::Added(id))
+    }
+
+    fn insert_variants(&self, id: i64, unit: &NewUnit) -> Result<()> {
+        let mut st = self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO variants(unit_id, lang, tag, text, plain) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for v in &unit.variants {
+            st.execute(params![id, v.tag.lang.as_str(), v.tag.tag, v.text, v.plain])?;
+        }
+        Ok(())
+    }
+
+    /// End the run: bring derived data (the fuzzy index) up to date.
+    pub fn finish(self) -> Result<WriteStats> {
+        Ok(self.stats)
+    }
+}
+
+/// A unit read back.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unit {
+    pub id: i64,
+    pub document: Option<String>,
+    pub origin: String,
+    pub confidence: Option<f64>,
+    pub created_at: String,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Variant {
+    pub lang: Lang,
+    pub tag: String,
+    pub text: String,
+}
+
+/// Read one unit with all its variants.
+pub fn get(conn: &rusqlite::Connection, id: i64) -> Result<Option<Unit>> {
+    let head = conn
+        .query_row(
+            "SELECT u.id, d.name, u.origin, u.confidence, u.created_at
+             FROM units u LEFT JOIN documents d ON d.id = u.document_id WHERE u.id = ?1",
+            [id],
+            |r| {
+                Ok(Unit {
+                    id: r.get(0)?,
+                    document: r.get(1)?,
+                    origin: r.get(2)?,
+                    confidence: r.get(3)?,
+                    created_at: r.get(4)?,
+                    variants: Vec::new(),
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut unit) = head else {
+        return Ok(None);
+    };
+    let mut st = conn
+        .prepare_cached("SELECT lang, tag, text FROM variants WHERE unit_id = ?1 ORDER BY lang")?;
+    unit.variants = st
+        .query_map([id], |r| {
+            Ok(Variant {
+                lang: Lang::from_key(&r.get::<_, String>(0)?),
+                tag: r.get(1)?,
+                text: r.get(2)?,
+            })
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(Some(unit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, new_batch};
+
+    fn v(tag: &str, text: &str) -> NewVariant {
+        NewVariant::new(LangTag::parse(tag).unwrap(), text)
+    }
+
+    fn count(s: &Store, sql: &str) -> i64 {
+        s.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn skip_policy_makes_identical_units_one() {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t.tsv").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        let u = NewUnit::new(
+            Origin::Imported,
+            vec![v("en-US", "Hello"), v("ru", "Привет")],
+        );
+        assert!(matches!(w.add(&u).unwrap(), Written::Added(_)));
+        // the same text under another tag of the same language is the same unit
+        let u2 = NewUnit::new(
+            Origin::Imported,
+            vec![v("ru-RU", "Привет"), v("en", "Hello")],
+        );
+        assert!(matches!(w.add(&u2).unwrap(), Written::Skipped(_)));
+        let stats = w.finish().unwrap();
+        assert_eq!((stats.added, stats.skipped), (1, 1));
+        tx.commit().unwrap();
+        assert_eq!(count(&s, "SELECT count(*) FROM units"), 1);
+        // text and tag kept exactly
+        let unit = get(&s.conn, 1).unwrap().unwrap();
+        assert_eq!(unit.variants[0].tag, "en-US");
+        assert_eq!(unit.variants[1].text, "Привет");
+    }
+
+    #[test]
+    fn overwrite_replaces_target_of_same_source() {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t.tsv").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Overwrite);
+        let mut u = NewUnit::new(Origin::Imported, vec![v("en", "File"), v("ru", "Файл")]);
+        u.src_lang = Some(Lang::en());
+        w.add(&u).unwrap();
+        u.variants[1].text = "Файл (новый)".into();
+        assert!(matches!(w.add(&u).unwrap(), Written::Overwritten(1)));
+        tx.commit().unwrap();
+        assert_eq!(count(&s, "SELECT count(*) FROM units"), 1);
+        let unit = get(&s.conn, 1).unwrap().unwrap();
+        assert_eq!(unit.variants[1].text, "Файл (новый)");
+    }
+
+    #[test]
+    fn keep_policy_adds_duplicates_and_text_is_verbatim() {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t.tsv").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Keep);
+        let raw = "  two  spaces \\n and \"quotes\" ";
+        let u = NewUnit::new(Origin::Imported, vec![v("en", raw), v("zh-CN", "两个")]);
+        w.add(&u).unwrap();
+        w.add(&u).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(count(&s, "SELECT count(*) FROM units"), 2);
+        let unit = get(&s.conn, 2).unwrap().unwrap();
+        assert_eq!(unit.variants[0].text, raw);
+        assert_eq!(unit.variants[1].lang.as_str(), "zh");
+        assert_eq!(unit.variants[1].tag, "zh-CN");
+    }
+
+    #[test]
+    fn deleting_a_batch_removes_its_units() {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t.tsv").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        w.add(&NewUnit::new(
+            Origin::Imported,
+            vec![v("en", "a"), v("ru", "а")],
+        ))
+        .unwrap();
+        tx.commit().unwrap();
+        s.conn
+            .execute("DELETE FROM batches WHERE id = ?1", [b])
+            .unwrap();
+        assert_eq!(count(&s, "SELECT count(*) FROM units"), 0);
+        assert_eq!(count(&s, "SELECT count(*) FROM variants"), 0);
+    }
+}

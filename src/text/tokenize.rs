@@ -1,0 +1,422 @@
+//! Tokenisation, the same for every language, with the few rules that differ
+//! per family:
+//!
+//! - words (letters, with digits and `_` inside, apostrophes inside: *don't*,
+//!   *O'Brien*); in English a possessive `'s` / `'` is its own token;
+//! - numbers (`2018`, `3.14`, `1,000`, English ordinals `8th`);
+//! - each Han (and kana) character is one token, so Chinese needs no word
+//!   segmentation to be compared;
+//! - placeholders and inline markup are one token each: `%s`, `%1$d`,
+//!   `%(name)s`, `{0}`, `{name}`, `${VAR}`, `<b>`, `</g>`, `&amp;`, `\n`;
+//! - every other non-space character (punctuation, symbols) is a token.
+//!
+//! Offsets are in characters of the original text; keys are folded
+//! (see [`super::normalize`]).
+
+use super::normalize::Folded;
+use super::{is_han, is_kana};
+use crate::lang::{Family, Lang};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    Word,
+    Number,
+    /// One Han or kana character.
+    Han,
+    Punct,
+    /// `%s`, `{0}`, `\n` ...: kept unbroken, never translated.
+    Placeholder,
+    /// Inline markup `<b>`, `</ph>`.
+    Tag,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    /// Folded text of the token.
+    pub key: String,
+    /// Start, in characters of the original text.
+    pub start: usize,
+    /// End (exclusive), in characters of the original text.
+    pub end: usize,
+}
+
+impl Token {
+    pub fn is_wordlike(&self) -> bool {
+        matches!(
+            self.kind,
+            TokenKind::Word | TokenKind::Number | TokenKind::Han
+        )
+    }
+}
+
+/// Tokenise `text` by the rules of `lang`.
+pub fn tokenize(text: &str, lang: &Lang) -> Vec<Token> {
+    tokenize_folded(&Folded::new(text), lang)
+}
+
+/// Tokenise text that is already folded (reuse the fold when the caller
+/// needs it too).
+pub fn tokenize_folded(f: &Folded, lang: &Lang) -> Vec<Token> {
+    let chars: Vec<char> = f.text.chars().collect();
+    let english = lang.family() == Family::English;
+    let mut out = Vec::with_capacity(chars.len() / 4 + 1);
+    let mut i = 0;
+    let push = |out: &mut Vec<Token>, kind, s: usize, e: usize, key: String| {
+        let (start, end) = f.original_range(s, e);
+        out.push(Token {
+            kind,
+            key,
+            start,
+            end,
+        });
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ' ' {
+            i += 1;
+            continue;
+        }
+        if let Some((len, kind)) = special(&chars[i..]) {
+            let key: String = chars[i..i + len].iter().collect();
+            push(&mut out, kind, i, i + len, key);
+            i += len;
+            continue;
+        }
+        if is_han(c) || is_kana(c) {
+            push(&mut out, TokenKind::Han, i, i + 1, c.to_string());
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_digit() || (c.is_numeric() && !c.is_alphabetic()) {
+            let s = i;
+            i += 1;
+            while i < chars.len() {
+                if chars[i].is_ascii_digit() {
+                    i += 1;
+                } else if matches!(chars[i], '.' | ',')
+                    && i + 1 < chars.len()
+                    && chars[i + 1].is_ascii_digit()
+                {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            // English ordinals: 8th, 21st, 2nd, 3rd.
+            if english && i + 2 <= chars.len() {
+                let suf: String = chars[i..i + 2].iter().collect();
+                let after_ok = i + 2 == chars.len() || !is_word_char(chars[i + 2]);
+                if after_ok && matches!(suf.as_str(), "st" | "nd" | "rd" | "th") {
+                    i += 2;
+                }
+            }
+            if i < chars.len() && is_word_char(chars[i]) && !is_han(chars[i]) {
+                // 2d, 3x, 64bit: an alphanumeric word.
+                while i < chars.len() && is_word_char(chars[i]) && !is_han(chars[i]) {
+                    i += 1;
+                }
+                let key: String = chars[s..i].iter().collect();
+                push(&mut out, TokenKind::Word, s, i, key);
+            } else {
+                let key: String = chars[s..i].iter().collect();
+                push(&mut out, TokenKind::Number, s, i, key);
+            }
+            continue;
+        }
+        if is_word_char(c) {
+            let s = i;
+            i += 1;
+            loop {
+                while i < chars.len() && is_word_char(chars[i]) && !is_han(chars[i]) {
+                    i += 1;
+                }
+                // apostrophe inside a word
+                if i + 1 < chars.len() && is_apostrophe(chars[i]) && chars[i + 1].is_alphabetic() {
+                    if english
+                        && chars[i + 1] == 's'
+                        && (i + 2 == chars.len() || !is_word_char(chars[i + 2]))
+                    {
+                        break; // possessive: own token below
+                    }
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            let key: String = chars[s..i]
+                .iter()
+                .map(|&c| if is_apostrophe(c) { '\'' } else { c })
+                .collect();
+            push(&mut out, TokenKind::Word, s, i, key);
+            if english && i < chars.len() && is_apostrophe(chars[i]) {
+                let possessive_s = i + 1 < chars.len()
+                    && chars[i + 1] == 's'
+                    && (i + 2 == chars.len() || !is_word_char(chars[i + 2]));
+                let plural_possessive =
+                    chars[i - 1] == 's' && (i + 1 == chars.len() || !is_word_char(chars[i + 1]));
+                if possessive_s {
+                    push(&mut out, TokenKind::Word, i, i + 2, "'s".into());
+                    i += 2;
+                } else if plural_possessive {
+                    push(&mut out, TokenKind::Word, i, i + 1, "'".into());
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        push(&mut out, TokenKind::Punct, i, i + 1, c.to_string());
+        i += 1;
+    }
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || is_mark(c)
+}
+
+fn is_mark(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+/// Placeholders and inline markup at the start of `s`: (length, kind).
+fn special(s: &[char]) -> Option<(usize, TokenKind)> {
+    match s[0] {
+        '%' => printf(s).map(|n| (n, TokenKind::Placeholder)),
+        '{' => {
+            // {0} {1,number} {name} {{x}}
+            let end = s.iter().take(48).position(|&c| c == '}')?;
+            let inner = &s[1..end];
+            let ok = !inner.is_empty()
+                && inner.iter().all(|&c| {
+                    c.is_alphanumeric() || matches!(c, '_' | '.' | ',' | ':' | '#' | '-')
+                })
+                && (inner[0].is_ascii_alphanumeric() || inner[0] == '_');
+            ok.then_some((end + 1, TokenKind::Placeholder))
+        }
+        '$' if s.len() > 1 => {
+            if s[1] == '{' {
+                let end = s.iter().take(64).position(|&c| c == '}')?;
+                (end > 2).then_some((end + 1, TokenKind::Placeholder))
+            } else if s[1].is_ascii_alphabetic() || s[1] == '_' {
+                let n = 1 + s[1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                    .count();
+                Some((n, TokenKind::Placeholder))
+            } else {
+                None
+            }
+        }
+        '<' if s.len() > 2 => {
+            let body_start = if s[1] == '/' { 2 } else { 1 };
+            if !s.get(body_start).is_some_and(|c| c.is_ascii_alphabetic()) {
+                return None;
+            }
+            let end = s.iter().take(256).position(|&c| c == '>')?;
+            if s[1..end].contains(&'<') {
+                return None;
+            }
+            Some((end + 1, TokenKind::Tag))
+        }
+        '&' if s.len() > 2 => {
+            let end = s.iter().take(12).position(|&c| c == ';')?;
+            let inner = &s[1..end];
+            let named = !inner.is_empty() && inner.iter().all(|c| c.is_ascii_alphabetic());
+            let numeric = inner.len() > 1
+                && inner[0] == '#'
+                && inner[1..]
+                    .iter()
+                    .all(|c| c.is_ascii_hexdigit() || *c == 'x');
+            (named || numeric).then_some((end + 1, TokenKind::Placeholder))
+        }
+        '\\' if s.len() > 1 && matches!(s[1], 'n' | 't' | 'r' | '"' | '\\' | '\'') => {
+            Some((2, TokenKind::Placeholder))
+        }
+        _ => None,
+    }
+}
+
+/// printf conversions: `%s`, `%d`, `%1$s`, `%-10.3f`, `%lu`, `%(name)s`, `%%`.
+fn printf(s: &[char]) -> Option<usize> {
+    let mut i = 1;
+    let at = |i: usize| s.get(i).copied();
+    if at(i) == Some('%') {
+        return Some(2);
+    }
+    if at(i) == Some('(') {
+        let close = s.iter().take(40).position(|&c| c == ')')?;
+        i = close + 1;
+    } else {
+        let d = s[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if d > 0 && at(i + d) == Some('$') {
+            i += d + 1;
+        }
+    }
+    while matches!(at(i), Some('-' | '+' | ' ' | '#' | '0' | '\'')) {
+        // a space flag only directly before a digit or conversion
+        if at(i) == Some(' ') && !at(i + 1).is_some_and(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        i += 1;
+    }
+    if at(i) == Some('*') {
+        i += 1;
+    } else {
+        i += s[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    }
+    if at(i) == Some('.') {
+        i += 1;
+        if at(i) == Some('*') {
+            i += 1;
+        } else {
+            i += s[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        }
+    }
+    while matches!(at(i), Some('h' | 'l' | 'L' | 'q' | 'j' | 'z' | 't')) {
+        i += 1;
+    }
+    match at(i) {
+        Some(
+            'd' | 'i' | 'o' | 'u' | 'x' | 'X' | 'e' | 'E' | 'f' | 'F' | 'g' | 'G' | 'a' | 'A' | 'c'
+            | 'C' | 's' | 'S' | 'p' | 'n' | '@',
+        ) => {
+            // "%d" yes; "50%of" no: the conversion must not run into a word
+            let next = at(i + 1);
+            if next.is_some_and(|c| c.is_alphabetic()) && i == 1 {
+                None
+            } else {
+                Some(i + 1)
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str, lang: &str) -> Vec<String> {
+        tokenize(text, &Lang::parse(lang).unwrap())
+            .into_iter()
+            .map(|t| t.key)
+            .collect()
+    }
+
+    fn kinds(text: &str, lang: &str) -> Vec<TokenKind> {
+        tokenize(text, &Lang::parse(lang).unwrap())
+            .into_iter()
+            .map(|t| t.kind)
+            .collect()
+    }
+
+    #[test]
+    fn english_words_numbers_punctuation() {
+        assert_eq!(
+            keys("On 17 May 2018, Tianjin hosted the 8th Meeting.", "en"),
+            [
+                "on", "17", "may", "2018", ",", "tianjin", "hosted", "the", "8th", "meeting", "."
+            ]
+        );
+        assert_eq!(keys("3.14 and 1,000", "en"), ["3.14", "and", "1,000"]);
+        assert_eq!(keys("don't stop", "en"), ["don't", "stop"]);
+    }
+
+    #[test]
+    fn english_possessives_split() {
+        assert_eq!(
+            keys("the People's Republic", "en"),
+            ["the", "people", "'s", "republic"]
+        );
+        assert_eq!(
+            keys("the SCO Member States’ agencies", "en"),
+            ["the", "sco", "member", "states", "'", "agencies"]
+        );
+    }
+
+    #[test]
+    fn russian_words_and_hyphens() {
+        assert_eq!(
+            keys("Государств-членов ШОС, 8-е совещание", "ru"),
+            [
+                "государств",
+                "-",
+                "членов",
+                "шос",
+                ",",
+                "8",
+                "-",
+                "е",
+                "совещание"
+            ]
+        );
+        assert_eq!(keys("Ёж", "ru"), ["еж"]);
+    }
+
+    #[test]
+    fn chinese_han_per_character_latin_runs_whole() {
+        assert_eq!(
+            keys("2018年上合组织SCO会议。", "zh"),
+            [
+                "2018", "年", "上", "合", "组", "织", "sco", "会", "议", "。"
+            ]
+        );
+        // full-width digits and punctuation fold
+        assert_eq!(keys("２０１８年，", "zh"), ["2018", "年", ","]);
+        assert_eq!(kinds("上合", "zh"), [TokenKind::Han, TokenKind::Han]);
+    }
+
+    #[test]
+    fn placeholders_are_single_tokens() {
+        assert_eq!(
+            keys("Delete %s files? %1$d of %(count)d {0} ${HOME}\\n", "en"),
+            [
+                "delete",
+                "%s",
+                "files",
+                "?",
+                "%1$d",
+                "of",
+                "%(count)d",
+                "{0}",
+                "${home}",
+                "\\n"
+            ]
+        );
+        assert_eq!(kinds("%s", "en"), [TokenKind::Placeholder]);
+        assert_eq!(keys("50% of", "en"), ["50", "%", "of"]);
+        assert_eq!(keys("100%", "en"), ["100", "%"]);
+        assert_eq!(
+            keys("Save <b>now</b>", "en"),
+            ["save", "<b>", "now", "</b>"]
+        );
+        assert_eq!(kinds("<ph x=\"1\"/>", "en"), [TokenKind::Tag]);
+        assert_eq!(keys("a < b > c", "en"), ["a", "<", "b", ">", "c"]);
+        assert_eq!(keys("Tom &amp; Jerry", "en"), ["tom", "&amp;", "jerry"]);
+    }
+
+    #[test]
+    fn offsets_are_characters_of_the_original() {
+        let text = "Министерство  ＭＶＤ";
+        let t = tokenize(text, &Lang::ru());
+        assert_eq!((t[0].start, t[0].end), (0, 12));
+        assert_eq!((t[1].start, t[1].end), (14, 17));
+        let chars: Vec<char> = text.chars().collect();
+        let s: String = chars[t[1].start..t[1].end].iter().collect();
+        assert_eq!(s, "ＭＶＤ");
+        assert_eq!(t[1].key, "mvd");
+    }
+
+    #[test]
+    fn generic_language() {
+        assert_eq!(
+            keys("Die Übersetzung, 2019.", "de"),
+            ["die", "übersetzung", ",", "2019", "."]
+        );
+    }
+}
