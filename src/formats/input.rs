@@ -170,28 +170,18 @@ fn guess_legacy(bytes: &[u8]) -> Option<&'static str> {
             i += 1;
         }
     }
-    // Windows-1251 / KOI8-R: Cyrillic letters are single high bytes between ASCII.
-    let cyr_1251 = high.iter().filter(|&&i| bytes[i] >= 0xC0).count();
-    let isolated_or_words = high
-        .iter()
-        .filter(|&&i| {
-            let prev_ascii = i == 0 || bytes[i - 1] < 0x80 || bytes[i - 1] >= 0xC0;
-            prev_ascii || bytes[i] >= 0xC0
-        })
-        .count();
-    if cyr_1251 * 10 >= high.len() * 7 && isolated_or_words * 10 >= high.len() * 7 {
-        // Chinese in GBK also has many bytes >= 0xC0; Cyrillic text has
-        // spaces between words: look for runs of high bytes broken by spaces.
-        let spaced = bytes
-            .windows(2)
-            .filter(|w| w[0] >= 0xC0 && w[1] == b' ')
-            .count();
-        if spaced * 20 >= high.len() || pairs * 2 < high.len() {
-            return Some("Windows-1251 (Cyrillic)");
-        }
+    // Windows-1251: Russian text is mostly lower-case letters, 0xE0-0xFF;
+    // GBK lead and trail bytes spread over 0x81-0xFE.
+    let lower_cyr = high.iter().filter(|&&i| bytes[i] >= 0xE0).count();
+    let any_cyr = high.iter().filter(|&&i| bytes[i] >= 0xC0).count();
+    if lower_cyr * 10 >= high.len() * 6 {
+        return Some("Windows-1251 (Cyrillic)");
     }
     if pairs * 2 >= high.len() * 9 / 10 {
         return Some("GBK/GB18030 (Chinese)");
+    }
+    if any_cyr * 10 >= high.len() * 7 {
+        return Some("Windows-1251 (Cyrillic)");
     }
     Some("a legacy 8-bit encoding (Windows-1252?)")
 }

@@ -2,3 +2,4 @@
 //! writing them out. Nothing here touches the database.
 
 pub mod input;
+pub mod table;

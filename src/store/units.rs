@@ -259,6 +259,35 @@ impl<'t> UnitWriter<'t> {
     }
 }
 
+/// Delete units by id (and their variants). The one place units are
+/// removed, so derived data (the fuzzy index) is kept in step here.
+pub fn delete_units(tx: &Transaction, ids: &[i64]) -> Result<usize> {
+    let mut st = tx.prepare_cached("DELETE FROM units WHERE id = ?1")?;
+    let mut n = 0;
+    for id in ids {
+        n += st.execute([id])?;
+    }
+    Ok(n)
+}
+
+/// Ids of the units of a document.
+pub fn units_of_document(conn: &rusqlite::Connection, document_id: i64) -> Result<Vec<i64>> {
+    let mut st = conn.prepare_cached("SELECT id FROM units WHERE document_id = ?1 ORDER BY id")?;
+    let ids = st
+        .query_map([document_id], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(ids)
+}
+
+/// Ids of the units written by a batch.
+pub fn units_of_batch(conn: &rusqlite::Connection, batch_id: i64) -> Result<Vec<i64>> {
+    let mut st = conn.prepare_cached("SELECT id FROM units WHERE batch_id = ?1 ORDER BY id")?;
+    let ids = st
+        .query_map([batch_id], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(ids)
+}
+
 /// A unit read back.
 #[derive(Debug, Clone, Serialize)]
 pub struct Unit {
