@@ -1,6 +1,7 @@
 //! The command line: one file per command, each opening with its help
 //! text and flags, and doing nothing but wiring the library together.
 
+pub mod match_;
 pub mod output;
 pub mod stats;
 
@@ -39,6 +40,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Stats(stats::Args),
+    Match(match_::Args),
 }
 
 /// What every command gets: where the database is.
@@ -60,5 +62,6 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         Command::Stats(a) => stats::run(a, &ctx),
+        Command::Match(a) => match_::run(a, &ctx),
     }
 }
