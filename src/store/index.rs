@@ -36,6 +36,7 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, Transaction, params};
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
 use crate::lang::Lang;
@@ -246,7 +247,7 @@ impl Segment {
 #[derive(Debug)]
 pub struct SegmentBuilder {
     seg: Segment,
-    vocab: HashMap<String, u32>,
+    vocab: FxHashMap<Box<str>, u32>,
 }
 
 impl Default for SegmentBuilder {
@@ -256,7 +257,7 @@ impl Default for SegmentBuilder {
                 offsets: vec![0],
                 ..Segment::default()
             },
-            vocab: HashMap::new(),
+            vocab: FxHashMap::default(),
         }
     }
 }
@@ -272,7 +273,7 @@ impl SegmentBuilder {
             .keys
             .iter()
             .enumerate()
-            .map(|(i, k)| (k.clone(), i as u32))
+            .map(|(i, k)| (k.as_str().into(), i as u32))
             .collect();
         let mut seg = seg;
         if seg.offsets.is_empty() {
@@ -303,7 +304,7 @@ impl SegmentBuilder {
         }
         let id = self.seg.keys.len() as u32;
         self.seg.keys.push(key.to_string());
-        self.vocab.insert(key.to_string(), id);
+        self.vocab.insert(key.into(), id);
         id
     }
 
@@ -341,12 +342,18 @@ impl SegmentBuilder {
 
 /// Tokenise one text the way the matcher does, and push it.
 fn push_text(b: &mut SegmentBuilder, unit: i64, lang: &Lang, recency: i64, text: &str) {
-    let toks = crate::text::tokenize(text, lang);
-    if toks.is_empty() {
+    let start = b.seg.toks.len();
+    crate::text::tokenize::for_each_key(text, lang, |_, key| {
+        let id = b.intern(key);
+        b.seg.toks.push(id);
+    });
+    if b.seg.toks.len() == start {
         return; // nothing to match (a unit of spaces)
     }
-    let hash = crate::fuzzy::score::text_hash(text);
-    b.push(unit, recency, hash, toks.iter().map(|t| t.key.as_str()));
+    b.seg.units.push(unit);
+    b.seg.recency.push(recency);
+    b.seg.hashes.push(crate::fuzzy::score::text_hash(text));
+    b.seg.offsets.push(b.seg.toks.len() as u32);
 }
 
 /// Segments being built, per language; full ones are sealed.
@@ -534,10 +541,14 @@ pub fn maintain(tx: &Transaction, skip: &HashSet<i64>) -> Result<()> {
 
 struct Job {
     unit: i64,
-    lang: Lang,
+    /// Index into the feed's languages.
+    lang: u16,
     recency: i64,
     text: String,
 }
+
+/// The indexing thread: where to send work, and its result.
+type Worker = (SyncSender<(Vec<Lang>, Vec<Job>)>, JoinHandle<Builders>);
 
 /// Below this many variants a write run is indexed inline at `finish`;
 /// above it a worker thread tokenises while the writer inserts.
@@ -548,7 +559,8 @@ const INLINE_JOBS: usize = 2048;
 #[derive(Default)]
 pub struct IndexFeed {
     buf: Vec<Job>,
-    worker: Option<(SyncSender<Vec<Job>>, JoinHandle<Builders>)>,
+    langs: Vec<Lang>,
+    worker: Option<Worker>,
     touched: HashSet<i64>,
 }
 
@@ -560,9 +572,16 @@ impl IndexFeed {
     /// A variant written (or rewritten) for `unit`.
     pub fn push(&mut self, unit: i64, lang: &Lang, recency: i64, text: &str) {
         self.touched.insert(unit);
+        let l = match self.langs.iter().position(|x| x == lang) {
+            Some(i) => i,
+            None => {
+                self.langs.push(lang.clone());
+                self.langs.len() - 1
+            }
+        };
         self.buf.push(Job {
             unit,
-            lang: lang.clone(),
+            lang: l as u16,
             recency,
             text: text.to_string(),
         });
@@ -577,12 +596,12 @@ impl IndexFeed {
         }
         let jobs = std::mem::take(&mut self.buf);
         if self.worker.is_none() {
-            let (tx, rx) = sync_channel::<Vec<Job>>(8);
+            let (tx, rx) = sync_channel::<(Vec<Lang>, Vec<Job>)>(16);
             let h = std::thread::spawn(move || {
                 let mut b = Builders::default();
-                while let Ok(jobs) = rx.recv() {
+                while let Ok((langs, jobs)) = rx.recv() {
                     for j in jobs {
-                        b.add(j.unit, &j.lang, j.recency, &j.text);
+                        b.add(j.unit, &langs[j.lang as usize], j.recency, &j.text);
                     }
                 }
                 b
@@ -592,7 +611,7 @@ impl IndexFeed {
         if let Some((tx, _)) = &self.worker {
             // The worker only stops when the sender is dropped; a send
             // error means it panicked, which `finish` reports.
-            let _ = tx.send(jobs);
+            let _ = tx.send((self.langs.clone(), jobs));
         }
     }
 
@@ -602,7 +621,7 @@ impl IndexFeed {
         let built = match self.worker.take() {
             Some((sender, handle)) => {
                 let rest = std::mem::take(&mut self.buf);
-                let _ = sender.send(rest);
+                let _ = sender.send((self.langs.clone(), rest));
                 drop(sender);
                 handle
                     .join()
@@ -611,7 +630,7 @@ impl IndexFeed {
             None => {
                 let mut b = Builders::default();
                 for j in self.buf.drain(..) {
-                    b.add(j.unit, &j.lang, j.recency, &j.text);
+                    b.add(j.unit, &self.langs[j.lang as usize], j.recency, &j.text);
                 }
                 b
             }

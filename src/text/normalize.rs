@@ -102,7 +102,10 @@ impl Folded {
         while i < chars.len() {
             let start = i;
             i += 1;
-            while i < chars.len() && canonical_combining_class(chars[i]) != 0 {
+            while i < chars.len()
+                && !chars[i].is_ascii()
+                && canonical_combining_class(chars[i]) != 0
+            {
                 i += 1;
             }
             n = i;
