@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod error;
 pub mod formats;
+pub mod glossary;
 pub mod lang;
 pub mod progress;
 pub mod store;
