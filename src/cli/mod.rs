@@ -1,8 +1,10 @@
 //! The command line: one file per command, each opening with its help
 //! text and flags, and doing nothing but wiring the library together.
 
+pub mod glossary;
 pub mod output;
 pub mod stats;
+pub mod term;
 
 use std::path::PathBuf;
 
@@ -39,6 +41,8 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Stats(stats::Args),
+    Glossary(glossary::Args),
+    Term(term::Args),
 }
 
 /// What every command gets: where the database is.
@@ -60,5 +64,7 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         Command::Stats(a) => stats::run(a, &ctx),
+        Command::Glossary(a) => glossary::run(a, &ctx),
+        Command::Term(a) => term::run(a, &ctx),
     }
 }

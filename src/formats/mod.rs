@@ -4,3 +4,4 @@
 pub mod glossary_table;
 pub mod input;
 pub mod table;
+pub mod tbx;

@@ -126,6 +126,17 @@ pub enum Merged {
 }
 
 impl Merged {
+    /// For messages: "added concept #3" ...
+    pub fn describe(&self) -> String {
+        match self {
+            Merged::Added(id) => format!("added concept #{id}"),
+            Merged::Merged { id, new_terms } => {
+                format!("added {new_terms} terms to concept #{id}")
+            }
+            Merged::Unchanged(id) => format!("concept #{id} already has these terms"),
+        }
+    }
+
     pub fn id(&self) -> i64 {
         match self {
             Merged::Added(id) | Merged::Unchanged(id) => *id,
