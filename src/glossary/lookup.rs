@@ -61,7 +61,7 @@ fn loose(q: &Unit, t: &Unit) -> bool {
     q.key == t.key
         || (!q.bases.is_empty()
             && !t.bases.is_empty()
-            && t.bases.iter().any(|b| q.bases.contains(b)))
+            && t.bases.iter().any(|b| q.bases.iter().any(|x| x.agrees(b))))
 }
 
 /// The last query word may be cut short: `tajik` ~ `tajikistan`.

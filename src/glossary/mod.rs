@@ -42,6 +42,9 @@ pub use recognize::{Hit, Pattern, Recognizer};
 use crate::error::Result;
 use crate::lang::Lang;
 
+/// At most this many forms of a term with a nested name replaced.
+pub const MAX_NESTED: usize = 32;
+
 /// All concepts of a glossary, in memory.
 #[derive(Debug, Clone, Default)]
 pub struct Glossary {
@@ -159,16 +162,60 @@ impl Glossary {
 
     /// A recogniser for the terms of one language (deprecated terms
     /// included: they are found, and flagged by their status).
+    ///
+    /// A term that contains the name of another concept is also looked for
+    /// with that concept's other names in its place: "SCO Secretariat" with
+    /// "Shanghai Cooperation Organisation Secretariat", "Kyrgyzstan's
+    /// Interior Ministry" with "Kyrgyz Republic's Interior Ministry",
+    /// "上合组织地区反恐怖机构执委会" with "上海合作组织…" (at most
+    /// [`MAX_NESTED`] such forms a term, one level deep).
     pub fn recognizer(&self, lang: &Lang) -> Recognizer {
-        let patterns = self.concepts.iter().flat_map(|c| {
-            c.terms(lang).map(|t| Pattern {
-                concept_id: c.id,
-                term_id: t.id,
-                status: t.status,
-                text: t.text.clone(),
+        let base: Vec<Pattern> = self
+            .concepts
+            .iter()
+            .flat_map(|c| {
+                c.terms(lang).map(|t| Pattern {
+                    concept_id: c.id,
+                    term_id: t.id,
+                    status: t.status,
+                    text: t.text.clone(),
+                })
             })
-        });
-        Recognizer::new(lang, patterns.collect::<Vec<_>>())
+            .collect();
+        let plain = Recognizer::new(lang, base.clone());
+        let mut seen: std::collections::HashSet<(i64, String)> = base
+            .iter()
+            .map(|p| (p.concept_id, crate::text::fold(&p.text)))
+            .collect();
+        let mut patterns = base.clone();
+        for p in &base {
+            let n = crate::text::char_len(&p.text);
+            let mut added = 0;
+            for h in plain.scan_excluding(&p.text, p.concept_id) {
+                if h.start == 0 && h.end == n {
+                    continue;
+                }
+                let Some(sub) = self.concept(h.concept_id) else {
+                    continue;
+                };
+                let before = crate::text::char_slice(&p.text, 0, h.start);
+                let after = crate::text::char_slice(&p.text, h.end, n);
+                for v in sub.terms(lang) {
+                    if v.status == TermStatus::Deprecated
+                        || v.id == h.term_id
+                        || added >= MAX_NESTED
+                    {
+                        continue;
+                    }
+                    let text = format!("{before}{}{after}", v.text);
+                    if seen.insert((p.concept_id, crate::text::fold(&text))) {
+                        patterns.push(Pattern { text, ..p.clone() });
+                        added += 1;
+                    }
+                }
+            }
+        }
+        Recognizer::new(lang, patterns)
     }
 
     /// The term of concept `to` that best corresponds to `old` (a term of

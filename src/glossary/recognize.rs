@@ -91,6 +91,8 @@ enum Engine {
 
 struct WordEngine {
     rule: Rule,
+    /// English: a possessive `'s` / `'` inside a name is optional.
+    english: bool,
     /// Each pattern: its entry and its units.
     patterns: Vec<(u32, Vec<Unit>)>,
     /// Key or base of a first unit → patterns starting with it.
@@ -178,6 +180,19 @@ impl Recognizer {
         self.select(text, cands)
     }
 
+    /// Like [`Recognizer::scan`], ignoring the terms of one concept.
+    pub fn scan_excluding(&self, text: &str, concept_id: i64) -> Vec<Hit> {
+        if self.terms == 0 || text.is_empty() {
+            return Vec::new();
+        }
+        let mut cands = match &self.engine {
+            Engine::Words(w) => w.candidates(text, &self.lang),
+            Engine::Chars(c) => c.candidates(text),
+        };
+        cands.retain(|c| self.entries[c.entry as usize].concept_id != concept_id);
+        self.select(text, cands)
+    }
+
     /// Resolve overlaps: longest first, then leftmost, then status, then
     /// concept id.
     fn select(&self, text: &str, mut cands: Vec<Cand>) -> Vec<Hit> {
@@ -252,7 +267,7 @@ impl WordEngine {
                 let head = &us[0];
                 let mut keys = vec![head.key.clone()];
                 if !head.caps {
-                    keys.extend(head.bases.iter().cloned());
+                    keys.extend(head.bases.iter().map(|b| b.base.clone()));
                 }
                 for k in keys {
                     let v = first.entry(k).or_default();
@@ -265,6 +280,7 @@ impl WordEngine {
         }
         WordEngine {
             rule,
+            english: lang.family() == crate::lang::Family::English,
             patterns,
             first,
         }
@@ -277,7 +293,7 @@ impl WordEngine {
         for i in 0..us.len() {
             seen.clear();
             let u = &us[i];
-            for k in std::iter::once(&u.key).chain(u.bases.iter()) {
+            for k in std::iter::once(&u.key).chain(u.bases.iter().map(|b| &b.base)) {
                 if let Some(ps) = self.first.get(k) {
                     for &p in ps {
                         if !seen.contains(&p) {
@@ -288,19 +304,10 @@ impl WordEngine {
             }
             for &p in &seen {
                 let (entry, pat) = &self.patterns[p as usize];
-                let n = pat.len();
-                if i + n > us.len() {
-                    continue;
-                }
-                let single = n == 1;
-                if pat
-                    .iter()
-                    .zip(&us[i..i + n])
-                    .all(|(pu, tu)| tu.matches(pu, single))
-                {
+                if let Some(j) = match_at(pat, &us, i, self.english) {
                     out.push(Cand {
                         start: us[i].start,
-                        end: us[i + n - 1].end,
+                        end: us[j - 1].end,
                         entry: *entry,
                     });
                 }
@@ -308,6 +315,39 @@ impl WordEngine {
         }
         out
     }
+}
+
+fn is_possessive(u: &Unit) -> bool {
+    u.key == "'s" || u.key == "'"
+}
+
+/// Match the term units `pat` against the text units from `i`; the index
+/// after the last text unit matched. In English a possessive inside a name
+/// may be there or not, on either side ("the Shanghai Cooperation
+/// Organisation's Secretary-General" is the "Shanghai Cooperation
+/// Organisation Secretary-General").
+fn match_at(pat: &[Unit], us: &[Unit], i: usize, english: bool) -> Option<usize> {
+    let single = pat.len() == 1;
+    let mut k = 0;
+    let mut j = i;
+    while k < pat.len() {
+        if j < us.len() && us[j].matches(&pat[k], single) {
+            k += 1;
+            j += 1;
+        } else if english
+            && k > 0
+            && j < us.len()
+            && is_possessive(&us[j])
+            && !is_possessive(&pat[k])
+        {
+            j += 1;
+        } else if english && k > 0 && is_possessive(&pat[k]) {
+            k += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(j)
 }
 
 /// The units of a term with its hyphenated compounds written as one word
@@ -518,6 +558,28 @@ mod tests {
         assert_eq!(
             found(&r, "the Shanghai Cooperation Organization's members"),
             vec![("Shanghai Cooperation Organization".into(), 3)]
+        );
+        let r = rec(
+            &Lang::en(),
+            &[
+                ("Shanghai Cooperation Organisation Secretary-General", 1),
+                ("Kazakhstan's Interior Ministry", 2),
+                ("China", 3),
+            ],
+        );
+        assert_eq!(
+            found(
+                &r,
+                "The Shanghai Cooperation Organization's Secretary-General met Kazakhstan Interior Ministry staff in China's capital."
+            ),
+            vec![
+                (
+                    "Shanghai Cooperation Organization's Secretary-General".into(),
+                    1
+                ),
+                ("Kazakhstan Interior Ministry".into(), 2),
+                ("China".into(), 3)
+            ]
         );
     }
 

@@ -138,9 +138,9 @@ impl Rule {
         }
     }
 
-    /// The bases of a folded word (see the module documentation); empty
-    /// when the word only matches exactly.
-    pub(crate) fn bases(&self, w: &str) -> Vec<String> {
+    /// The bases of a folded word with the ending that follows each (see
+    /// the module documentation); empty when the word only matches exactly.
+    pub(crate) fn bases(&self, w: &str) -> Vec<Base> {
         let n = w.chars().count();
         if n <= 3 {
             return Vec::new();
@@ -148,22 +148,64 @@ impl Rule {
         match self {
             Rule::Russian => ending_bases(w, RU_ENDINGS),
             Rule::English => ending_bases(w, EN_ENDINGS),
-            Rule::Stem(s) => vec![s.stem(w).into_owned()],
+            Rule::Stem(s) => vec![Base {
+                base: s.stem(w).into_owned(),
+                ending: STEM,
+            }],
             Rule::Exact => Vec::new(),
         }
     }
 }
 
+/// A base of a word and the ending after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Base {
+    pub base: String,
+    pub ending: &'static str,
+}
+
+/// The "ending" of a Snowball stem: compatible with anything.
+const STEM: &str = "*";
+
+/// Endings that can stand where a Russian word has none (a hard-consonant
+/// noun `Казахстан` / `Казахстана`, or a genitive plural `Республик` /
+/// `Республика`). `Росс` is not a form of `Россия`, nor `Кита` of `Китай`.
+const RU_AFTER_NO_ENDING: &[&str] = &[
+    "", "а", "о", "у", "ом", "е", "ы", "и", "ов", "ам", "ами", "ах", "ем",
+];
+
+impl Base {
+    /// Can the two words be forms of one word?
+    pub(crate) fn agrees(&self, other: &Base) -> bool {
+        if self.base != other.base {
+            return false;
+        }
+        if self.ending == STEM || other.ending == STEM {
+            return true;
+        }
+        let ru = |e: &str| e.chars().all(|c| ('а'..='я').contains(&c));
+        match (self.ending, other.ending) {
+            ("", e) | (e, "") if ru(e) => RU_AFTER_NO_ENDING.contains(&e),
+            _ => true,
+        }
+    }
+}
+
 /// Every prefix of `w` of at least three characters that is followed by one
-/// of `endings`, and `w` itself.
-fn ending_bases(w: &str, endings: &[&str]) -> Vec<String> {
-    let mut out = vec![w.to_string()];
+/// of `endings`, and `w` itself (ending "").
+fn ending_bases(w: &str, endings: &[&'static str]) -> Vec<Base> {
+    let mut out = vec![Base {
+        base: w.to_string(),
+        ending: "",
+    }];
     for e in endings {
         if let Some(b) = w.strip_suffix(e)
             && b.chars().count() >= 3
-            && !out.iter().any(|x| x == b)
         {
-            out.push(b.to_string());
+            out.push(Base {
+                base: b.to_string(),
+                ending: e,
+            });
         }
     }
     out
@@ -175,7 +217,7 @@ pub(crate) struct Unit {
     /// Folded (and, for English, spelling-folded) form.
     pub key: String,
     /// Bases (empty: matches exactly only).
-    pub bases: Vec<String>,
+    pub bases: Vec<Base>,
     /// Written all in capitals (two letters or more).
     pub caps: bool,
     /// Starts with a capital letter.
@@ -201,7 +243,9 @@ impl Unit {
         if p.bases.is_empty() || self.bases.is_empty() {
             return false;
         }
-        p.bases.iter().any(|b| self.bases.contains(b))
+        p.bases
+            .iter()
+            .any(|b| self.bases.iter().any(|t| t.agrees(b)))
     }
 }
 
@@ -335,6 +379,14 @@ mod tests {
             "one-word names need a capital"
         );
         assert!(!word_match("Китай", "Китайский", &ru));
+        assert!(!word_match("Китай", "Кита", &ru));
+        assert!(
+            !word_match("Россия", "Росс", &ru),
+            "a surname is not Russia"
+        );
+        assert!(word_match("Россия", "Россией", &ru));
+        assert!(word_match("Казахстан", "Казахстаном", &ru));
+        assert!(word_match("Республика", "Республик", &ru));
         assert!(word_match("Афганистан", "Афганистане", &ru));
         assert!(word_match("Беларусь", "Беларуси", &ru));
         assert!(word_match(
@@ -397,7 +449,7 @@ mod tests {
     fn bases() {
         let r = Rule::Russian;
         let b = r.bases("министерства");
-        assert!(b.contains(&"министерств".to_string()));
+        assert!(b.iter().any(|b| b.base == "министерств" && b.ending == "а"));
         assert!(r.bases("дел").is_empty());
         assert_eq!(en_spelling("organisation"), "organization");
         assert_eq!(en_spelling("four"), "four");
