@@ -2,6 +2,7 @@
 //! text and flags, and doing nothing but wiring the library together.
 
 pub mod output;
+pub mod segment;
 pub mod stats;
 
 use std::path::PathBuf;
@@ -39,6 +40,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Stats(stats::Args),
+    Segment(segment::Args),
 }
 
 /// What every command gets: where the database is.
@@ -60,5 +62,6 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     match cli.command {
         Command::Stats(a) => stats::run(a, &ctx),
+        Command::Segment(a) => segment::run(a, &ctx),
     }
 }
