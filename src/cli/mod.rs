@@ -3,6 +3,7 @@
 
 pub mod glossary;
 pub mod output;
+pub mod segment;
 pub mod stats;
 pub mod term;
 
@@ -43,6 +44,7 @@ pub enum Command {
     Stats(stats::Args),
     Glossary(glossary::Args),
     Term(term::Args),
+    Segment(segment::Args),
 }
 
 /// What every command gets: where the database is.
@@ -66,5 +68,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Stats(a) => stats::run(a, &ctx),
         Command::Glossary(a) => glossary::run(a, &ctx),
         Command::Term(a) => term::run(a, &ctx),
+        Command::Segment(a) => segment::run(a, &ctx),
     }
 }
