@@ -3,3 +3,6 @@
 
 pub mod input;
 pub mod table;
+pub mod tm_tsv;
+pub mod tmx;
+pub mod xml_source;
