@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod exchange;
 pub mod formats;
 pub mod glossary;
 pub mod lang;

@@ -7,6 +7,8 @@
 //! was.
 
 pub mod glossary;
+pub mod batches;
+pub mod export;
 pub mod schema;
 pub mod units;
 
