@@ -1,11 +1,12 @@
 //! The command line: one file per command, each opening with its help
 //! text and flags, and doing nothing but wiring the library together.
 
-pub mod glossary;
 pub mod batches;
 pub mod docs;
 pub mod export;
+pub mod glossary;
 pub mod import;
+pub mod match_;
 pub mod output;
 pub mod segment;
 pub mod stats;
@@ -61,6 +62,7 @@ pub enum Command {
     /// Show, edit or delete one translation unit.
     #[command(subcommand)]
     Unit(unit::Cmd),
+    Match(match_::Args),
 }
 
 /// What every command gets: where the database is.
@@ -101,6 +103,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Docs(c) => docs::run(c, &ctx),
         Command::Batches(c) => batches::run(c, &ctx),
         Command::Unit(c) => unit::run(c, &ctx),
+        Command::Match(a) => match_::run(a, &ctx),
     };
     result.map_err(|e| ctx.name_db(e))
 }
