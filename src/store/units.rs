@@ -292,6 +292,80 @@ pub fn delete_units(tx: &Transaction, ids: &[i64]) -> Result<usize> {
     Ok(n)
 }
 
+/// Set the text of one language of a unit (adding the language when the
+/// unit does not have it). The one place a stored unit's text changes, so
+/// its hashes and derived data (the fuzzy index) are kept in step here.
+/// Returns false when there is no such unit.
+pub fn set_variant(tx: &Transaction, id: i64, variant: &NewVariant) -> Result<bool> {
+    if !unit_exists(tx, id)? {
+        return Ok(false);
+    }
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO variants(unit_id, lang, tag, text, plain) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        id,
+        variant.tag.lang.as_str(),
+        variant.tag.tag,
+        variant.text,
+        variant.plain
+    ])?;
+    rehash(tx, id)?;
+    Ok(true)
+}
+
+/// Remove one language of a unit. Returns false when the unit does not
+/// have it.
+pub fn remove_variant(tx: &Transaction, id: i64, lang: &Lang) -> Result<bool> {
+    let n = tx
+        .prepare_cached("DELETE FROM variants WHERE unit_id = ?1 AND lang = ?2")?
+        .execute(params![id, lang.as_str()])?;
+    if n == 0 {
+        return Ok(false);
+    }
+    rehash(tx, id)?;
+    Ok(true)
+}
+
+fn unit_exists(tx: &Transaction, id: i64) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM units WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Recompute a unit's content and source hashes from its variants; mark it
+/// changed now.
+fn rehash(tx: &Transaction, id: i64) -> Result<()> {
+    let src: Option<String> = tx
+        .prepare_cached("SELECT src_lang FROM units WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
+    let mut st = tx.prepare_cached("SELECT tag, text FROM variants WHERE unit_id = ?1")?;
+    let variants: Vec<NewVariant> = st
+        .query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .filter_map(|row| {
+            row.ok()
+                .and_then(|(tag, text)| LangTag::parse(&tag).ok().map(|t| NewVariant::new(t, text)))
+        })
+        .collect();
+    let hash = content_hash(&variants);
+    let src_hash = src.and_then(|s| {
+        let l = Lang::from_key(&s);
+        variants
+            .iter()
+            .find(|v| v.tag.lang == l)
+            .map(|v| source_hash(&l, &v.text))
+    });
+    tx.prepare_cached(
+        "UPDATE units SET content_hash = ?2, src_hash = ?3, changed_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, hash, src_hash, super::now()])?;
+    Ok(())
+}
+
 /// Ids of the units of a document.
 pub fn units_of_document(conn: &rusqlite::Connection, document_id: i64) -> Result<Vec<i64>> {
     let mut st = conn.prepare_cached("SELECT id FROM units WHERE document_id = ?1 ORDER BY id")?;
@@ -437,6 +511,43 @@ mod tests {
         assert_eq!(unit.variants[0].text, raw);
         assert_eq!(unit.variants[1].lang.as_str(), "zh");
         assert_eq!(unit.variants[1].tag, "zh-CN");
+    }
+
+    #[test]
+    fn set_and_remove_variant_rehash() {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t.tsv").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        let mut u = NewUnit::new(Origin::Imported, vec![v("en", "File"), v("ru", "Фаил")]);
+        u.src_lang = Some(Lang::en());
+        w.add(&u).unwrap();
+        w.finish().unwrap();
+        assert!(set_variant(&tx, 1, &v("ru", "Файл")).unwrap());
+        assert!(set_variant(&tx, 1, &v("zh-CN", "文件")).unwrap());
+        assert!(!set_variant(&tx, 99, &v("ru", "x")).unwrap());
+        let fixed = NewUnit::new(
+            Origin::Imported,
+            vec![v("en", "File"), v("ru", "Файл"), v("zh", "文件")],
+        );
+        let h: i64 = tx
+            .query_row("SELECT content_hash FROM units WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(h, content_hash(&fixed.variants));
+        assert!(remove_variant(&tx, 1, &Lang::zh()).unwrap());
+        assert!(!remove_variant(&tx, 1, &Lang::zh()).unwrap());
+        // the edited unit is now found as a duplicate of its new text
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        let again = NewUnit::new(Origin::Imported, vec![v("en", "File"), v("ru", "Файл")]);
+        assert_eq!(w.add(&again).unwrap(), Written::Skipped(1));
+        let changed: Option<String> = tx
+            .query_row("SELECT changed_at FROM units WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(changed.is_some());
     }
 
     #[test]
