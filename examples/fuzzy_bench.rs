@@ -30,6 +30,7 @@ fn main() {
             load(Path::new(&args[1]), Path::new(&args[2])).map(|_| ())
         }
         Some("scale") => scale(&args[1..]),
+        Some("gen") if args.len() == 3 => gen_tsv(&args[1], Path::new(&args[2])),
         _ => {
             eprintln!(
                 "usage: fuzzy_bench load TM.tsv DB | fuzzy_bench scale [--sizes N,N] [--queries N] [--dir DIR]"
@@ -44,6 +45,27 @@ fn main() {
 }
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Write a generated EN-RU TM of N units as TSV (for timing `polytm import`).
+fn gen_tsv(n: &str, out: &Path) -> Res<()> {
+    let n: usize = n.parse()?;
+    let (pairs, what) = real_pairs();
+    let tm = generate(&pairs, n, 42 + n as u64);
+    let mut s = String::from("en\tru\n");
+    for (a, b) in &tm {
+        s.push_str(a);
+        s.push('\t');
+        s.push_str(b);
+        s.push('\n');
+    }
+    std::fs::write(out, s)?;
+    println!(
+        "{} units from {what} written to {}",
+        tm.len(),
+        out.display()
+    );
+    Ok(())
+}
 
 /// Import a TSV whose header names the languages. Returns units/s.
 fn load(tsv: &Path, db: &Path) -> Res<f64> {
@@ -423,7 +445,7 @@ fn scale(args: &[String]) -> Res<()> {
                 &Lang::ru(),
                 Options {
                     exhaustive: true,
-                    repair: true,
+                    ..Options::default()
                 },
             )?;
             for q in &sample {

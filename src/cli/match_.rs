@@ -24,7 +24,7 @@ use super::Ctx;
 use super::output::stdout;
 use crate::error::{Error, Result};
 use crate::formats::input::{Utf16, read_text};
-use crate::fuzzy::{self, Matcher, Options, Proposal, diff};
+use crate::fuzzy::{self, Matcher, Options, Proposal, QueryTerm, diff};
 use crate::lang::{Lang, LangTag};
 
 #[derive(ClapArgs, Debug)]
@@ -148,6 +148,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let opts = Options {
         exhaustive: args.exhaustive,
         repair: !args.no_repair,
+        glossary: true,
     };
     let matcher = Matcher::open(store, &from, &to, opts)?;
     let loaded = t0.elapsed();
@@ -165,7 +166,8 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                 );
             }
             let props = matcher.best(&query, args.min, limit)?;
-            print_one(&query, &props, &from, &args)?;
+            let terms = matcher.query_terms(&query);
+            print_one(&query, &props, &terms, &from, &args)?;
             1
         }
     };
@@ -186,7 +188,13 @@ fn use_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn print_one(query: &str, props: &[Proposal], from: &Lang, args: &Args) -> Result<()> {
+fn print_one(
+    query: &str,
+    props: &[Proposal],
+    terms: &[QueryTerm],
+    from: &Lang,
+    args: &Args,
+) -> Result<()> {
     let mut out = stdout();
     if args.json {
         let rows: Vec<Out> = props
@@ -203,6 +211,7 @@ fn print_one(query: &str, props: &[Proposal], from: &Lang, args: &Args) -> Resul
         out.flush()?;
         return Ok(());
     }
+    print_terms(&mut out, terms, &args.to)?;
     if props.is_empty() {
         writeln!(out, "No match at or above {}%.", args.min)?;
         out.flush()?;
@@ -250,6 +259,27 @@ fn print_one(query: &str, props: &[Proposal], from: &Lang, args: &Args) -> Resul
     Ok(())
 }
 
+/// "Glossary terms in the query", one a line, before the proposals.
+fn print_terms(out: &mut impl Write, terms: &[QueryTerm], to: &str) -> Result<()> {
+    if terms.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Glossary terms in the query:")?;
+    for t in terms {
+        let target = t.target.as_deref().unwrap_or("(no term)");
+        let mut line = format!("  {} → {target}", t.text);
+        if !t.alternatives.is_empty() {
+            line.push_str(&format!(" (also: {})", t.alternatives.join("; ")));
+        }
+        if t.deprecated {
+            line.push_str(" [deprecated in the query]");
+        }
+        writeln!(out, "{line}  [{to}]")?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
 fn one_line(s: &str) -> String {
     s.replace(['\n', '\r', '\t'], " ")
 }
@@ -275,6 +305,8 @@ fn run_batch(matcher: &Matcher, text: &str, args: &Args, limit: usize) -> Result
                 n: usize,
                 query: &'a str,
                 matches: Vec<Out<'a>>,
+                #[serde(skip_serializing_if = "Vec::is_empty")]
+                terms: Vec<QueryTerm>,
             }
             serde_json::to_writer(
                 &mut out,
@@ -282,6 +314,7 @@ fn run_batch(matcher: &Matcher, text: &str, args: &Args, limit: usize) -> Result
                     n: i + 1,
                     query: q,
                     matches: props.iter().map(|p| Out::new(p, None)).collect(),
+                    terms: matcher.query_terms(q),
                 },
             )?;
             writeln!(out)?;

@@ -29,6 +29,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::glossary::{Glossary, Recognizer, TermRepair, TermStatus};
 use crate::lang::Lang;
 use crate::store::Store;
 use index::{Hit, LangIndex, SearchStats};
@@ -41,6 +42,9 @@ pub struct Options {
     pub exhaustive: bool,
     /// Substitute changed numbers (and glossary terms) into targets.
     pub repair: bool,
+    /// Use the glossary of the database: repair changed terms, list the
+    /// terms of the query.
+    pub glossary: bool,
 }
 
 impl Default for Options {
@@ -48,8 +52,32 @@ impl Default for Options {
         Options {
             exhaustive: false,
             repair: true,
+            glossary: true,
         }
     }
+}
+
+/// A glossary term found in a query, with its term in the target language.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryTerm {
+    /// Characters `start..end` of the query.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub concept: i64,
+    /// The concept's term to use in the target language, if it has one.
+    pub target: Option<String>,
+    /// Other (non-deprecated) target-language terms of the concept.
+    pub alternatives: Vec<String>,
+    /// The query used a deprecated term.
+    pub deprecated: bool,
+}
+
+/// The glossary, ready to recognise terms on both sides.
+struct Terms {
+    glossary: Glossary,
+    src: Recognizer,
+    tgt: Recognizer,
 }
 
 /// One proposal: a TM unit whose source resembles the query.
@@ -136,19 +164,77 @@ pub struct Matcher {
     to: Lang,
     opts: Options,
     tms: Vec<Tm>,
+    terms: Option<Terms>,
 }
 
 impl Matcher {
     /// A matcher over the units of `store`.
     pub fn open(store: Store, from: &Lang, to: &Lang, opts: Options) -> Result<Matcher> {
+        let terms = if opts.glossary {
+            let glossary = Glossary::load(&store.conn)?;
+            (!glossary.is_empty()).then(|| Terms {
+                src: glossary.recognizer(from),
+                tgt: glossary.recognizer(to),
+                glossary,
+            })
+        } else {
+            None
+        };
         let mut m = Matcher {
             from: from.clone(),
             to: to.clone(),
             opts,
             tms: Vec::new(),
+            terms,
         };
         m.add_tm(store, "main")?;
         Ok(m)
+    }
+
+    /// Use this glossary instead of the database's (or in addition to
+    /// none): for pre-translation with a glossary file.
+    pub fn set_glossary(&mut self, glossary: Glossary) {
+        self.terms = (!glossary.is_empty()).then(|| Terms {
+            src: glossary.recognizer(&self.from),
+            tgt: glossary.recognizer(&self.to),
+            glossary,
+        });
+    }
+
+    /// The glossary terms found in a query, with the target-language term
+    /// of each (empty without a glossary).
+    pub fn query_terms(&self, query: &str) -> Vec<QueryTerm> {
+        let Some(t) = &self.terms else {
+            return Vec::new();
+        };
+        t.src
+            .scan(query)
+            .into_iter()
+            .map(|h| {
+                let c = t.glossary.concept(h.concept_id);
+                let target = c
+                    .and_then(|c| c.preferred(&self.to))
+                    .map(|x| x.text.clone());
+                let alternatives = c
+                    .map(|c| {
+                        c.terms(&self.to)
+                            .filter(|x| x.status != TermStatus::Deprecated)
+                            .map(|x| x.text.clone())
+                            .filter(|x| Some(x) != target.as_ref())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                QueryTerm {
+                    start: h.start,
+                    end: h.end,
+                    text: h.text,
+                    concept: h.concept_id,
+                    target,
+                    alternatives,
+                    deprecated: h.status == TermStatus::Deprecated,
+                }
+            })
+            .collect()
     }
 
     /// Query another TM alongside (pre-translation's `--tm FILE`: an
@@ -237,7 +323,7 @@ impl Matcher {
             .into_iter()
             .map(|(h, k, d)| {
                 let repaired = if self.opts.repair && h.score < 100 {
-                    repair::repair(query, &d.source, &d.target, &self.from, &self.to)
+                    self.repair(query, &d.source, &d.target)
                 } else {
                     None
                 };
@@ -257,6 +343,69 @@ impl Matcher {
             .collect();
         Ok(out)
     }
+
+    /// Glossary terms first (a concept named in the TM source but another
+    /// in the query: the target gets the other's name, inflected alike),
+    /// then numbers and months.
+    fn repair(&self, query: &str, source: &str, target: &str) -> Option<Repair> {
+        let mut text = target.to_string();
+        let mut changes = Vec::new();
+        if let Some(t) = &self.terms
+            && let TermRepair::Repaired(r) = t
+                .glossary
+                .repair_terms(&t.src, &t.tgt, query, source, target)
+        {
+            changes.extend(term_changes(t, query, source, target, &r));
+            text = r.text;
+        }
+        if let Some(r) = repair::repair(query, source, &text, &self.from, &self.to) {
+            changes.extend(r.changes);
+            text = r.target;
+        }
+        (!changes.is_empty() && text != target).then(|| Repair {
+            original_target: target.to_string(),
+            target: text,
+            changes,
+        })
+    }
+}
+
+/// What a glossary repair changed, for the report.
+fn term_changes(
+    t: &Terms,
+    query: &str,
+    source: &str,
+    target: &str,
+    r: &crate::glossary::Replacement,
+) -> Vec<repair::Change> {
+    let Some(pairs) = crate::glossary::changed_concepts(&t.src.scan(query), &t.src.scan(source))
+    else {
+        return Vec::new();
+    };
+    let first = |hits: &[crate::glossary::Hit], c: i64| {
+        hits.iter()
+            .find(|h| h.concept_id == c)
+            .map(|h| h.text.clone())
+    };
+    let (sq, ss, st) = (t.src.scan(query), t.src.scan(source), t.tgt.scan(target));
+    pairs
+        .into_iter()
+        .filter_map(|(old, new)| {
+            let now = r
+                .spans
+                .iter()
+                .zip(&r.term_ids)
+                .find(|(_, id)| t.glossary.term(**id).is_some_and(|x| x.concept_id == new))
+                .map(|(&(a, b), _)| crate::text::char_slice(&r.text, a, b).to_string())?;
+            Some(repair::Change {
+                kind: "term",
+                source: first(&ss, old)?,
+                query: first(&sq, new)?,
+                was: first(&st, old)?,
+                now,
+            })
+        })
+        .collect()
 }
 
 /// An index built straight from `variants`, bypassing the stored index:
