@@ -2,6 +2,7 @@
 //! text and flags, and doing nothing but wiring the library together.
 
 pub mod batches;
+pub mod concordance;
 pub mod docs;
 pub mod export;
 pub mod glossary;
@@ -63,6 +64,7 @@ pub enum Command {
     #[command(subcommand)]
     Unit(unit::Cmd),
     Match(match_::Args),
+    Concordance(concordance::Args),
 }
 
 /// What every command gets: where the database is.
@@ -104,6 +106,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Batches(c) => batches::run(c, &ctx),
         Command::Unit(c) => unit::run(c, &ctx),
         Command::Match(a) => match_::run(a, &ctx),
+        Command::Concordance(a) => concordance::run(a, &ctx),
     };
     result.map_err(|e| ctx.name_db(e))
 }

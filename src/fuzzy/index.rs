@@ -66,6 +66,8 @@ pub struct LangIndex {
     word_hash: Vec<(u64, u32)>,
     /// Per entry, a 128-bit signature of its tokens ([`sig_bit`]).
     sigs: Vec<[u64; SIG_WORDS]>,
+    /// Built for lookups only (no prefix lists, signatures, word hashes).
+    lookup_only: bool,
 }
 
 /// The lowest threshold the prefix lists serve; below it the full lists
@@ -139,7 +141,18 @@ pub struct SearchStats {
 impl LangIndex {
     /// Load the index of `lang` from the database.
     pub fn load(conn: &rusqlite::Connection, lang: &Lang) -> Result<LangIndex> {
+        LangIndex::load_with(conn, lang, true)
+    }
+
+    /// Load only what lookups by token need (vocabulary, entries, full
+    /// posting lists), not the fuzzy-search structures: for concordance.
+    pub fn load_for_lookup(conn: &rusqlite::Connection, lang: &Lang) -> Result<LangIndex> {
+        LangIndex::load_with(conn, lang, false)
+    }
+
+    fn load_with(conn: &rusqlite::Connection, lang: &Lang, fuzzy: bool) -> Result<LangIndex> {
         let mut ix = LangIndex::empty(lang);
+        ix.lookup_only = !fuzzy;
         let mut raw_units = Vec::new();
         let mut raw_rec = Vec::new();
         let mut raw_hash = Vec::new();
@@ -205,6 +218,7 @@ impl LangIndex {
             pre_rank: Vec::new(),
             word_hash: Vec::new(),
             sigs: Vec::new(),
+            lookup_only: false,
         }
     }
 
@@ -293,6 +307,9 @@ impl LangIndex {
             }
         }
         drop(next);
+        if self.lookup_only {
+            return;
+        }
         // Prefix postings (PPJoin): rank each entry's tokens rarest first
         // (list length, then id) and keep only those that can be the rarest
         // token it shares with a query it scores >= PREFIX_MIN against.
@@ -429,6 +446,25 @@ impl LangIndex {
         v
     }
 
+    /// Every token of the vocabulary: (id, key).
+    pub fn vocab_keys(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.keys.iter().enumerate().map(|(i, k)| (i as u32, &**k))
+    }
+
+    /// The entries holding token `t` (ascending entry numbers).
+    pub fn entries_with(&self, t: u32) -> &[u32] {
+        if (t as usize) < self.keys.len() {
+            self.postings(t)
+        } else {
+            &[]
+        }
+    }
+
+    /// Unit and recency of an entry.
+    pub fn entry_unit(&self, e: u32) -> (i64, i64) {
+        (self.units[e as usize], self.recency[e as usize])
+    }
+
     /// Token id of a key, if the index knows it.
     pub fn token_id(&self, key: &str) -> Option<u32> {
         self.vocab.get(key).copied()
@@ -531,6 +567,9 @@ impl LangIndex {
         accept: &mut dyn FnMut(i64) -> bool,
         stats: &mut SearchStats,
     ) -> Vec<Hit> {
+        if self.lookup_only {
+            return self.scan_all(q, min, limit, accept);
+        }
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             self.search_with(q, min, limit, accept, stats, &mut s)

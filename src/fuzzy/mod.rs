@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod concordance;
 pub mod diff;
 pub mod index;
 pub mod repair;
