@@ -206,7 +206,7 @@ pub fn search(
         cands.retain(|e| l.binary_search(e).is_ok());
     }
     let mut cands: Vec<(i64, i64)> = cands.into_iter().map(|e| index.entry_unit(e)).collect();
-    cands.sort_by(|a, b| (b.1, b.0).cmp(&(a.1, a.0)));
+    cands.sort_by_key(|&(unit, rec)| std::cmp::Reverse((rec, unit)));
     cands.dedup();
 
     let mut text_of = conn.prepare_cached(
