@@ -89,6 +89,8 @@ struct Out<'a> {
     score: u8,
     source: &'a str,
     target: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_markup: Option<&'a str>,
     unit: i64,
     document: Option<&'a str>,
     tm: &'a str,
@@ -108,6 +110,7 @@ impl<'a> Out<'a> {
             score: p.score,
             source: &p.source,
             target: &p.target,
+            target_markup: p.target_markup.as_deref(),
             unit: p.unit,
             document: p.document.as_deref(),
             tm: &p.tm,

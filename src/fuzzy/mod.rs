@@ -87,10 +87,16 @@ pub struct Proposal {
     /// Similarity of the query and `source`, 0–100 (see [`score`]). Not
     /// changed by a repair.
     pub score: u8,
-    /// The TM source text, as stored.
+    /// The TM source text (without inline markup when it has some).
     pub source: String,
-    /// The proposed translation: the TM target, with the repairs applied.
+    /// The proposed translation: the TM target (without inline markup),
+    /// with the repairs applied.
     pub target: String,
+    /// When the TM target has inline markup (TMX `bpt/ept/ph/it/hi`): the
+    /// target as TMX inline XML, repaired too when every repair could be
+    /// placed outside the markup (else the stored markup, unrepaired).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_markup: Option<String>,
     /// The TM unit.
     pub unit: i64,
     /// The document the unit came from.
@@ -120,6 +126,7 @@ impl Proposal {
 struct Detail {
     source: String,
     target: String,
+    target_markup: Option<String>,
     document: Option<String>,
     date: String,
 }
@@ -137,7 +144,8 @@ impl Tm {
             .lock()
             .map_err(|_| Error::other("the database connection was poisoned"))?;
         let mut st = db.prepare_cached(
-            "SELECT s.text, t.text, d.name, coalesce(u.changed_at, u.created_at)
+            "SELECT coalesce(s.plain, s.text), coalesce(t.plain, t.text), d.name,
+                    coalesce(u.changed_at, u.created_at), CASE WHEN t.plain IS NULL THEN NULL ELSE t.text END
              FROM units u
              JOIN variants s ON s.unit_id = u.id AND s.lang = ?2
              JOIN variants t ON t.unit_id = u.id AND t.lang = ?3
@@ -149,6 +157,7 @@ impl Tm {
                 Ok(Detail {
                     source: r.get(0)?,
                     target: r.get(1)?,
+                    target_markup: r.get(4)?,
                     document: r.get(2)?,
                     date: r.get(3)?,
                 })
@@ -328,11 +337,16 @@ impl Matcher {
                 } else {
                     None
                 };
+                let target_markup = d.target_markup.map(|m| match &repaired {
+                    Some(r) => repair::apply_to_markup(&m, &d.target, &r.changes).unwrap_or(m),
+                    None => m,
+                });
                 Proposal {
                     score: h.score,
                     target: repaired
                         .as_ref()
                         .map_or_else(|| d.target.clone(), |r| r.target.clone()),
+                    target_markup,
                     source: d.source,
                     unit: h.unit,
                     document: d.document,
