@@ -316,44 +316,69 @@ impl LangIndex {
         let df: Vec<u32> = (0..v)
             .map(|t| self.post_off[t + 1] - self.post_off[t])
             .collect();
+        // ranks[k]: for the first occurrence of a token within the entry's
+        // prefix, its rank; NOT_PREFIX otherwise (entries ranked in parallel)
+        const NOT_PREFIX: u8 = u8::MAX;
+        let ranks: Vec<u8> = {
+            use rayon::prelude::*;
+            let chunk = 4096;
+            (0..n.div_ceil(chunk))
+                .into_par_iter()
+                .map(|c| {
+                    let (from, to) = (c * chunk, ((c + 1) * chunk).min(n));
+                    let base = self.offsets[from] as usize;
+                    let mut out = vec![NOT_PREFIX; self.offsets[to] as usize - base];
+                    let mut sorted: Vec<u64> = Vec::new();
+                    for e in from..to {
+                        let (a, b) = (self.offsets[e] as usize, self.offsets[e + 1] as usize);
+                        let keep = (b - a) - min_overlap(b - a, PREFIX_MIN);
+                        sorted.clear();
+                        sorted.extend(
+                            (a..b).map(|k| ((df[self.toks[k] as usize] as u64) << 32) | k as u64),
+                        );
+                        sorted.sort_unstable_by_key(|&x| {
+                            (x >> 32, self.toks[(x & 0xFFFF_FFFF) as usize])
+                        });
+                        let mut prev = u32::MAX;
+                        for (rank, &x) in sorted.iter().enumerate().take(keep + 1) {
+                            let k = (x & 0xFFFF_FFFF) as usize;
+                            let t = self.toks[k];
+                            if t != prev {
+                                out[k - base] = rank.min(254) as u8;
+                                prev = t;
+                            }
+                        }
+                    }
+                    out
+                })
+                .collect::<Vec<_>>()
+                .concat()
+        };
         let mut pcount = vec![0u32; v + 1];
-        let mut sorted: Vec<u64> = Vec::new();
-        for pass in 0..2 {
-            last.iter_mut().for_each(|x| *x = u32::MAX);
-            for e in 0..n {
-                let toks = self.entry(e);
-                let keep = toks.len() - min_overlap(toks.len(), PREFIX_MIN);
-                sorted.clear();
-                sorted.extend(
-                    toks.iter()
-                        .map(|&t| ((df[t as usize] as u64) << 32) | t as u64),
-                );
-                sorted.sort_unstable();
-                for (rank, &key) in sorted.iter().enumerate().take(keep + 1) {
-                    let t = (key & 0xFFFF_FFFF) as usize;
-                    if last[t] == e as u32 {
-                        continue;
-                    }
-                    last[t] = e as u32;
-                    if pass == 0 {
-                        pcount[t + 1] += 1;
-                    } else {
-                        let at = pcount[t] as usize;
-                        self.pre[at] = e as u32;
-                        self.pre_rank[at] = rank.min(255) as u8;
-                        pcount[t] += 1;
-                    }
-                }
-            }
-            if pass == 0 {
-                for t in 1..=v {
-                    pcount[t] += pcount[t - 1];
-                }
-                self.pre_off = pcount.clone();
-                self.pre = vec![0u32; pcount[v] as usize];
-                self.pre_rank = vec![0u8; pcount[v] as usize];
+        for (k, &r) in ranks.iter().enumerate() {
+            if r != NOT_PREFIX {
+                pcount[self.toks[k] as usize + 1] += 1;
             }
         }
+        for t in 1..=v {
+            pcount[t] += pcount[t - 1];
+        }
+        self.pre_off = pcount.clone();
+        self.pre = vec![0u32; pcount[v] as usize];
+        self.pre_rank = vec![0u8; pcount[v] as usize];
+        for e in 0..n {
+            for k in self.offsets[e] as usize..self.offsets[e + 1] as usize {
+                let r = ranks[k];
+                if r != NOT_PREFIX {
+                    let t = self.toks[k] as usize;
+                    let at = pcount[t] as usize;
+                    self.pre[at] = e as u32;
+                    self.pre_rank[at] = r;
+                    pcount[t] += 1;
+                }
+            }
+        }
+        drop(ranks);
         self.sigs = (0..n)
             .map(|e| {
                 let mut sig = [0u64; SIG_WORDS];

@@ -683,19 +683,34 @@ pub fn read_lang(
     let mut st =
         conn.prepare_cached("SELECT data FROM fuzzy_segments WHERE lang = ?1 ORDER BY id")?;
     let mut rows = st.query([lang.as_str()])?;
-    while let Some(r) = rows.next()? {
-        let data = r
-            .get_ref(0)?
-            .as_blob()
-            .map_err(|e| damaged(e.to_string()))?;
-        let seg = Segment::decode(data).map_err(damaged)?;
-        if stale.is_empty() {
-            f(&seg, &mut (0..seg.len()));
-        } else {
-            f(
-                &seg,
-                &mut (0..seg.len()).filter(|&i| !stale.contains(&seg.units[i])),
-            );
+    // Segments are decoded a few at a time on all cores, used in order.
+    let group = rayon::current_num_threads().max(1) * 2;
+    let mut blobs: Vec<Vec<u8>> = Vec::with_capacity(group);
+    let mut done = false;
+    while !done {
+        blobs.clear();
+        while blobs.len() < group {
+            match rows.next()? {
+                Some(r) => blobs.push(r.get(0)?),
+                None => {
+                    done = true;
+                    break;
+                }
+            }
+        }
+        use rayon::prelude::*;
+        let segs: Vec<std::result::Result<Segment, String>> =
+            blobs.par_iter().map(|b| Segment::decode(b)).collect();
+        for seg in segs {
+            let seg = seg.map_err(damaged)?;
+            if stale.is_empty() {
+                f(&seg, &mut (0..seg.len()));
+            } else {
+                f(
+                    &seg,
+                    &mut (0..seg.len()).filter(|&i| !stale.contains(&seg.units[i])),
+                );
+            }
         }
     }
     if !stale.is_empty() {
