@@ -367,8 +367,8 @@ impl LangIndex {
         self.pre = vec![0u32; pcount[v] as usize];
         self.pre_rank = vec![0u8; pcount[v] as usize];
         for e in 0..n {
-            for k in self.offsets[e] as usize..self.offsets[e + 1] as usize {
-                let r = ranks[k];
+            let (a, b) = (self.offsets[e] as usize, self.offsets[e + 1] as usize);
+            for (k, &r) in ranks.iter().enumerate().take(b).skip(a) {
                 if r != NOT_PREFIX {
                     let t = self.toks[k] as usize;
                     let at = pcount[t] as usize;
