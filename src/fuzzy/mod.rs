@@ -464,3 +464,58 @@ pub fn wrong_script(text: &str, lang: &Lang) -> bool {
     }
     letters >= 3 && hits * 2 < letters
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::LangTag;
+    use crate::store::new_batch;
+    use crate::store::units::{NewUnit, NewVariant, OnDuplicate, Origin, UnitWriter};
+
+    fn store(rows: &[(&str, &str)]) -> Store {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        for (en, ru) in rows {
+            w.add(&NewUnit::new(
+                Origin::Imported,
+                vec![
+                    NewVariant::new(LangTag::parse("en").unwrap(), *en),
+                    NewVariant::new(LangTag::parse("ru").unwrap(), *ru),
+                ],
+            ))
+            .unwrap();
+        }
+        w.finish().unwrap();
+        tx.commit().unwrap();
+        s
+    }
+
+    #[test]
+    fn a_matcher_is_shared_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Matcher>();
+    }
+
+    #[test]
+    fn extra_tms_are_queried_alongside() {
+        let main = store(&[("Open the file.", "Откройте файл.")]);
+        let extra = store(&[("Open the files.", "Откройте файлы.")]);
+        let mut m = Matcher::open(main, &Lang::en(), &Lang::ru(), Options::default()).unwrap();
+        m.add_tm(extra, "extra.tmx").unwrap();
+        assert_eq!(m.segments(), 2);
+        let p = m.best("Open the files.", 50, 5).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!((p[0].score, p[0].tm.as_str()), (100, "extra.tmx"));
+        assert_eq!((p[1].score, p[1].tm.as_str()), (75, "main"));
+        // from many threads at once
+        use rayon::prelude::*;
+        let all: Vec<usize> = (0..64)
+            .into_par_iter()
+            .map(|_| m.best("Open the file.", 50, 5).unwrap().len())
+            .collect();
+        assert!(all.iter().all(|&n| n == 2));
+        assert!(m.best("Open", 0, 5).is_err());
+    }
+}
