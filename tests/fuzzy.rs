@@ -577,3 +577,29 @@ fn concordance_finds_inflections_and_substrings() {
         .code(2)
         .stderr(predicate::str::contains("--lang"));
 }
+
+#[test]
+fn a_damaged_index_is_reported_and_rebuilt() {
+    let (_d, db) = tm(false);
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE fuzzy_segments SET data = x'01ff' WHERE lang = 'en'",
+            [],
+        )
+        .unwrap();
+    polytm(&db)
+        .args(["match", "--from", "en", "--to", "ru", "Open the file."])
+        .assert()
+        .code(4)
+        .stderr(
+            predicate::str::contains("damaged").and(predicate::str::contains("polytm reindex")),
+        );
+    polytm(&db)
+        .args(["reindex"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("en"));
+    let m = matches(&db, "en", "ru", &["--limit", "1"], "Open the file.");
+    assert_eq!(m[0]["score"], 100);
+}

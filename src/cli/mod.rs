@@ -9,6 +9,7 @@ pub mod glossary;
 pub mod import;
 pub mod match_;
 pub mod output;
+pub mod reindex;
 pub mod segment;
 pub mod stats;
 pub mod term;
@@ -65,6 +66,7 @@ pub enum Command {
     Unit(unit::Cmd),
     Match(match_::Args),
     Concordance(concordance::Args),
+    Reindex(reindex::Args),
 }
 
 /// What every command gets: where the database is.
@@ -107,6 +109,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Unit(c) => unit::run(c, &ctx),
         Command::Match(a) => match_::run(a, &ctx),
         Command::Concordance(a) => concordance::run(a, &ctx),
+        Command::Reindex(a) => reindex::run(a, &ctx),
     };
     result.map_err(|e| ctx.name_db(e))
 }
