@@ -78,7 +78,7 @@ const SIG_WORDS: usize = 2;
 const SIG_BITS: usize = SIG_WORDS * 64;
 
 /// How many candidates ahead their signature is fetched.
-const PREFETCH: usize = 8;
+const PREFETCH: usize = 16;
 
 /// Ask the processor to bring `r` into the cache (no effect elsewhere than
 /// on x86-64).
@@ -689,8 +689,9 @@ impl LangIndex {
                 score_of(o, toks.len())
             }
         };
-        // Signature bound: the query tokens whose bit the entry has.
-        let signature = |e: usize| -> u8 {
+        // Signature bound: the query tokens whose bit the entry (of `l`
+        // tokens) has.
+        let signature = |e: usize, l: usize| -> u8 {
             let sig = &self.sigs[e];
             let mut shared = 0u32;
             for w in 0..SIG_WORDS {
@@ -701,7 +702,7 @@ impl LangIndex {
                     bits &= bits - 1;
                 }
             }
-            score_of(shared as usize, self.len_of(e))
+            score_of(shared as usize, l)
         };
 
         let mut stages: Vec<u8> = [97u8, 93, 89, 85, 80, 75, 70, 65, 60, 55, 50, 40, 30, 20, 10]
@@ -761,8 +762,18 @@ impl LangIndex {
                 } else {
                     (self.postings(tok), &[][..])
                 };
-                let a = pl.partition_point(|&e| (e as usize) < lo);
-                let b = pl.partition_point(|&e| (e as usize) < hi);
+                // the window only widens: gallop out from the range read
+                let (a, b) = if range.0 == usize::MAX {
+                    (
+                        pl.partition_point(|&e| (e as usize) < lo),
+                        pl.partition_point(|&e| (e as usize) < hi),
+                    )
+                } else {
+                    (
+                        gallop_back(pl, range.0, lo),
+                        gallop_forward(pl, range.1, hi),
+                    )
+                };
                 let parts = if range.0 == usize::MAX {
                     [(a, b), (b, b)]
                 } else {
@@ -810,7 +821,7 @@ impl LangIndex {
                         prefetch(&self.sigs[ahead as usize]);
                     }
                     let (e, l) = (e as usize, l as usize);
-                    let ub = score_of(most as usize, l).min(signature(e));
+                    let ub = score_of(most as usize, l).min(signature(e, l));
                     push(sc, e, ub, LEVEL_SIG);
                 }
                 sc.cand = cand;
@@ -854,7 +865,7 @@ impl LangIndex {
                     }
                     if level == LEVEL_POS {
                         stats.signed += 1;
-                        let ub = signature(e).min(b as u8);
+                        let ub = signature(e, self.len_of(e)).min(b as u8);
                         if (ub as usize) < b {
                             push(sc, e, ub, LEVEL_SIG);
                             continue;
@@ -921,6 +932,36 @@ impl LangIndex {
         let a = self.len_start[lo.min(max)] as usize;
         let b = self.len_start[hi.saturating_add(1).min(max)] as usize;
         (a, b)
+    }
+}
+
+/// First index of `pl` (ascending) holding an entry >= `bound`, knowing
+/// it is at most `from`: an exponential search backwards.
+fn gallop_back(pl: &[u32], from: usize, bound: usize) -> usize {
+    let mut right = from.min(pl.len());
+    let mut step = 1;
+    loop {
+        let left = right.saturating_sub(step);
+        if left == 0 || (pl[left] as usize) < bound {
+            return left + pl[left..right].partition_point(|&e| (e as usize) < bound);
+        }
+        right = left;
+        step *= 2;
+    }
+}
+
+/// First index of `pl` (ascending) holding an entry >= `bound`, knowing it
+/// is at least `from`: an exponential search forwards.
+fn gallop_forward(pl: &[u32], from: usize, bound: usize) -> usize {
+    let mut left = from.min(pl.len());
+    let mut step = 1;
+    loop {
+        let right = (left + step).min(pl.len());
+        if right == pl.len() || (pl[right] as usize) >= bound {
+            return left + pl[left..right].partition_point(|&e| (e as usize) < bound);
+        }
+        left = right;
+        step *= 2;
     }
 }
 
@@ -1220,6 +1261,20 @@ mod tests {
                     let (a, b) = both(&index, &q, min, k);
                     assert_eq!(a, b, "q={q} min={min} k={k}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn galloping_finds_the_same_boundaries() {
+        let pl: Vec<u32> = (0..200).map(|i| i * 3).collect();
+        for bound in 0..650usize {
+            let want = pl.partition_point(|&e| (e as usize) < bound);
+            for from in want..=pl.len() {
+                assert_eq!(gallop_back(&pl, from, bound), want, "back {from} {bound}");
+            }
+            for from in 0..=want {
+                assert_eq!(gallop_forward(&pl, from, bound), want, "fwd {from} {bound}");
             }
         }
     }
