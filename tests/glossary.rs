@@ -18,6 +18,9 @@ fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("glossaries/sco-counter-narcotics.tsv")
 }
 
+/// A concept as (lang, text, status) terms, note and source.
+type ConceptKey = (Vec<(String, String, String)>, String, String);
+
 struct Tm {
     dir: tempfile::TempDir,
     db: PathBuf,
@@ -81,7 +84,7 @@ impl Tm {
 
     /// Every concept as a comparable set of (lang, text, status) plus note
     /// and source, independent of ids.
-    fn concepts(&self) -> BTreeSet<(Vec<(String, String, String)>, String, String)> {
+    fn concepts(&self) -> BTreeSet<ConceptKey> {
         let store = polytm::store::Store::open(&self.db).unwrap();
         let g = polytm::glossary::Glossary::load(&store.conn).unwrap();
         g.concepts()
