@@ -5,3 +5,6 @@ pub mod glossary_table;
 pub mod input;
 pub mod table;
 pub mod tbx;
+pub mod tm_tsv;
+pub mod tmx;
+pub mod xml_source;
