@@ -108,7 +108,9 @@ fn script_fits(query: &str, lang: &Lang) -> bool {
     use crate::lang::Family;
     match lang.family() {
         Family::Chinese => query.chars().any(crate::text::is_han),
-        Family::Russian => query.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)),
+        Family::Russian => query
+            .chars()
+            .any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)),
         Family::English => query.chars().any(|c| c.is_ascii_alphabetic()),
         Family::Other => true,
     }
