@@ -465,6 +465,13 @@ fn scan(args: ScanArgs, ctx: &Ctx) -> Result<()> {
         );
     }
     let rec = glossary.recognizer(&lang);
+    if rec.is_empty() && !glossary.is_empty() {
+        let have: Vec<String> = glossary.langs().iter().map(|l| l.to_string()).collect();
+        eprintln!(
+            "polytm: the glossary has no terms in '{lang}' (it has {})",
+            have.join(", ")
+        );
+    }
     let hits = rec.scan(&text);
     if args.json {
         let out: Vec<ScanHit> = hits
