@@ -43,7 +43,7 @@ use crate::store::index::{Segment, read_lang};
 #[derive(Debug)]
 pub struct LangIndex {
     pub lang: Lang,
-    vocab: FxHashMap<Box<str>, u32>,
+    vocab: FxHashMap<compact_str::CompactString, u32>,
     keys: Vec<Box<str>>,
     punct: Vec<bool>,
     /// Entries (variants), ordered by token count, then as read.
@@ -181,9 +181,10 @@ impl LangIndex {
     ) -> LangIndex {
         let mut ix = LangIndex::empty(lang);
         let (mut u, mut r, mut h, mut o, mut t) = (vec![], vec![], vec![], vec![0u32], vec![]);
+        let mut scanner = crate::text::tokenize::KeyScanner::default();
         for (unit, rec, text) in entries {
             let before = t.len();
-            crate::text::tokenize::for_each_key(text, lang, |_, key| {
+            scanner.keys(text, lang, |_, key| {
                 let id = ix.intern(key);
                 t.push(id);
             });
@@ -228,7 +229,7 @@ impl LangIndex {
         }
         let id = self.keys.len() as u32;
         self.keys.push(key.into());
-        self.vocab.insert(key.into(), id);
+        self.vocab.insert(compact_str::CompactString::new(key), id);
         self.punct.push(is_punct_key(key));
         id
     }

@@ -247,7 +247,8 @@ impl Segment {
 #[derive(Debug)]
 pub struct SegmentBuilder {
     seg: Segment,
-    vocab: FxHashMap<Box<str>, u32>,
+    vocab: FxHashMap<compact_str::CompactString, u32>,
+    scanner: crate::text::tokenize::KeyScanner,
 }
 
 impl Default for SegmentBuilder {
@@ -258,6 +259,7 @@ impl Default for SegmentBuilder {
                 ..Segment::default()
             },
             vocab: FxHashMap::default(),
+            scanner: Default::default(),
         }
     }
 }
@@ -273,13 +275,17 @@ impl SegmentBuilder {
             .keys
             .iter()
             .enumerate()
-            .map(|(i, k)| (k.as_str().into(), i as u32))
+            .map(|(i, k)| (compact_str::CompactString::new(k), i as u32))
             .collect();
         let mut seg = seg;
         if seg.offsets.is_empty() {
             seg.offsets.push(0);
         }
-        SegmentBuilder { seg, vocab }
+        SegmentBuilder {
+            seg,
+            vocab,
+            scanner: Default::default(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -304,7 +310,7 @@ impl SegmentBuilder {
         }
         let id = self.seg.keys.len() as u32;
         self.seg.keys.push(key.to_string());
-        self.vocab.insert(key.into(), id);
+        self.vocab.insert(compact_str::CompactString::new(key), id);
         id
     }
 
@@ -343,10 +349,12 @@ impl SegmentBuilder {
 /// Tokenise one text the way the matcher does, and push it.
 fn push_text(b: &mut SegmentBuilder, unit: i64, lang: &Lang, recency: i64, text: &str) {
     let start = b.seg.toks.len();
-    crate::text::tokenize::for_each_key(text, lang, |_, key| {
+    let mut scanner = std::mem::take(&mut b.scanner);
+    scanner.keys(text, lang, |_, key| {
         let id = b.intern(key);
         b.seg.toks.push(id);
     });
+    b.scanner = scanner;
     if b.seg.toks.len() == start {
         return; // nothing to match (a unit of spaces)
     }
@@ -365,7 +373,12 @@ struct Builders {
 
 impl Builders {
     fn add(&mut self, unit: i64, lang: &Lang, recency: i64, text: &str) {
-        let b = self.open.entry(lang.clone()).or_default();
+        if !self.open.contains_key(lang) {
+            self.open.insert(lang.clone(), SegmentBuilder::new());
+        }
+        let Some(b) = self.open.get_mut(lang) else {
+            return;
+        };
         push_text(b, unit, lang, recency, text);
         if b.is_full() {
             let full = std::mem::replace(b, SegmentBuilder::new());
@@ -463,7 +476,7 @@ fn damaged(msg: String) -> Error {
 /// Bring the index up to date with the units deleted or changed since the
 /// last maintenance: drop their old entries, re-index those that still
 /// exist (except `skip`: units the caller is about to index itself).
-pub fn maintain(tx: &Transaction, skip: &HashSet<i64>) -> Result<()> {
+pub fn maintain(tx: &Transaction, skip: &[i64]) -> Result<()> {
     let stale: Vec<i64> = {
         let mut st = tx.prepare_cached("SELECT unit_id FROM fuzzy_stale ORDER BY unit_id")?;
         st.query_map([], |r| r.get(0))?
@@ -520,7 +533,7 @@ pub fn maintain(tx: &Transaction, skip: &HashSet<i64>) -> Result<()> {
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let unit: i64 = r.get(0)?;
-            if skip.contains(&unit) {
+            if skip.binary_search(&unit).is_ok() {
                 continue;
             }
             let lang = Lang::from_key(&r.get::<_, String>(1)?);
@@ -561,7 +574,8 @@ pub struct IndexFeed {
     buf: Vec<Job>,
     langs: Vec<Lang>,
     worker: Option<Worker>,
-    touched: HashSet<i64>,
+    /// Units fed (sorted and deduplicated in `finish`).
+    touched: Vec<i64>,
 }
 
 impl IndexFeed {
@@ -571,7 +585,9 @@ impl IndexFeed {
 
     /// A variant written (or rewritten) for `unit`.
     pub fn push(&mut self, unit: i64, lang: &Lang, recency: i64, text: &str) {
-        self.touched.insert(unit);
+        if self.touched.last() != Some(&unit) {
+            self.touched.push(unit);
+        }
         let l = match self.langs.iter().position(|x| x == lang) {
             Some(i) => i,
             None => {
@@ -644,6 +660,8 @@ impl IndexFeed {
             st.query_map([], |r| r.get(0))?
                 .collect::<std::result::Result<_, _>>()?
         };
+        self.touched.sort_unstable();
+        self.touched.dedup();
         maintain(tx, &self.touched)?;
         let mut segs = built.finish();
         if !gone.is_empty() {

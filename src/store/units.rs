@@ -288,7 +288,7 @@ pub fn delete_units(tx: &Transaction, ids: &[i64]) -> Result<usize> {
         n += st.execute([id])?;
     }
     // The triggers marked them stale; drop them from the fuzzy index now.
-    super::index::maintain(tx, &Default::default())?;
+    super::index::maintain(tx, &[])?;
     Ok(n)
 }
 

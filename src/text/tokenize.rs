@@ -74,17 +74,44 @@ pub fn tokenize_folded(f: &Folded, lang: &Lang) -> Vec<Token> {
 /// The kind and key of every token of `text`, in order, without building
 /// [`Token`]s: the allocation-free path the fuzzy index takes for millions
 /// of segments. Gives exactly the keys [`tokenize`] gives.
-pub fn for_each_key(text: &str, lang: &Lang, mut f: impl FnMut(TokenKind, &str)) {
-    let folded = Folded::new(text);
-    scan(&folded.text, lang, |kind, _, _, key| f(kind, key));
+pub fn for_each_key(text: &str, lang: &Lang, f: impl FnMut(TokenKind, &str)) {
+    KeyScanner::default().keys(text, lang, f);
+}
+
+/// [`for_each_key`] with its buffers kept between calls.
+#[derive(Debug, Default)]
+pub struct KeyScanner {
+    folded: String,
+    chars: Vec<char>,
+    key: String,
+}
+
+impl KeyScanner {
+    pub fn keys(&mut self, text: &str, lang: &Lang, mut f: impl FnMut(TokenKind, &str)) {
+        Folded::fold_into(text, &mut self.folded);
+        self.chars.clear();
+        self.chars.extend(self.folded.chars());
+        scan_chars(&self.chars, lang, &mut self.key, |kind, _, _, key| {
+            f(kind, key)
+        });
+    }
 }
 
 /// The tokeniser proper, over folded text: `emit(kind, start, end, key)`
 /// with offsets in characters of the folded text.
-fn scan(folded: &str, lang: &Lang, mut emit: impl FnMut(TokenKind, usize, usize, &str)) {
+fn scan(folded: &str, lang: &Lang, emit: impl FnMut(TokenKind, usize, usize, &str)) {
     let chars: Vec<char> = folded.chars().collect();
-    let english = lang.family() == Family::English;
     let mut key = String::with_capacity(32);
+    scan_chars(&chars, lang, &mut key, emit);
+}
+
+fn scan_chars(
+    chars: &[char],
+    lang: &Lang,
+    key: &mut String,
+    mut emit: impl FnMut(TokenKind, usize, usize, &str),
+) {
+    let english = lang.family() == Family::English;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
