@@ -122,13 +122,13 @@ fn scan_chars(
         key.clear();
         if let Some((len, kind)) = special(&chars[i..]) {
             key.extend(&chars[i..i + len]);
-            emit(kind, i, i + len, &key);
+            emit(kind, i, i + len, key);
             i += len;
             continue;
         }
         if is_han(c) || is_kana(c) {
             key.push(c);
-            emit(TokenKind::Han, i, i + 1, &key);
+            emit(TokenKind::Han, i, i + 1, key);
             i += 1;
             continue;
         }
@@ -165,10 +165,10 @@ fn scan_chars(
                     i += 1;
                 }
                 key.extend(&chars[s..i]);
-                emit(TokenKind::Word, s, i, &key);
+                emit(TokenKind::Word, s, i, key);
             } else {
                 key.extend(&chars[s..i]);
-                emit(TokenKind::Number, s, i, &key);
+                emit(TokenKind::Number, s, i, key);
             }
             continue;
         }
@@ -197,7 +197,7 @@ fn scan_chars(
                     .iter()
                     .map(|&c| if is_apostrophe(c) { '\'' } else { c }),
             );
-            emit(TokenKind::Word, s, i, &key);
+            emit(TokenKind::Word, s, i, key);
             if english && i < chars.len() && is_apostrophe(chars[i]) {
                 let possessive_s = i + 1 < chars.len()
                     && chars[i + 1] == 's'
@@ -215,7 +215,7 @@ fn scan_chars(
             continue;
         }
         key.push(c);
-        emit(TokenKind::Punct, i, i + 1, &key);
+        emit(TokenKind::Punct, i, i + 1, key);
         i += 1;
     }
 }
