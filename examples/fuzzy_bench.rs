@@ -432,7 +432,7 @@ fn scale(args: &[String]) -> Res<()> {
                 &Lang::ru(),
                 Options {
                     exhaustive: true,
-                    ..Options::default()
+                    repair: true,
                 },
             )?;
             for q in &sample {

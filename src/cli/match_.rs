@@ -151,7 +151,6 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let opts = Options {
         exhaustive: args.exhaustive,
         repair: !args.no_repair,
-        glossary: true,
     };
     let matcher = Matcher::open(store, &from, &to, opts)?;
     let loaded = t0.elapsed();

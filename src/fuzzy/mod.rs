@@ -43,9 +43,6 @@ pub struct Options {
     pub exhaustive: bool,
     /// Substitute changed numbers (and glossary terms) into targets.
     pub repair: bool,
-    /// Use the glossary of the database: repair changed terms, list the
-    /// terms of the query.
-    pub glossary: bool,
 }
 
 impl Default for Options {
@@ -53,7 +50,6 @@ impl Default for Options {
         Options {
             exhaustive: false,
             repair: true,
-            glossary: true,
         }
     }
 }
@@ -180,16 +176,14 @@ pub struct Matcher {
 impl Matcher {
     /// A matcher over the units of `store`.
     pub fn open(store: Store, from: &Lang, to: &Lang, opts: Options) -> Result<Matcher> {
-        let terms = if opts.glossary {
-            let glossary = Glossary::load(&store.conn)?;
-            (!glossary.is_empty()).then(|| Terms {
-                src: glossary.recognizer(from),
-                tgt: glossary.recognizer(to),
-                glossary,
-            })
-        } else {
-            None
-        };
+        // the database's glossary: changed terms are repaired, the query's
+        // terms listed (see `set_glossary`, `clear_glossary`)
+        let glossary = Glossary::load(&store.conn)?;
+        let terms = (!glossary.is_empty()).then(|| Terms {
+            src: glossary.recognizer(from),
+            tgt: glossary.recognizer(to),
+            glossary,
+        });
         let mut m = Matcher {
             from: from.clone(),
             to: to.clone(),
@@ -201,8 +195,13 @@ impl Matcher {
         Ok(m)
     }
 
-    /// Use this glossary instead of the database's (or in addition to
-    /// none): for pre-translation with a glossary file.
+    /// Work without a glossary (no term repairs, no query terms).
+    pub fn clear_glossary(&mut self) {
+        self.terms = None;
+    }
+
+    /// Use this glossary instead of the database's: for pre-translation
+    /// with a glossary file.
     pub fn set_glossary(&mut self, glossary: Glossary) {
         self.terms = (!glossary.is_empty()).then(|| Terms {
             src: glossary.recognizer(&self.from),
@@ -490,6 +489,41 @@ mod tests {
         w.finish().unwrap();
         tx.commit().unwrap();
         s
+    }
+
+    #[test]
+    fn inline_markup_stays_out_of_source_and_target_and_is_repaired_in_target_markup() {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t.tmx").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        let mut en = NewVariant::new(
+            LangTag::parse("en").unwrap(),
+            "Click <bpt i=\"1\">&lt;b&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> within 5 minutes.",
+        );
+        en.plain = Some("Click OK within 5 minutes.".into());
+        let mut ru = NewVariant::new(
+            LangTag::parse("ru").unwrap(),
+            "Нажмите <bpt i=\"1\">&lt;b size=\"5\"&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> в течение 5 минут.",
+        );
+        ru.plain = Some("Нажмите OK в течение 5 минут.".into());
+        w.add(&NewUnit::new(Origin::Imported, vec![en, ru]))
+            .unwrap();
+        w.finish().unwrap();
+        tx.commit().unwrap();
+        let m = Matcher::open(s, &Lang::en(), &Lang::ru(), Options::default()).unwrap();
+        let p = m.best("Click OK within 5 minutes.", 50, 1).unwrap();
+        assert_eq!(p[0].score, 100);
+        assert_eq!(p[0].source, "Click OK within 5 minutes.");
+        assert_eq!(p[0].target, "Нажмите OK в течение 5 минут.");
+        let p = m.best("Click OK within 10 minutes.", 50, 1).unwrap();
+        assert_eq!(p[0].target, "Нажмите OK в течение 10 минут.");
+        assert_eq!(
+            p[0].target_markup.as_deref(),
+            Some(
+                "Нажмите <bpt i=\"1\">&lt;b size=\"5\"&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> в течение 10 минут."
+            )
+        );
     }
 
     #[test]
