@@ -10,6 +10,8 @@ pub mod cli;
 pub mod error;
 pub mod exchange;
 pub mod formats;
+pub mod fuzzy;
+pub mod glossary;
 pub mod lang;
 pub mod progress;
 pub mod store;

@@ -761,3 +761,43 @@ fn standard_input_and_format_override() {
         .code(3)
         .stderr(predicate::str::contains("<stdin>:byte "));
 }
+
+#[test]
+fn edits_and_removals_reach_fuzzy_matching() {
+    let a = Tm::new();
+    a.import(&fixture("pairs.tsv"));
+    let best = |q: &str| -> serde_json::Value {
+        let out = a
+            .cmd()
+            .args(["match", "--from", "en", "--to", "ru", "--json", q])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert_eq!(best("Secretariat")[0]["target"], "Секретариат");
+    a.cmd()
+        .args(["unit", "edit", "1", "--lang", "ru", "Секретариат ШОС"])
+        .assert()
+        .success();
+    assert_eq!(best("Secretariat")[0]["target"], "Секретариат ШОС");
+    a.cmd()
+        .args(["unit", "edit", "1", "--lang", "en", "General Secretariat"])
+        .assert()
+        .success();
+    assert_eq!(best("General Secretariat")[0]["score"], 100);
+    a.cmd().args(["unit", "delete", "1"]).assert().success();
+    let after = best("General Secretariat");
+    assert!(
+        after.as_array().unwrap().iter().all(|m| m["unit"] != 1),
+        "{after}"
+    );
+    a.cmd()
+        .args(["docs", "remove", "pairs.tsv"])
+        .assert()
+        .success();
+    assert_eq!(
+        best("Regional Anti-Terrorist Structure"),
+        serde_json::json!([])
+    );
+}

@@ -4,9 +4,13 @@
 pub mod batches;
 pub mod docs;
 pub mod export;
+pub mod glossary;
 pub mod import;
+pub mod match_;
 pub mod output;
+pub mod segment;
 pub mod stats;
+pub mod term;
 pub mod unit;
 
 use std::path::PathBuf;
@@ -44,6 +48,9 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Stats(stats::Args),
+    Glossary(glossary::Args),
+    Term(term::Args),
+    Segment(segment::Args),
     Import(import::Args),
     Export(export::Args),
     /// List or remove documents (files imported, texts aligned).
@@ -55,6 +62,7 @@ pub enum Command {
     /// Show, edit or delete one translation unit.
     #[command(subcommand)]
     Unit(unit::Cmd),
+    Match(match_::Args),
 }
 
 /// What every command gets: where the database is.
@@ -87,11 +95,15 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     let result = match cli.command {
         Command::Stats(a) => stats::run(a, &ctx),
+        Command::Glossary(a) => glossary::run(a, &ctx),
+        Command::Term(a) => term::run(a, &ctx),
+        Command::Segment(a) => segment::run(a, &ctx),
         Command::Import(a) => import::run(a, &ctx),
         Command::Export(a) => export::run(a, &ctx),
         Command::Docs(c) => docs::run(c, &ctx),
         Command::Batches(c) => batches::run(c, &ctx),
         Command::Unit(c) => unit::run(c, &ctx),
+        Command::Match(a) => match_::run(a, &ctx),
     };
     result.map_err(|e| ctx.name_db(e))
 }

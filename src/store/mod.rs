@@ -8,6 +8,8 @@
 
 pub mod batches;
 pub mod export;
+pub mod glossary;
+pub mod index;
 pub mod schema;
 pub mod units;
 

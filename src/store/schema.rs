@@ -15,7 +15,11 @@ pub enum Migration {
 /// `PRAGMA application_id`: "poly".
 pub const APPLICATION_ID: i64 = 0x706F_6C79;
 
-pub const MIGRATIONS: &[Migration] = &[Migration::Sql(V1)];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(V1),
+    // 2: the fuzzy index (tables, triggers, backfill of existing units).
+    Migration::Code(super::index::migrate),
+];
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

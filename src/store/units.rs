@@ -164,6 +164,8 @@ pub struct UnitWriter<'t> {
     pub stats: WriteStats,
     /// Units added or changed in this run, for the index to take in.
     pub touched: Vec<i64>,
+    /// Keeps the fuzzy index current (see `store::index`).
+    index: super::index::IndexFeed,
     /// Once a run is large: the content hashes of every unit, so that a
     /// new unit (the common case) is known to be new without a query. Only
     /// a negative filter: a hash found here is still checked in SQL.
@@ -185,6 +187,7 @@ impl<'t> UnitWriter<'t> {
             now: super::now(),
             stats: WriteStats::default(),
             touched: Vec::new(),
+            index: super::index::IndexFeed::new(),
             known: None,
             adds: 0,
         }
@@ -248,6 +251,11 @@ impl<'t> UnitWriter<'t> {
                     .prepare_cached("DELETE FROM variants WHERE unit_id = ?1")?
                     .execute([id])?;
                 self.insert_variants(id, unit)?;
+                let created: String = self
+                    .tx
+                    .prepare_cached("SELECT created_at FROM units WHERE id = ?1")?
+                    .query_row([id], |r| r.get(0))?;
+                self.feed_index(id, unit, super::index::recency(&created, Some(&self.now)));
                 self.tx
                     .prepare_cached(
                         "UPDATE units SET content_hash = ?2, changed_at = ?3, batch_id = ?4 WHERE id = ?1",
@@ -280,6 +288,11 @@ impl<'t> UnitWriter<'t> {
             ])?;
         let id = self.tx.last_insert_rowid();
         self.insert_variants(id, unit)?;
+        let recency = super::index::recency(
+            unit.created_at.as_deref().unwrap_or(&self.now),
+            unit.changed_at.as_deref(),
+        );
+        self.feed_index(id, unit, recency);
         self.stats.added += 1;
         self.touched.push(id);
         Ok(Written::Added(id))
@@ -295,8 +308,15 @@ impl<'t> UnitWriter<'t> {
         Ok(())
     }
 
+    fn feed_index(&mut self, id: i64, unit: &NewUnit, recency: i64) {
+        for v in &unit.variants {
+            self.index.push(id, &v.tag.lang, recency, v.plain());
+        }
+    }
+
     /// End the run: bring derived data (the fuzzy index) up to date.
     pub fn finish(self) -> Result<WriteStats> {
+        self.index.finish(self.tx)?;
         Ok(self.stats)
     }
 }
@@ -309,6 +329,8 @@ pub fn delete_units(tx: &Transaction, ids: &[i64]) -> Result<usize> {
     for id in ids {
         n += st.execute([id])?;
     }
+    // The triggers marked them stale; drop them from the fuzzy index now.
+    super::index::maintain(tx, &Default::default())?;
     Ok(n)
 }
 
@@ -383,6 +405,8 @@ fn rehash(tx: &Transaction, id: i64) -> Result<()> {
         "UPDATE units SET content_hash = ?2, src_hash = ?3, changed_at = ?4 WHERE id = ?1",
     )?
     .execute(params![id, hash, src_hash, super::now()])?;
+    // The update marked the unit stale: re-index it now.
+    super::index::maintain(tx, &Default::default())?;
     Ok(())
 }
 
