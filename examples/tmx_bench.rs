@@ -230,14 +230,15 @@ fn write_tmx(path: &Path, n: usize, pools: [&[Seg]; 3]) -> std::io::Result<()> {
     w.flush()
 }
 
-/// Run under /usr/bin/time: (seconds, max RSS in MiB, stdout+stderr).
-fn timed(bin: &Path, args: &[&str]) -> (f64, Option<f64>, String) {
+/// Run under /usr/bin/time: (wall seconds, CPU seconds (user + system),
+/// max RSS in MiB, stdout+stderr).
+fn timed(bin: &Path, args: &[&str]) -> (f64, Option<f64>, Option<f64>, String) {
     let time = Path::new("/usr/bin/time");
     let t = Instant::now();
     let out = if time.exists() {
         Command::new(time)
             .arg("-f")
-            .arg("MAXRSS %M")
+            .arg("MAXRSS %M CPU %U %S")
             .arg(bin)
             .args(args)
             .output()
@@ -254,12 +255,18 @@ fn timed(bin: &Path, args: &[&str]) -> (f64, Option<f64>, String) {
     if !out.status.success() {
         panic!("polytm {args:?} failed:\n{text}");
     }
-    let rss = text
+    let stats: Vec<f64> = text
         .lines()
         .find_map(|l| l.strip_prefix("MAXRSS "))
-        .and_then(|k| k.trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0);
-    (secs, rss, text)
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|w| w.parse::<f64>().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let rss = stats.first().map(|kb| kb / 1024.0);
+    let cpu = (stats.len() == 3).then(|| stats[1] + stats[2]);
+    (secs, cpu, rss, text)
 }
 
 fn main() {
@@ -286,16 +293,19 @@ fn main() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf());
     std::fs::create_dir_all(&dir).expect("folder");
+    println!("(s = wall-clock seconds, cpu = user+system CPU seconds, MiB = peak resident memory)");
     println!(
-        "{:>9}  {:>9}  {:>8}  {:>11}  {:>9}  {:>8}  {:>11}  {:>9}",
+        "{:>9}  {:>8}  {:>8}  {:>8}  {:>10}  {:>7}  {:>8}  {:>8}  {:>10}  {:>7}",
         "units",
         "TMX MiB",
         "import s",
+        "cpu",
         "import u/s",
-        "imp MiB",
+        "MiB",
         "export s",
+        "cpu",
         "export u/s",
-        "exp MiB"
+        "MiB"
     );
     for n in sizes {
         let tmx = dir.join(format!("bench-{n}.tmx"));
@@ -307,7 +317,7 @@ fn main() {
         let _ = std::fs::remove_file(dir.join(format!("bench-{n}.db-wal")));
         write_tmx(&tmx, n, [&ru, &zh, &tri]).expect("write TMX");
         let mib = std::fs::metadata(&tmx).map(|m| m.len()).unwrap_or(0) as f64 / 1048576.0;
-        let (is, irss, itext) = timed(
+        let (is, icpu, irss, itext) = timed(
             &bin,
             &[
                 "--quiet",
@@ -323,7 +333,7 @@ fn main() {
             .find(|(_, w)| *w == "units")
             .and_then(|(a, _)| a.parse().ok())
             .unwrap_or(0);
-        let (es, erss, etext) = timed(
+        let (es, ecpu, erss, etext) = timed(
             &bin,
             &[
                 "--quiet",
@@ -340,17 +350,19 @@ fn main() {
             .and_then(|s| s.split_whitespace().next())
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.0}"));
+        let f = |x: Option<f64>, p: usize| x.map_or("-".to_string(), |v| format!("{v:.p$}"));
         println!(
-            "{:>9}  {:>9.1}  {:>8.2}  {:>11.0}  {:>9}  {:>8.2}  {:>11.0}  {:>9}",
+            "{:>9}  {:>8.1}  {:>8.2}  {:>8}  {:>10.0}  {:>7}  {:>8.2}  {:>8}  {:>10.0}  {:>7}",
             n,
             mib,
             is,
+            f(icpu, 2),
             n as f64 / is,
-            f(irss),
+            f(irss, 0),
             es,
+            f(ecpu, 2),
             exported as f64 / es,
-            f(erss)
+            f(erss, 0)
         );
         if added != n || exported != n {
             println!(

@@ -248,6 +248,13 @@ fn export_language_selection_and_srclang() {
     );
     // ru first when asked so
     let out = a.export(&["--langs", "ru,en"], "ru-en.tmx");
+    assert!(out.contains(r#"srclang="ru-RU""#), "{out}");
+    let gb = a.export(&["--langs", "en-GB,ru"], "en-gb.tmx");
+    assert!(gb.contains(r#"srclang="en-GB""#), "the tag asked for");
+    assert!(
+        gb.contains(r#"<tuv xml:lang="en-US">"#),
+        "variants keep their own tags"
+    );
     let ru = out.find(r#"xml:lang="ru-RU""#).unwrap();
     let en = out.find(r#"xml:lang="en-US""#).unwrap();
     assert!(ru < en);
