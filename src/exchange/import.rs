@@ -258,10 +258,14 @@ fn write_units(
             "{file}: internal error: the file reader stopped early"
         )));
     }
+    // Indexing what was written and committing take a while on a large
+    // file: say so.
+    let spinner = progress::spinner("indexing and saving");
     report.stats = w.finish()?;
     if report.stats.added + report.stats.overwritten == 0 {
         // Nothing new: leave no empty batch or document behind.
         drop(tx);
+        spinner.finish_and_clear();
         return Ok(report);
     }
     tx.execute(
@@ -269,6 +273,7 @@ fn write_units(
         params![doc_id, langs.join(",")],
     )?;
     tx.commit()?;
+    spinner.finish_and_clear();
     report.batch = Some(batch);
     Ok(report)
 }
