@@ -169,8 +169,36 @@ pub struct UnitWriter<'t> {
     /// Once a run is large: the content hashes of every unit, so that a
     /// new unit (the common case) is known to be new without a query. Only
     /// a negative filter: a hash found here is still checked in SQL.
-    known: Option<std::collections::HashSet<i64>>,
+    known: Option<std::collections::HashSet<i64, HashIsKey>>,
     adds: usize,
+}
+
+/// Content hashes are already uniform 64-bit values: use them as they are
+/// instead of hashing them again.
+#[derive(Default, Clone, Copy)]
+struct HashIsKey;
+
+impl std::hash::BuildHasher for HashIsKey {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | self.0 >> 56) ^ b as u64;
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.0 = n as u64;
+    }
 }
 
 /// Adds after which a run loads the content hashes of the TM.
@@ -201,7 +229,10 @@ impl<'t> UnitWriter<'t> {
         if n > LOAD_KNOWN_MAX {
             return Ok(());
         }
-        let mut set = std::collections::HashSet::with_capacity(n as usize * 2);
+        let mut set = std::collections::HashSet::with_capacity_and_hasher(
+            (n as usize * 2).max(1 << 16),
+            HashIsKey,
+        );
         let mut st = self.tx.prepare("SELECT content_hash FROM units")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
