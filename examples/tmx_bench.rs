@@ -269,6 +269,22 @@ fn timed(bin: &Path, args: &[&str]) -> (f64, Option<f64>, Option<f64>, String) {
     (secs, cpu, rss, text)
 }
 
+/// Seconds to read the file into units as `polytm import` does (decoding,
+/// XML, inline markup, props) on one thread, without writing them.
+fn parse_only(path: &Path) -> f64 {
+    let t = Instant::now();
+    let src = polytm::formats::xml_source::open(path).expect("open");
+    let mut r = polytm::formats::tmx::TmxReader::new(src.reader);
+    let mut n = 0usize;
+    while let Some(u) = r.next_unit().expect("parse") {
+        if polytm::exchange::import::tmx_unit(u, &mut |_, _| {}).is_some() {
+            n += 1;
+        }
+    }
+    std::hint::black_box(n);
+    t.elapsed().as_secs_f64()
+}
+
 fn main() {
     let mut sizes: Vec<usize> = Vec::new();
     let mut keep: Option<PathBuf> = None;
@@ -293,11 +309,15 @@ fn main() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf());
     std::fs::create_dir_all(&dir).expect("folder");
-    println!("(s = wall-clock seconds, cpu = user+system CPU seconds, MiB = peak resident memory)");
     println!(
-        "{:>9}  {:>8}  {:>8}  {:>8}  {:>10}  {:>7}  {:>8}  {:>8}  {:>10}  {:>7}",
+        "(parse s = reading the TMX into units on one thread, no database; s = wall-clock seconds; \
+         cpu = user+system CPU seconds; MiB = peak resident memory)"
+    );
+    println!(
+        "{:>9}  {:>8}  {:>8}  {:>8}  {:>8}  {:>10}  {:>7}  {:>8}  {:>8}  {:>10}  {:>7}",
         "units",
         "TMX MiB",
+        "parse s",
         "import s",
         "cpu",
         "import u/s",
@@ -317,6 +337,7 @@ fn main() {
         let _ = std::fs::remove_file(dir.join(format!("bench-{n}.db-wal")));
         write_tmx(&tmx, n, [&ru, &zh, &tri]).expect("write TMX");
         let mib = std::fs::metadata(&tmx).map(|m| m.len()).unwrap_or(0) as f64 / 1048576.0;
+        let ps = parse_only(&tmx);
         let (is, icpu, irss, itext) = timed(
             &bin,
             &[
@@ -352,9 +373,10 @@ fn main() {
             .unwrap_or(0);
         let f = |x: Option<f64>, p: usize| x.map_or("-".to_string(), |v| format!("{v:.p$}"));
         println!(
-            "{:>9}  {:>8.1}  {:>8.2}  {:>8}  {:>10.0}  {:>7}  {:>8.2}  {:>8}  {:>10.0}  {:>7}",
+            "{:>9}  {:>8.1}  {:>8.2}  {:>8.2}  {:>8}  {:>10.0}  {:>7}  {:>8.2}  {:>8}  {:>10.0}  {:>7}",
             n,
             mib,
+            ps,
             is,
             f(icpu, 2),
             n as f64 / is,
