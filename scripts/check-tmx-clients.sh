@@ -160,7 +160,7 @@ EOF
     run_omegat "$WORK/all.tmx" all
     if grep -qx "地区反恐怖机构" "$WORK/omegat-all/target/sco.txt"; then
         echo "NOTE  with the multilingual export OmegaT 3.6 also takes the other variant of a two-language unit"
-        echo "      (en-US/zh-CN) as the translation: export the project's pair (--langs en,ru) for a CAT project"
+        echo "      (en-US/zh-CN) as the translation: export the project's pair (--langs en-US,ru-RU) for a CAT project"
     fi
 fi
 
