@@ -515,13 +515,12 @@ impl<R: BufRead> TmxReader<R> {
                 Ev::Other => {}
             }
         }
-        // <header> ... <body>.
-        let mut seen_header = false;
+        // <header> ... <body>. A file without a header (invalid, but
+        // harmless) is read with no source language.
         loop {
             match self.next()? {
                 Ev::Start(Name::Header, attrs) => {
                     self.set_header(attrs);
-                    seen_header = true;
                     loop {
                         match self.next()? {
                             Ev::Start(m @ (Name::Prop | Name::Note), a) => {
@@ -548,19 +547,12 @@ impl<R: BufRead> TmxReader<R> {
                 }
                 Ev::Empty(Name::Header, attrs) => {
                     self.set_header(attrs);
-                    seen_header = true;
                 }
                 Ev::Start(Name::Body, _) => {
-                    if !seen_header {
-                        return Err(at(self.pos, "<body> before <header>"));
-                    }
                     self.state = State::Body;
                     return Ok(());
                 }
                 Ev::Empty(Name::Body, _) => {
-                    if !seen_header {
-                        return Err(at(self.pos, "<body> before <header>"));
-                    }
                     self.state = State::AfterBody;
                     return Ok(());
                 }
@@ -1720,6 +1712,42 @@ mod tests {
                 assert_eq!((field.as_str(), ch), ("en text", '\u{b}'))
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_truncation_and_corruption_is_an_error_not_a_panic() {
+        let full = include_str!("../../tests/fixtures/tmx/sample.tmx");
+        assert_eq!(units(full).unwrap().len(), 6);
+        let bytes = full.as_bytes();
+        for cut in 0..bytes.len() - 1 {
+            // whole file except its last bytes: never complete
+            let r = crate::formats::xml_source::from_reader(std::io::Cursor::new(
+                bytes[..cut].to_vec(),
+            ));
+            let Ok((src, _)) = r else { continue };
+            let mut reader = TmxReader::new(src);
+            let mut result = Ok(Some(()));
+            while let Ok(Some(())) = result {
+                result = reader.next_unit().map(|u| u.map(|_| ()));
+            }
+            assert!(result.is_err(), "cut at {cut} read as complete");
+        }
+        // bytes replaced by markup characters: errors or units, never a panic
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..2000 {
+            let mut b = bytes.to_vec();
+            for _ in 0..3 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let i = (seed % b.len() as u64) as usize;
+                b[i] = b"<>&;/\"=x\0"[(seed >> 32) as usize % 9];
+            }
+            if let Ok((src, _)) = crate::formats::xml_source::from_reader(std::io::Cursor::new(b)) {
+                let mut reader = TmxReader::new(src);
+                while let Ok(Some(_)) = reader.next_unit() {}
+            }
         }
     }
 
