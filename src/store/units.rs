@@ -437,7 +437,7 @@ fn rehash(tx: &Transaction, id: i64) -> Result<()> {
     )?
     .execute(params![id, hash, src_hash, super::now()])?;
     // The update marked the unit stale: re-index it now.
-    super::index::maintain(tx, &Default::default())?;
+    super::index::maintain(tx, &[])?;
     Ok(())
 }
 
