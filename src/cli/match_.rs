@@ -34,8 +34,9 @@ use crate::lang::{Lang, LangTag};
         most similar to it, best first, with a percentage as in CAT tools (100 = identical, \
         99 = differs only in case or spacing, 98 = only in punctuation, otherwise \
         100 × (1 − token edit distance / longer length), rounded down). When the query and a \
-        match differ only in numbers or months that can be found in the target, the target is \
-        repaired (2018 → 2019) and marked so; the score stays that of the match.",
+        match differ in numbers, months or glossary terms that can be found in the target, the \
+        target is repaired (2018 → 2019, one agency's name for another's) and marked so; the score \
+        stays that of the match. Glossary terms of the query are listed with their target terms.",
     after_help = "Examples:\n  polytm match --from en --to ru \"The 9th meeting was held in 2019.\"\n  \
         polytm match --from en --to zh --min 75 --json \"Delete the file.\"\n  \
         polytm match --from en --to ru --file queries.txt > best.tsv"
