@@ -31,8 +31,8 @@
 //!
 //! The index is derived data: [`rebuild`] recreates it from `variants`.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::collections::HashSet;
+use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, Transaction, params};
@@ -97,7 +97,7 @@ pub fn rebuild(tx: &Transaction) -> Result<()> {
          FROM variants v JOIN units u ON u.id = v.unit_id ORDER BY v.unit_id",
     )?;
     let mut rows = st.query([])?;
-    let mut feed = Builders::default();
+    let mut ix = Indexer::new(SEGMENT_CAP);
     while let Some(r) = rows.next()? {
         let lang = Lang::from_key(&r.get::<_, String>(1)?);
         let text: String = r.get(2)?;
@@ -105,11 +105,13 @@ pub fn rebuild(tx: &Transaction) -> Result<()> {
             &r.get::<_, String>(3)?,
             r.get::<_, Option<String>>(4)?.as_deref(),
         );
-        feed.add(r.get(0)?, &lang, rec, &text);
+        ix.push(r.get(0)?, &lang, rec, &text);
+        ix.store_sealed(tx)?;
     }
     drop(rows);
     drop(st);
-    append(tx, feed.finish())
+    let open = ix.finish(tx)?;
+    append(tx, open)
 }
 
 // ---------------------------------------------------------------------------
@@ -300,10 +302,6 @@ impl SegmentBuilder {
         self.seg.toks.len()
     }
 
-    fn is_full(&self) -> bool {
-        self.len() >= SEGMENT_CAP || self.tokens() >= SEGMENT_TOKEN_CAP
-    }
-
     fn intern(&mut self, key: &str) -> u32 {
         if let Some(&id) = self.vocab.get(key) {
             return id;
@@ -365,38 +363,52 @@ fn push_text(b: &mut SegmentBuilder, unit: i64, lang: &Lang, recency: i64, text:
 }
 
 /// Segments being built, per language; full ones are sealed.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Builders {
-    open: HashMap<Lang, SegmentBuilder>,
+    /// Most variants in one segment ([`SEGMENT_CAP`]; smaller in tests).
+    cap: usize,
+    /// One open segment per language (a handful: a linear search is fastest).
+    open: Vec<(Lang, SegmentBuilder)>,
     sealed: Vec<(Lang, Segment)>,
 }
 
 impl Builders {
-    fn add(&mut self, unit: i64, lang: &Lang, recency: i64, text: &str) {
-        if !self.open.contains_key(lang) {
-            self.open.insert(lang.clone(), SegmentBuilder::new());
+    fn new(cap: usize) -> Builders {
+        Builders {
+            cap: cap.clamp(1, SEGMENT_CAP),
+            open: Vec::new(),
+            sealed: Vec::new(),
         }
-        let Some(b) = self.open.get_mut(lang) else {
+    }
+
+    fn add(&mut self, unit: i64, lang: &Lang, recency: i64, text: &str) {
+        let i = match self.open.iter().position(|(l, _)| l == lang) {
+            Some(i) => i,
+            None => {
+                self.open.push((lang.clone(), SegmentBuilder::new()));
+                self.open.len() - 1
+            }
+        };
+        let Some((_, b)) = self.open.get_mut(i) else {
             return;
         };
         push_text(b, unit, lang, recency, text);
-        if b.is_full() {
-            let full = std::mem::replace(b, SegmentBuilder::new());
+        if b.len() >= self.cap || b.tokens() >= SEGMENT_TOKEN_CAP {
+            let full = std::mem::take(b);
             self.sealed.push((lang.clone(), full.finish()));
         }
     }
 
-    /// Sealed segments first, then the open (partial) ones.
-    fn finish(self) -> Vec<(Lang, Segment)> {
-        let mut out = self.sealed;
+    /// The open (partial) segments, by language.
+    fn into_open(self) -> Vec<(Lang, Segment)> {
         let mut open: Vec<_> = self
             .open
             .into_iter()
             .filter(|(_, b)| !b.is_empty())
+            .map(|(l, b)| (l, b.finish()))
             .collect();
         open.sort_by(|a, b| a.0.cmp(&b.0));
-        out.extend(open.into_iter().map(|(l, b)| (l, b.finish())));
-        out
+        open
     }
 }
 
@@ -446,24 +458,7 @@ fn last_row(tx: &Transaction, lang: &Lang) -> Result<Option<(i64, Segment)>> {
 }
 
 fn insert_row(tx: &Transaction, lang: &Lang, seg: &Segment) -> Result<()> {
-    if seg.is_empty() {
-        return Ok(());
-    }
-    let min = seg.units.iter().copied().min().unwrap_or(0);
-    let max = seg.units.iter().copied().max().unwrap_or(0);
-    tx.prepare_cached(
-        "INSERT INTO fuzzy_segments(lang, entries, tokens, min_unit, max_unit, data)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        lang.as_str(),
-        seg.len() as i64,
-        seg.toks.len() as i64,
-        min,
-        max,
-        seg.encode()
-    ])?;
-    Ok(())
+    Sealed::new(lang.clone(), seg).insert(tx)
 }
 
 fn damaged(msg: String) -> Error {
@@ -522,8 +517,9 @@ pub fn maintain(tx: &Transaction, skip: &[i64]) -> Result<()> {
         // Re-inserted under a new id: still before anything appended below.
         insert_row(tx, &Lang::from_key(&lang), &b.finish())?;
     }
-    // Units changed outside UnitWriter (and still there): index them again.
-    let mut feed = Builders::default();
+    // Units changed since they were indexed (and still there): index them
+    // again from their current text.
+    let mut ix = Indexer::new(SEGMENT_CAP);
     {
         let mut st = tx.prepare_cached(
             "SELECT v.unit_id, v.lang, coalesce(v.plain, v.text), u.created_at, u.changed_at
@@ -542,142 +538,353 @@ pub fn maintain(tx: &Transaction, skip: &[i64]) -> Result<()> {
                 &r.get::<_, String>(3)?,
                 r.get::<_, Option<String>>(4)?.as_deref(),
             );
-            feed.add(unit, &lang, rec, &text);
+            ix.push(unit, &lang, rec, &text);
+            ix.store_sealed(tx)?;
         }
     }
     tx.execute("DELETE FROM fuzzy_stale", [])?;
-    append(tx, feed.finish())
+    let open = ix.finish(tx)?;
+    append(tx, open)
 }
 
 // ---------------------------------------------------------------------------
-// The feed used by UnitWriter
+// Indexing many variants: tokenised on a worker thread, stored as they fill
 
+/// A full segment, encoded on the worker thread, to be stored as one row.
+struct Sealed {
+    lang: Lang,
+    entries: i64,
+    tokens: i64,
+    min_unit: i64,
+    max_unit: i64,
+    data: Vec<u8>,
+}
+
+impl Sealed {
+    fn new(lang: Lang, seg: &Segment) -> Sealed {
+        Sealed {
+            lang,
+            entries: seg.len() as i64,
+            tokens: seg.toks.len() as i64,
+            min_unit: seg.units.iter().copied().min().unwrap_or(0),
+            max_unit: seg.units.iter().copied().max().unwrap_or(0),
+            data: seg.encode(),
+        }
+    }
+
+    fn insert(&self, tx: &Transaction) -> Result<()> {
+        if self.entries == 0 {
+            return Ok(());
+        }
+        tx.prepare_cached(
+            "INSERT INTO fuzzy_segments(lang, entries, tokens, min_unit, max_unit, data)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            self.lang.as_str(),
+            self.entries,
+            self.tokens,
+            self.min_unit,
+            self.max_unit,
+            self.data
+        ])?;
+        Ok(())
+    }
+}
+
+/// One variant to index; its text is `batch.text[previous end..end]`.
 struct Job {
     unit: i64,
-    /// Index into the feed's languages.
-    lang: u16,
     recency: i64,
+    end: usize,
+    /// Index into the indexer's languages.
+    lang: u16,
+}
+
+/// Variants sent to the worker together, their texts in one buffer (no
+/// allocation per variant; the buffers go back and forth).
+#[derive(Default)]
+struct Batch {
+    /// Languages first seen in this batch (appended to the worker's list).
+    new_langs: Vec<Lang>,
+    jobs: Vec<Job>,
     text: String,
 }
 
-/// The indexing thread: where to send work, and its result.
-type Worker = (SyncSender<(Vec<Lang>, Vec<Job>)>, JoinHandle<Builders>);
-
-/// Below this many variants a write run is indexed inline at `finish`;
-/// above it a worker thread tokenises while the writer inserts.
-const INLINE_JOBS: usize = 2048;
-
-/// Collects the variants a [`crate::store::units::UnitWriter`] writes and
-/// indexes them.
-#[derive(Default)]
-pub struct IndexFeed {
-    buf: Vec<Job>,
-    langs: Vec<Lang>,
-    worker: Option<Worker>,
-    /// Units fed (sorted and deduplicated in `finish`).
-    touched: Vec<i64>,
-}
-
-impl IndexFeed {
-    pub fn new() -> IndexFeed {
-        IndexFeed::default()
+impl Batch {
+    fn full(&self) -> bool {
+        self.jobs.len() >= BATCH_JOBS || self.text.len() >= BATCH_BYTES
     }
 
-    /// A variant written (or rewritten) for `unit`.
-    pub fn push(&mut self, unit: i64, lang: &Lang, recency: i64, text: &str) {
-        if self.touched.last() != Some(&unit) {
-            self.touched.push(unit);
+    fn clear(&mut self) {
+        self.new_langs.clear();
+        self.jobs.clear();
+        self.text.clear();
+    }
+}
+
+/// Variants per batch; below this many variants in all, a run is indexed
+/// at its end on the calling thread.
+const BATCH_JOBS: usize = 2048;
+/// Text bytes per batch (a batch of very long segments is sent earlier).
+const BATCH_BYTES: usize = 1 << 20;
+/// Batches on their way to the worker: enough to even out the two sides,
+/// few enough to bound memory.
+const BATCHES_IN_FLIGHT: usize = 8;
+
+enum FromWorker {
+    Sealed(Sealed),
+    /// A batch done with, for reuse.
+    Spare(Batch),
+}
+
+struct Worker {
+    tx: SyncSender<Batch>,
+    rx: Receiver<FromWorker>,
+    handle: JoinHandle<Builders>,
+}
+
+/// Tokenises variants and builds segments: on a worker thread once there
+/// is more than a batch of work, so that the caller goes on writing rows
+/// meanwhile. A segment is sealed when full and comes back encoded, to be
+/// stored at once ([`Indexer::store_sealed`]): memory holds only the open
+/// segment of each language, whatever the size of the run.
+struct Indexer {
+    cap: usize,
+    batch: Batch,
+    /// Languages of the jobs, by index.
+    langs: Vec<Lang>,
+    worker: Option<Worker>,
+    spare: Vec<Batch>,
+    /// Sealed segments back from the worker, to be stored.
+    ready: Vec<Sealed>,
+}
+
+impl Indexer {
+    fn new(cap: usize) -> Indexer {
+        Indexer {
+            cap,
+            batch: Batch::default(),
+            langs: Vec::new(),
+            worker: None,
+            spare: Vec::new(),
+            ready: Vec::new(),
         }
+    }
+
+    fn push(&mut self, unit: i64, lang: &Lang, recency: i64, text: &str) {
         let l = match self.langs.iter().position(|x| x == lang) {
             Some(i) => i,
             None => {
                 self.langs.push(lang.clone());
+                self.batch.new_langs.push(lang.clone());
                 self.langs.len() - 1
             }
         };
-        self.buf.push(Job {
+        self.batch.text.push_str(text);
+        self.batch.jobs.push(Job {
             unit,
-            lang: l as u16,
             recency,
-            text: text.to_string(),
+            end: self.batch.text.len(),
+            lang: l as u16,
         });
-        if self.buf.len() >= INLINE_JOBS {
-            self.flush();
+        if self.batch.full() {
+            self.send();
         }
     }
 
-    fn flush(&mut self) {
-        if self.buf.is_empty() {
-            return;
-        }
-        let jobs = std::mem::take(&mut self.buf);
+    /// Hand the current batch to the worker (started on first use), and
+    /// take what it has sent back.
+    fn send(&mut self) {
         if self.worker.is_none() {
-            let (tx, rx) = sync_channel::<(Vec<Lang>, Vec<Job>)>(16);
-            let h = std::thread::spawn(move || {
-                let mut b = Builders::default();
-                while let Ok((langs, jobs)) = rx.recv() {
-                    for j in jobs {
-                        b.add(j.unit, &langs[j.lang as usize], j.recency, &j.text);
+            let (tx, rx) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+            let (back, from) = channel::<FromWorker>();
+            let cap = self.cap;
+            let handle = std::thread::spawn(move || {
+                let mut b = Builders::new(cap);
+                let mut langs: Vec<Lang> = Vec::new();
+                while let Ok(mut batch) = rx.recv() {
+                    langs.append(&mut batch.new_langs);
+                    let mut start = 0;
+                    for j in &batch.jobs {
+                        let text = batch.text.get(start..j.end).unwrap_or("");
+                        start = j.end;
+                        if let Some(lang) = langs.get(j.lang as usize) {
+                            b.add(j.unit, lang, j.recency, text);
+                        }
+                        for (lang, seg) in b.sealed.drain(..) {
+                            // The receiver is gone only when the run was
+                            // abandoned: then nothing is stored anyway.
+                            let _ = back.send(FromWorker::Sealed(Sealed::new(lang, &seg)));
+                        }
                     }
+                    batch.clear();
+                    let _ = back.send(FromWorker::Spare(batch));
                 }
                 b
             });
-            self.worker = Some((tx, h));
+            self.worker = Some(Worker {
+                tx,
+                rx: from,
+                handle,
+            });
         }
-        if let Some((tx, _)) = &self.worker {
-            // The worker only stops when the sender is dropped; a send
-            // error means it panicked, which `finish` reports.
-            let _ = tx.send((self.langs.clone(), jobs));
+        let next = self.spare.pop().unwrap_or_default();
+        let batch = std::mem::replace(&mut self.batch, next);
+        if let Some(w) = &self.worker {
+            // A send error means the worker panicked: `finish` reports it.
+            let _ = w.tx.send(batch);
+        }
+        self.receive();
+    }
+
+    /// Take what the worker has sent back, without waiting.
+    fn receive(&mut self) {
+        let Some(w) = &self.worker else {
+            return;
+        };
+        while let Ok(m) = w.rx.try_recv() {
+            match m {
+                FromWorker::Sealed(s) => self.ready.push(s),
+                // Keep a few buffers of reasonable size for reuse.
+                FromWorker::Spare(b)
+                    if self.spare.len() < 4 && b.text.capacity() <= 4 * BATCH_BYTES =>
+                {
+                    self.spare.push(b)
+                }
+                FromWorker::Spare(_) => {}
+            }
         }
     }
 
-    /// Write what was fed into the index, after bringing it up to date with
-    /// deletions and changes made in this transaction.
-    pub fn finish(mut self, tx: &Transaction) -> Result<()> {
-        let built = match self.worker.take() {
-            Some((sender, handle)) => {
-                let rest = std::mem::take(&mut self.buf);
-                let _ = sender.send((self.langs.clone(), rest));
-                drop(sender);
-                handle
+    /// Store the segments sealed so far.
+    fn store_sealed(&mut self, tx: &Transaction) -> Result<()> {
+        for s in self.ready.drain(..) {
+            s.insert(tx)?;
+        }
+        Ok(())
+    }
+
+    /// Index what is left; store every sealed segment; return the open
+    /// (partial) segments.
+    fn finish(mut self, tx: &Transaction) -> Result<Vec<(Lang, Segment)>> {
+        let builders = match self.worker.take() {
+            Some(w) => {
+                let rest = std::mem::take(&mut self.batch);
+                let _ = w.tx.send(rest);
+                drop(w.tx);
+                let b = w
+                    .handle
                     .join()
-                    .map_err(|_| Error::other("the indexing thread failed"))?
+                    .map_err(|_| Error::other("the indexing thread failed"))?;
+                for m in w.rx.try_iter() {
+                    if let FromWorker::Sealed(s) = m {
+                        self.ready.push(s);
+                    }
+                }
+                b
             }
             None => {
-                let mut b = Builders::default();
-                for j in self.buf.drain(..) {
-                    b.add(j.unit, &self.langs[j.lang as usize], j.recency, &j.text);
+                let mut b = Builders::new(self.cap);
+                let mut start = 0;
+                for j in &self.batch.jobs {
+                    let text = self.batch.text.get(start..j.end).unwrap_or("");
+                    start = j.end;
+                    if let Some(lang) = self.langs.get(j.lang as usize) {
+                        b.add(j.unit, lang, j.recency, text);
+                    }
+                }
+                for (lang, seg) in b.sealed.drain(..) {
+                    self.ready.push(Sealed::new(lang, &seg));
                 }
                 b
             }
         };
-        // Units fed here and then deleted in the same transaction are stale
-        // and gone: do not index them.
-        let gone: HashSet<i64> = {
-            let mut st = tx.prepare_cached(
-                "SELECT s.unit_id FROM fuzzy_stale s WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.id = s.unit_id)",
-            )?;
+        self.store_sealed(tx)?;
+        Ok(builders.into_open())
+    }
+}
+
+/// Indexes the variants a [`crate::store::units::UnitWriter`] adds, while
+/// it writes them: full segments are stored as the run goes on, the last
+/// partial ones at `finish` — all in the writer's transaction.
+///
+/// Units the writer changes rather than adds (`--on-duplicate overwrite`)
+/// are not fed: the triggers mark them stale, and `finish` re-indexes every
+/// stale unit from its stored text, so the index always ends up holding
+/// exactly one entry per variant as it stands at the end of the run.
+pub struct IndexFeed {
+    ix: Indexer,
+}
+
+impl Default for IndexFeed {
+    fn default() -> IndexFeed {
+        IndexFeed::new()
+    }
+}
+
+impl IndexFeed {
+    pub fn new() -> IndexFeed {
+        IndexFeed::with_cap(SEGMENT_CAP)
+    }
+
+    /// With segments of at most `cap` variants (tests use small ones).
+    pub fn with_cap(cap: usize) -> IndexFeed {
+        IndexFeed {
+            ix: Indexer::new(cap),
+        }
+    }
+
+    /// A variant of a unit just added; full segments are stored in `tx`.
+    pub fn push(
+        &mut self,
+        tx: &Transaction,
+        unit: i64,
+        lang: &Lang,
+        recency: i64,
+        text: &str,
+    ) -> Result<()> {
+        self.ix.push(unit, lang, recency, text);
+        if !self.ix.ready.is_empty() {
+            self.ix.store_sealed(tx)?;
+        }
+        Ok(())
+    }
+
+    /// Store what is left of the run, then bring the index up to date with
+    /// the units deleted or changed in this transaction (or before it).
+    pub fn finish(self, tx: &Transaction) -> Result<()> {
+        let open = self.ix.finish(tx)?;
+        // Units fed here and then changed or deleted in the same
+        // transaction are stale: their entries go (from the stored rows in
+        // `maintain`, from the open segments here) and those still there
+        // are indexed afresh from their text.
+        let stale: Vec<i64> = {
+            let mut st = tx.prepare_cached("SELECT unit_id FROM fuzzy_stale ORDER BY unit_id")?;
             st.query_map([], |r| r.get(0))?
                 .collect::<std::result::Result<_, _>>()?
         };
-        self.touched.sort_unstable();
-        self.touched.dedup();
-        maintain(tx, &self.touched)?;
-        let mut segs = built.finish();
-        if !gone.is_empty() {
-            for (_, s) in segs.iter_mut() {
-                if s.units.iter().any(|u| gone.contains(u)) {
-                    let mut b = SegmentBuilder::new();
-                    for i in 0..s.len() {
-                        if !gone.contains(&s.units[i]) {
-                            b.push_from(s, i);
+        let open = if stale.is_empty() {
+            open
+        } else {
+            open.into_iter()
+                .map(|(lang, s)| {
+                    if s.units.iter().any(|u| stale.binary_search(u).is_ok()) {
+                        let mut b = SegmentBuilder::new();
+                        for i in 0..s.len() {
+                            if stale.binary_search(&s.units[i]).is_err() {
+                                b.push_from(&s, i);
+                            }
                         }
+                        (lang, b.finish())
+                    } else {
+                        (lang, s)
                     }
-                    *s = b.finish();
-                }
-            }
-        }
-        append(tx, segs)
+                })
+                .collect()
+        };
+        maintain(tx, &[])?;
+        append(tx, open)
     }
 }
 
@@ -774,18 +981,20 @@ pub fn recency(created: &str, changed: Option<&str>) -> i64 {
 }
 
 fn parse_time(s: &str) -> i64 {
-    let digits: Vec<i64> = s
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .take(14)
-        .map(|b| (b - b'0') as i64)
-        .collect();
-    if digits.len() < 8 {
+    let mut digits = [0i64; 14];
+    let mut n = 0;
+    for (slot, b) in digits.iter_mut().zip(s.bytes().filter(u8::is_ascii_digit)) {
+        *slot = (b - b'0') as i64;
+        n += 1;
+    }
+    if n < 8 {
         return 0;
     }
+    // A field the text is too short for counts as 0.
     let num = |a: usize, b: usize| -> i64 {
         digits
             .get(a..b)
+            .filter(|_| b <= n)
             .map_or(0, |d| d.iter().fold(0, |n, x| n * 10 + x))
     };
     let (y, mo, d) = (num(0, 4), num(4, 6), num(6, 8));
@@ -948,11 +1157,52 @@ mod tests {
             recency("2020-01-01T00:00:00Z", Some("2021-01-01T00:00:00Z")),
             parse_time("2021-01-01T00:00:00Z")
         );
+        // the first version, which collected the digits in a Vec: every
+        // prefix of a few dates reads the same
+        let reference = |s: &str| -> i64 {
+            let digits: Vec<i64> = s
+                .bytes()
+                .filter(u8::is_ascii_digit)
+                .take(14)
+                .map(|b| (b - b'0') as i64)
+                .collect();
+            if digits.len() < 8 {
+                return 0;
+            }
+            let num = |a: usize, b: usize| -> i64 {
+                digits
+                    .get(a..b)
+                    .map_or(0, |d| d.iter().fold(0, |n, x| n * 10 + x))
+            };
+            let (y, mo, d) = (num(0, 4), num(4, 6), num(6, 8));
+            let (h, mi, se) = (num(8, 10), num(10, 12), num(12, 14));
+            if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+                return 0;
+            }
+            days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se
+        };
+        for date in [
+            "2026-11-28T20:41:07Z",
+            "20240101T000000Z",
+            "1999-12-31 23:59:59.123456",
+            "2019-02-30T1",
+        ] {
+            for cut in 0..=date.len() {
+                assert_eq!(
+                    parse_time(&date[..cut]),
+                    reference(&date[..cut]),
+                    "{}",
+                    &date[..cut]
+                );
+            }
+        }
     }
 
     use crate::fuzzy::index::LangIndex;
     use crate::lang::LangTag;
-    use crate::store::units::{NewUnit, NewVariant, OnDuplicate, Origin, UnitWriter, delete_units};
+    use crate::store::units::{
+        NewUnit, NewVariant, OnDuplicate, Origin, UnitWriter, Written, delete_units,
+    };
     use crate::store::{Store, new_batch, schema};
 
     fn unit(en: &str, ru: &str) -> NewUnit {
@@ -1068,6 +1318,222 @@ mod tests {
             before
         );
         assert_current(&s);
+    }
+
+    fn lang_index_current(s: &Store, langs: &[Lang]) {
+        for lang in langs {
+            let stored = LangIndex::load(&s.conn, lang).unwrap().dump();
+            let fresh = crate::fuzzy::load_from_variants(&s.conn, lang)
+                .unwrap()
+                .dump();
+            assert_eq!(stored.len(), fresh.len(), "{lang}");
+            assert_eq!(stored, fresh, "{lang}");
+        }
+    }
+
+    fn tagged(tag: &str, text: &str) -> NewVariant {
+        NewVariant::new(LangTag::parse(tag).unwrap(), text)
+    }
+
+    #[test]
+    fn full_segments_are_stored_during_the_run() {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t").unwrap();
+        let mut w = UnitWriter::with_segment_cap(&tx, b, OnDuplicate::Skip, 16);
+        // 24,000 variants: a dozen batches for the worker, 1,500 segments
+        for i in 0..12_000 {
+            w.add(&unit(
+                &format!("Line {i} of the file."),
+                &format!("Строка {i} файла."),
+            ))
+            .unwrap();
+        }
+        // The worker is at most a few batches behind: the segments of the
+        // first batches are already rows, before `finish`.
+        let stored: i64 = tx
+            .query_row("SELECT count(*) FROM fuzzy_segments", [], |r| r.get(0))
+            .unwrap();
+        assert!(stored >= 2 * 1024 / 16, "{stored} rows before finish");
+        w.finish().unwrap();
+        tx.commit().unwrap();
+        assert_eq!(count(&s, "SELECT sum(entries) FROM fuzzy_segments"), 24_000);
+        assert_eq!(count(&s, "SELECT max(entries) FROM fuzzy_segments"), 16);
+        lang_index_current(&s, &[Lang::en(), Lang::ru()]);
+    }
+
+    #[test]
+    fn a_failed_run_leaves_no_segment_behind() {
+        let mut s = Store::in_memory().unwrap();
+        write(
+            &mut s,
+            &[unit("Keep me.", "Оставьте меня.")],
+            OnDuplicate::Skip,
+        );
+        let before = count(&s, "SELECT sum(length(data)) FROM fuzzy_segments");
+        let rows = count(&s, "SELECT count(*) FROM fuzzy_segments");
+        {
+            let tx = s.transaction().unwrap();
+            let b = new_batch(&tx, "import", "t").unwrap();
+            let mut w = UnitWriter::with_segment_cap(&tx, b, OnDuplicate::Skip, 16);
+            for i in 0..12_000 {
+                w.add(&unit(&format!("Line {i}."), &format!("Строка {i}.")))
+                    .unwrap();
+            }
+            let during: i64 = tx
+                .query_row("SELECT count(*) FROM fuzzy_segments", [], |r| r.get(0))
+                .unwrap();
+            assert!(during > rows);
+            // an error: the writer and the transaction are dropped
+        }
+        assert_eq!(count(&s, "SELECT count(*) FROM fuzzy_segments"), rows);
+        assert_eq!(
+            count(&s, "SELECT sum(length(data)) FROM fuzzy_segments"),
+            before
+        );
+        assert_eq!(count(&s, "SELECT count(*) FROM units"), 1);
+        lang_index_current(&s, &[Lang::en(), Lang::ru()]);
+    }
+
+    #[test]
+    fn overwrites_in_the_same_run_and_later_leave_one_current_entry() {
+        let src = |i: usize| format!("Source sentence number {i}.");
+        let with = |i: usize, vars: Vec<NewVariant>| {
+            let mut vs = vec![tagged("en", &src(i))];
+            vs.extend(vars);
+            let mut u = NewUnit::new(Origin::Imported, vs);
+            u.src_lang = Some(Lang::en());
+            u
+        };
+        let mut s = Store::in_memory().unwrap();
+        {
+            let tx = s.transaction().unwrap();
+            let b = new_batch(&tx, "import", "t").unwrap();
+            let mut w = UnitWriter::with_segment_cap(&tx, b, OnDuplicate::Overwrite, 16);
+            for i in 0..3000 {
+                let u = with(i, vec![tagged("ru", &format!("Цель {i}."))]);
+                assert!(matches!(w.add(&u).unwrap(), Written::Added(_)));
+            }
+            // the same sources again, in the same run: most of the first
+            // versions are already in stored segments
+            for i in (0..3000).step_by(2) {
+                let u = match i % 3 {
+                    0 => with(i, vec![tagged("ru", &format!("Новая цель {i}."))]),
+                    // languages change: ru goes, zh comes
+                    1 => with(i, vec![tagged("zh", &format!("目标{i}。"))]),
+                    _ => with(
+                        i,
+                        vec![
+                            tagged("ru", &format!("Другая цель {i}.")),
+                            tagged("zh", &format!("另一个目标{i}。")),
+                        ],
+                    ),
+                };
+                assert!(matches!(w.add(&u).unwrap(), Written::Overwritten(_)));
+            }
+            // and once more for a few
+            for i in (0..3000).step_by(10) {
+                let u = with(i, vec![tagged("ru", &format!("Третья цель {i}."))]);
+                assert!(matches!(w.add(&u).unwrap(), Written::Overwritten(_)));
+            }
+            w.finish().unwrap();
+            tx.commit().unwrap();
+        }
+        assert_eq!(count(&s, "SELECT count(*) FROM fuzzy_stale"), 0);
+        assert_eq!(
+            count(
+                &s,
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'units_src'"
+            ),
+            0
+        );
+        lang_index_current(&s, &[Lang::en(), Lang::ru(), Lang::zh()]);
+        assert_eq!(
+            count(
+                &s,
+                "SELECT sum(entries) FROM fuzzy_segments WHERE lang = 'en'"
+            ),
+            3000
+        );
+        // a later run overwrites units of the first
+        {
+            let tx = s.transaction().unwrap();
+            let b = new_batch(&tx, "import", "t").unwrap();
+            let mut w = UnitWriter::with_segment_cap(&tx, b, OnDuplicate::Overwrite, 16);
+            for i in (0..3000).step_by(7) {
+                let u = with(i, vec![tagged("ru", &format!("Последняя цель {i}."))]);
+                assert!(matches!(w.add(&u).unwrap(), Written::Overwritten(_)));
+            }
+            w.finish().unwrap();
+            tx.commit().unwrap();
+        }
+        lang_index_current(&s, &[Lang::en(), Lang::ru(), Lang::zh()]);
+    }
+
+    #[test]
+    fn a_unit_is_one_text_per_language() {
+        let mut s = Store::in_memory().unwrap();
+        let u = NewUnit::new(
+            Origin::Imported,
+            vec![
+                tagged("en", "Open."),
+                tagged("ru", "Откройте."),
+                tagged("ru-RU", "Открыть."),
+            ],
+        );
+        write(&mut s, &[u], OnDuplicate::Skip);
+        assert_eq!(
+            count(&s, "SELECT count(*) FROM variants WHERE lang = 'ru'"),
+            1
+        );
+        let text: String = s
+            .conn
+            .query_row(
+                "SELECT tag || ' ' || text FROM variants WHERE lang = 'ru'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(text, "ru-RU Открыть.");
+        lang_index_current(&s, &[Lang::en(), Lang::ru()]);
+        assert_eq!(
+            count(
+                &s,
+                "SELECT sum(entries) FROM fuzzy_segments WHERE lang = 'ru'"
+            ),
+            1
+        );
+    }
+
+    #[test]
+    fn reindexing_many_stale_units_goes_through_the_worker() {
+        let mut s = Store::in_memory().unwrap();
+        let units: Vec<NewUnit> = (0..3000)
+            .map(|i| unit(&format!("Entry {i} here."), &format!("Запись {i} здесь.")))
+            .collect();
+        write(&mut s, &units, OnDuplicate::Keep);
+        // changed behind the index's back: 3,000 units stale
+        s.conn
+            .execute(
+                "UPDATE variants SET text = text || ' (edited)' WHERE lang = 'ru'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(count(&s, "SELECT count(*) FROM fuzzy_stale"), 3000);
+        {
+            let tx = s.transaction().unwrap();
+            maintain(&tx, &[]).unwrap();
+            tx.commit().unwrap();
+        }
+        assert_eq!(count(&s, "SELECT count(*) FROM fuzzy_stale"), 0);
+        lang_index_current(&s, &[Lang::en(), Lang::ru()]);
+        {
+            let tx = s.transaction().unwrap();
+            rebuild(&tx).unwrap();
+            tx.commit().unwrap();
+        }
+        lang_index_current(&s, &[Lang::en(), Lang::ru()]);
+        assert_eq!(count(&s, "SELECT sum(entries) FROM fuzzy_segments"), 6000);
     }
 
     #[test]

@@ -132,19 +132,37 @@ pub struct WriteStats {
 /// Stable 64-bit hash of a unit's content: its (lang, text) pairs in
 /// language order. Stable across builds (stored in the database).
 pub fn content_hash(variants: &[NewVariant]) -> i64 {
-    let mut parts: Vec<(&str, &str)> = variants
-        .iter()
-        .map(|v| (v.tag.lang.as_str(), v.text.as_str()))
-        .collect();
-    parts.sort_unstable();
-    let mut buf = Vec::new();
-    for (l, t) in parts {
+    content_hash_with(&mut Vec::new(), variants)
+}
+
+/// [`content_hash`] with a buffer kept between calls.
+fn content_hash_with(buf: &mut Vec<u8>, variants: &[NewVariant]) -> i64 {
+    fn part(v: &NewVariant) -> (&str, &str) {
+        (v.tag.lang.as_str(), v.text.as_str())
+    }
+    buf.clear();
+    let mut put = |(l, t): (&str, &str)| {
         buf.extend_from_slice(l.as_bytes());
         buf.push(0);
         buf.extend_from_slice(t.as_bytes());
         buf.push(0);
+    };
+    // Units have a few languages: sort them on the stack.
+    const FEW: usize = 8;
+    if variants.len() <= FEW {
+        let mut parts = [("", ""); FEW];
+        for (p, v) in parts.iter_mut().zip(variants) {
+            *p = part(v);
+        }
+        let parts = &mut parts[..variants.len()];
+        parts.sort_unstable();
+        parts.iter().for_each(|&p| put(p));
+    } else {
+        let mut parts: Vec<(&str, &str)> = variants.iter().map(part).collect();
+        parts.sort_unstable();
+        parts.into_iter().for_each(put);
     }
-    xxhash_rust::xxh3::xxh3_64(&buf) as i64
+    xxhash_rust::xxh3::xxh3_64(buf) as i64
 }
 
 fn source_hash(lang: &Lang, text: &str) -> i64 {
@@ -171,6 +189,14 @@ pub struct UnitWriter<'t> {
     /// a negative filter: a hash found here is still checked in SQL.
     known: Option<std::collections::HashSet<i64, HashIsKey>>,
     adds: usize,
+    /// The two statements of every added unit, prepared on first use.
+    insert_unit: Option<rusqlite::Statement<'t>>,
+    insert_variant: Option<rusqlite::Statement<'t>>,
+    /// Reused by `content_hash_with`.
+    hash_buf: Vec<u8>,
+    /// This run created the index on `units.src_hash` (overwrite runs:
+    /// see schema migration 3) and drops it at `finish`.
+    src_index: bool,
 }
 
 /// Content hashes are already uniform 64-bit values: use them as they are
@@ -218,7 +244,25 @@ impl<'t> UnitWriter<'t> {
             index: super::index::IndexFeed::new(),
             known: None,
             adds: 0,
+            insert_unit: None,
+            insert_variant: None,
+            hash_buf: Vec::new(),
+            src_index: false,
         }
+    }
+
+    /// With index segments of at most `cap` variants (tests: segments fill
+    /// and are stored during the run without a run of 65,536 units).
+    #[cfg(test)]
+    pub(crate) fn with_segment_cap(
+        tx: &'t Transaction<'t>,
+        batch_id: i64,
+        policy: OnDuplicate,
+        cap: usize,
+    ) -> UnitWriter<'t> {
+        let mut w = UnitWriter::new(tx, batch_id, policy);
+        w.index = super::index::IndexFeed::with_cap(cap);
+        w
     }
 
     /// Load the content hashes of all units (see `known`).
@@ -243,7 +287,7 @@ impl<'t> UnitWriter<'t> {
     }
 
     pub fn add(&mut self, unit: &NewUnit) -> Result<Written> {
-        let hash = content_hash(&unit.variants);
+        let hash = content_hash_with(&mut self.hash_buf, &unit.variants);
         let src = unit.src_lang.as_ref().and_then(|l| {
             unit.variants
                 .iter()
@@ -274,6 +318,14 @@ impl<'t> UnitWriter<'t> {
         if self.policy == OnDuplicate::Overwrite
             && let Some(sh) = src
         {
+            if !self.src_index {
+                // Only overwrite runs look units up by source text: the
+                // index is theirs (built once per run, not kept up to date
+                // by every import).
+                self.tx
+                    .execute_batch("CREATE INDEX IF NOT EXISTS units_src ON units(src_hash)")?;
+                self.src_index = true;
+            }
             let mut q = self.tx.prepare_cached(
                 "SELECT id FROM units WHERE src_hash = ?1 ORDER BY id DESC LIMIT 1",
             )?;
@@ -282,11 +334,8 @@ impl<'t> UnitWriter<'t> {
                     .prepare_cached("DELETE FROM variants WHERE unit_id = ?1")?
                     .execute([id])?;
                 self.insert_variants(id, unit)?;
-                let created: String = self
-                    .tx
-                    .prepare_cached("SELECT created_at FROM units WHERE id = ?1")?
-                    .query_row([id], |r| r.get(0))?;
-                self.feed_index(id, unit, super::index::recency(&created, Some(&self.now)));
+                // The deletion and the update mark the unit stale: the
+                // index takes its new text in at `finish`.
                 self.tx
                     .prepare_cached(
                         "UPDATE units SET content_hash = ?2, changed_at = ?3, batch_id = ?4 WHERE id = ?1",
@@ -297,59 +346,85 @@ impl<'t> UnitWriter<'t> {
                 return Ok(Written::Overwritten(id));
             }
         }
-        self.tx
-            .prepare_cached(
+        let insert = match &mut self.insert_unit {
+            Some(st) => st,
+            None => self.insert_unit.insert(self.tx.prepare(
                 "INSERT INTO units(document_id, batch_id, origin, confidence, position, src_lang,
                                    tuid, props, content_hash, src_hash, created_at, changed_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
-                unit.document_id,
-                self.batch_id,
-                unit.origin.as_str(),
-                unit.confidence,
-                unit.position,
-                unit.src_lang.as_ref().map(Lang::as_str),
-                unit.tuid,
-                unit.props,
-                hash,
-                src,
-                unit.created_at.as_deref().unwrap_or(&self.now),
-                unit.changed_at,
-            ])?;
+            )?),
+        };
+        insert.execute(params![
+            unit.document_id,
+            self.batch_id,
+            unit.origin.as_str(),
+            unit.confidence,
+            unit.position,
+            unit.src_lang.as_ref().map(Lang::as_str),
+            unit.tuid,
+            unit.props,
+            hash,
+            src,
+            unit.created_at.as_deref().unwrap_or(&self.now),
+            unit.changed_at,
+        ])?;
         let id = self.tx.last_insert_rowid();
         self.insert_variants(id, unit)?;
         let recency = super::index::recency(
             unit.created_at.as_deref().unwrap_or(&self.now),
             unit.changed_at.as_deref(),
         );
-        self.feed_index(id, unit, recency);
+        for v in stored(&unit.variants) {
+            self.index
+                .push(self.tx, id, &v.tag.lang, recency, v.plain())?;
+        }
         self.stats.added += 1;
         self.touched.push(id);
         Ok(Written::Added(id))
     }
 
-    fn insert_variants(&self, id: i64, unit: &NewUnit) -> Result<()> {
-        let mut st = self.tx.prepare_cached(
-            "INSERT OR REPLACE INTO variants(unit_id, lang, tag, text, plain) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for v in &unit.variants {
+    fn insert_variants(&mut self, id: i64, unit: &NewUnit) -> Result<()> {
+        let st = match &mut self.insert_variant {
+            Some(st) => st,
+            None => self.insert_variant.insert(self.tx.prepare(
+                "INSERT INTO variants(unit_id, lang, tag, text, plain) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?),
+        };
+        for v in stored(&unit.variants) {
             st.execute(params![id, v.tag.lang.as_str(), v.tag.tag, v.text, v.plain])?;
         }
         Ok(())
     }
 
-    fn feed_index(&mut self, id: i64, unit: &NewUnit, recency: i64) {
-        for v in &unit.variants {
-            self.index.push(id, &v.tag.lang, recency, v.plain());
-        }
-    }
-
     /// End the run: bring derived data (the fuzzy index) up to date.
     pub fn finish(self) -> Result<WriteStats> {
-        self.index.finish(self.tx)?;
-        Ok(self.stats)
+        let UnitWriter {
+            tx,
+            index,
+            stats,
+            src_index,
+            insert_unit,
+            insert_variant,
+            ..
+        } = self;
+        drop((insert_unit, insert_variant));
+        index.finish(tx)?;
+        if src_index {
+            tx.execute_batch("DROP INDEX IF EXISTS units_src")?;
+        }
+        Ok(stats)
     }
+}
+
+/// The variants of a unit that are stored: one per language, the last
+/// given (a unit is one text per language).
+fn stored(variants: &[NewVariant]) -> impl Iterator<Item = &NewVariant> {
+    variants.iter().enumerate().filter_map(|(i, v)| {
+        let later = variants
+            .get(i + 1..)
+            .is_some_and(|rest| rest.iter().any(|w| w.tag.lang == v.tag.lang));
+        (!later).then_some(v)
+    })
 }
 
 /// Delete units by id (and their variants). The one place units are
@@ -564,6 +639,7 @@ mod tests {
         w.add(&u).unwrap();
         u.variants[1].text = "Файл (новый)".into();
         assert!(matches!(w.add(&u).unwrap(), Written::Overwritten(1)));
+        w.finish().unwrap();
         tx.commit().unwrap();
         assert_eq!(count(&s, "SELECT count(*) FROM units"), 1);
         let unit = get(&s.conn, 1).unwrap().unwrap();
@@ -580,6 +656,7 @@ mod tests {
         let u = NewUnit::new(Origin::Imported, vec![v("en", raw), v("zh-CN", "两个")]);
         w.add(&u).unwrap();
         w.add(&u).unwrap();
+        w.finish().unwrap();
         tx.commit().unwrap();
         assert_eq!(count(&s, "SELECT count(*) FROM units"), 2);
         let unit = get(&s.conn, 2).unwrap().unwrap();
@@ -688,6 +765,7 @@ mod tests {
             vec![v("en", "a"), v("ru", "а")],
         ))
         .unwrap();
+        w.finish().unwrap();
         tx.commit().unwrap();
         s.conn
             .execute("DELETE FROM batches WHERE id = ?1", [b])
