@@ -170,7 +170,11 @@ pub fn import_file(store: &mut Store, path: &Path, opts: &ImportOptions) -> Resu
         // (freeing on another thread is slow with the system allocator).
         let (back_tx, back_rx) = channel::<Vec<NewUnit>>();
         let parser = s.spawn(move || {
-            let out = Out { tx, back: back_rx };
+            let out = Out {
+                tx,
+                back: back_rx,
+                spare: Default::default(),
+            };
             match format {
                 Format::Tmx => parse_tmx(path, &out),
                 Format::Tsv | Format::Csv => parse_table(path, format, &out),
@@ -326,15 +330,30 @@ fn document(tx: &Transaction, name: &str, batch: i64) -> Result<(i64, bool, i64,
 struct Out {
     tx: SyncSender<Result<Msg>>,
     back: Receiver<Vec<NewUnit>>,
+    /// Emptied batches, for reuse (a batch is too large for the
+    /// allocator to keep: a fresh one costs page faults).
+    spare: std::cell::RefCell<Vec<Vec<NewUnit>>>,
 }
 
 impl Out {
     /// Send a message; false when the writer has stopped.
     fn send(&self, msg: Result<Msg>) -> bool {
-        while let Ok(done) = self.back.try_recv() {
-            drop(done);
+        while let Ok(mut done) = self.back.try_recv() {
+            done.clear();
+            let mut spare = self.spare.borrow_mut();
+            if spare.len() < 2 {
+                spare.push(done);
+            }
         }
         self.tx.send(msg).is_ok()
+    }
+
+    /// An empty batch.
+    fn batch(&self) -> Vec<NewUnit> {
+        self.spare
+            .borrow_mut()
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(CHUNK))
     }
 }
 
@@ -404,10 +423,7 @@ fn parse_tmx(path: &Path, tx: &Out) {
             None => left_out += 1,
         }
         if chunk.len() == CHUNK
-            && !tx.send(Ok(Msg::Units(std::mem::replace(
-                &mut chunk,
-                Vec::with_capacity(CHUNK),
-            ))))
+            && !tx.send(Ok(Msg::Units(std::mem::replace(&mut chunk, tx.batch()))))
         {
             return;
         }
@@ -542,10 +558,7 @@ fn parse_table(path: &Path, format: Format, tx: &Out) {
         }
         if chunk.len() == CHUNK {
             bytes.store(table.bytes_read(), Ordering::Relaxed);
-            if !tx.send(Ok(Msg::Units(std::mem::replace(
-                &mut chunk,
-                Vec::with_capacity(CHUNK),
-            )))) {
+            if !tx.send(Ok(Msg::Units(std::mem::replace(&mut chunk, tx.batch())))) {
                 return;
             }
         }

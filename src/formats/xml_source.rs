@@ -351,7 +351,10 @@ impl<R: Read> Checked<R> {
             }
             self.end += n;
             let mut ready = self.end;
+            // The SIMD check answers for valid text (the common case);
+            // the standard one says where invalid text goes wrong.
             if !self.transcoded
+                && simdutf8::basic::from_utf8(&self.buf[..self.end]).is_err()
                 && let Err(e) = std::str::from_utf8(&self.buf[..self.end])
             {
                 ready = e.valid_up_to();

@@ -12,11 +12,34 @@ use unicode_normalization::char::canonical_combining_class;
 
 /// Unicode NFC of `s` (borrowed when it is already NFC).
 pub fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
-    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+    if s.chars().all(stays_nfc)
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
         std::borrow::Cow::Borrowed(s)
     } else {
         std::borrow::Cow::Owned(s.nfc().collect())
     }
+}
+
+/// A character of the scripts polytm mostly sees (Latin, Cyrillic, CJK
+/// ideographs and punctuation) that is NFC whatever surrounds it: NFC quick
+/// check "yes" and combining class 0, so a text made only of such
+/// characters is NFC without the table look-ups of the general check (a
+/// test checks every character of these ranges against those tables).
+#[inline]
+fn stays_nfc(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{2FF}'
+        | '\u{400}'..='\u{482}'
+        | '\u{48A}'..='\u{52F}'
+        | '\u{2010}'..='\u{2027}'
+        | '\u{2030}'..='\u{205E}'
+        | '\u{3000}'..='\u{3029}'
+        | '\u{3030}'..='\u{303F}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{FF01}'..='\u{FF5E}')
 }
 
 /// Full-width and ideographic forms to their plain counterparts; spaces of
@@ -264,6 +287,24 @@ mod tests {
         assert_eq!(fold("ＳＣＯ　２０１８"), "sco 2018");
         assert_eq!(fold("  a \t\n b  "), "a b");
         assert_eq!(fold("上合组织，２０１８年"), "上合组织,2018年");
+    }
+
+    #[test]
+    fn nfc_fast_path_agrees_with_the_tables() {
+        use unicode_normalization::{IsNormalized, is_nfc_quick};
+        let mut n = 0;
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| stays_nfc(c))
+        {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            n += 1;
+        }
+        assert!(n > 27_000, "{n}");
+        // a combining mark still goes the long way
+        assert_eq!(nfc("и\u{306}"), "й");
+        assert!(matches!(nfc("Привет, 世界"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]
