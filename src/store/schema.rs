@@ -206,6 +206,12 @@ mod tests {
         version_2(&p);
         let s = crate::store::Store::open(&p).unwrap();
         assert_eq!(s.schema_version().unwrap(), 3);
+        // an existing file keeps its page size (new files get 16 KiB)
+        let page: i64 = s
+            .conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(page, 4096);
         let sql: String = s
             .conn
             .query_row(
