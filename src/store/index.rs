@@ -17,9 +17,13 @@
 //! ## Keeping it current
 //!
 //! - [`IndexFeed`] is fed by `UnitWriter::add` (every import, alignment,
-//!   pre-translation run and manual unit goes through it). It tokenises on a
-//!   worker thread while the writer inserts rows, and on `finish` appends
-//!   the new variants to the language's last, not-yet-full segment.
+//!   pre-translation run and manual unit goes through it) with the variants
+//!   of the units it adds. It tokenises on a worker thread while the writer
+//!   inserts rows; a segment that fills up is encoded on the worker and
+//!   stored at once (memory stays bounded), and on `finish` the partial
+//!   ones are appended to the language's last, not-yet-full segment. Units
+//!   changed rather than added (overwrites) are not fed: they are stale,
+//!   and `finish` re-indexes every stale unit from its stored text.
 //! - Triggers record every unit deleted and every variant changed or
 //!   deleted — by whatever path, foreign-key cascades included — in
 //!   `fuzzy_stale`. [`maintain`] (run by `UnitWriter::finish` and
