@@ -10,6 +10,7 @@ pub mod cli;
 pub mod error;
 pub mod formats;
 pub mod lang;
+pub mod pretranslate;
 pub mod progress;
 pub mod store;
 pub mod text;
