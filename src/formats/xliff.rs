@@ -465,16 +465,20 @@ pub fn parse(text: &str, file: &str) -> Result<Document> {
         match version {
             Version::V1 => {
                 for body in child_nodes(&nodes, f, "body") {
-                    collect(&nodes, body, "trans-unit", &mut units);
+                    collect(&nodes, body, "trans-unit", true, &mut units);
                 }
             }
-            Version::V2 => collect(&nodes, f, "unit", &mut units),
+            Version::V2 => {
+                let translate = nodes[f].attr("translate") != Some("no");
+                collect(&nodes, f, "unit", translate, &mut units);
+            }
         }
-        for u in units {
-            let unit = match version {
+        for (u, translate) in units {
+            let mut unit = match version {
                 Version::V1 => read_unit_v1(text, file, &nodes, u, fi)?,
                 Version::V2 => read_unit_v2(text, file, &nodes, u, fi)?,
             };
+            unit.translate = translate;
             doc.units.push(unit);
         }
     }
@@ -494,13 +498,27 @@ fn child_nodes<'a>(
         .filter(move |&c| nodes[c].local == local)
 }
 
-/// Units (`want`) under `parent`, through any depth of `<group>`.
-fn collect(nodes: &[Node], parent: usize, want: &str, out: &mut Vec<usize>) {
+/// Units (`want`) under `parent`, through any depth of `<group>`, with
+/// whether they are to be translated: `translate="no"` on a group (or a
+/// 2.0 file) holds for everything inside it unless overridden.
+fn collect(
+    nodes: &[Node],
+    parent: usize,
+    want: &str,
+    translate: bool,
+    out: &mut Vec<(usize, bool)>,
+) {
     for &c in &nodes[parent].children {
-        if nodes[c].local == want {
-            out.push(c);
-        } else if nodes[c].local == "group" {
-            collect(nodes, c, want, out);
+        let n = &nodes[c];
+        let here = match n.attr("translate") {
+            Some("no") => false,
+            Some("yes") => true,
+            _ => translate,
+        };
+        if n.local == want {
+            out.push((c, here));
+        } else if n.local == "group" {
+            collect(nodes, c, want, here, out);
         }
     }
 }
@@ -508,7 +526,6 @@ fn collect(nodes: &[Node], parent: usize, want: &str, out: &mut Vec<usize>) {
 fn read_unit_v1(text: &str, file: &str, nodes: &[Node], u: usize, fi: usize) -> Result<Unit> {
     let tu = &nodes[u];
     let id = tu.attr("id").unwrap_or("").to_string();
-    let translate = tu.attr("translate") != Some("no");
     let Some(src) = child_nodes(nodes, u, "source").next() else {
         return Err(Error::input(
             file,
@@ -557,7 +574,7 @@ fn read_unit_v1(text: &str, file: &str, nodes: &[Node], u: usize, fi: usize) -> 
     Ok(Unit {
         id,
         file: fi,
-        translate,
+        translate: true,
         segments,
         node: u,
     })
@@ -566,7 +583,6 @@ fn read_unit_v1(text: &str, file: &str, nodes: &[Node], u: usize, fi: usize) -> 
 fn read_unit_v2(text: &str, file: &str, nodes: &[Node], u: usize, fi: usize) -> Result<Unit> {
     let un = &nodes[u];
     let id = un.attr("id").unwrap_or("").to_string();
-    let translate = un.attr("translate") != Some("no");
     let mut segments = Vec::new();
     for s in child_nodes(nodes, u, "segment") {
         let sn = &nodes[s];
@@ -592,7 +608,7 @@ fn read_unit_v2(text: &str, file: &str, nodes: &[Node], u: usize, fi: usize) -> 
     Ok(Unit {
         id,
         file: fi,
-        translate,
+        translate: true,
         segments,
         node: u,
     })
@@ -1732,6 +1748,17 @@ mod tests {
         // <target/> is empty, not filled; the leading <x/> is not an inner code
         assert!(!d.units[3].segments[0].is_filled());
         assert_eq!(d.units[3].segments[0].source.inner_tags(), 0);
+    }
+
+    #[test]
+    fn translate_no_is_inherited_from_groups() {
+        let x = r#"<xliff version="1.2"><file source-language="en" original="x"><body>
+<group translate="no"><trans-unit id="1"><source>a</source></trans-unit>
+<trans-unit id="2" translate="yes"><source>b</source></trans-unit></group>
+<trans-unit id="3"><source>c</source></trans-unit></body></file></xliff>"#;
+        let d = parse(x, "g.xlf").unwrap();
+        let t: Vec<bool> = d.units.iter().map(|u| u.translate).collect();
+        assert_eq!(t, [false, true, true]);
     }
 
     #[test]

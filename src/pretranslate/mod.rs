@@ -70,7 +70,7 @@ pub trait Leverage: Sync {
     fn best(&self, query: &str, min: u8) -> Result<Option<Hit>>;
 }
 
-/// Matches below this are "no match" in the analysis.
+/// Matches below this are "no match" in the analysis of `pretranslate`.
 pub const BAND_FLOOR: u8 = 50;
 
 /// A file to pre-translate or analyse.
@@ -171,6 +171,9 @@ pub fn count(text: &str, lang: &Lang) -> (usize, usize) {
 pub struct Options {
     /// Fill targets from matches of this score or more.
     pub min: u8,
+    /// In the analysis, matches below this are "no match" ([`BAND_FLOOR`]
+    /// for pretranslate; `--min` for analyze).
+    pub band_floor: u8,
     /// Replace XLIFF targets that are already filled.
     pub overwrite: bool,
 }
@@ -208,7 +211,7 @@ pub fn leverage(
             });
         }
     }
-    let floor = opts.min.min(BAND_FLOOR);
+    let floor = opts.min.min(opts.band_floor);
     let hits: Vec<Option<Hit>> = distinct
         .par_iter()
         .map(|s| {
@@ -227,7 +230,11 @@ pub fn leverage(
             let band = if seen[i] {
                 Band::Repetition
             } else {
-                Band::of_score(hit.as_ref().map(|h| h.score))
+                Band::of_score(
+                    hit.as_ref()
+                        .map(|h| h.score)
+                        .filter(|&s| s >= opts.band_floor),
+                )
             };
             seen[i] = true;
             let kept = s.is_filled() && !opts.overwrite;
@@ -326,6 +333,7 @@ pub(crate) mod tests {
         );
         let opts = Options {
             min: 75,
+            band_floor: BAND_FLOOR,
             overwrite: false,
         };
         let out = leverage(&[d], &tm, &opts, &indicatif::ProgressBar::hidden()).unwrap();

@@ -391,6 +391,7 @@ mod tests {
             &tm,
             &Options {
                 min: 70,
+                band_floor: crate::pretranslate::BAND_FLOOR,
                 overwrite: false,
             },
             &indicatif::ProgressBar::hidden(),

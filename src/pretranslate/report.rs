@@ -555,6 +555,7 @@ mod tests {
         ];
         let opts = Options {
             min: 75,
+            band_floor: crate::pretranslate::BAND_FLOOR,
             overwrite: false,
         };
         let out = leverage(&docs, &tm, &opts, &indicatif::ProgressBar::hidden()).unwrap();
