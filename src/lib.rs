@@ -8,7 +8,10 @@
 
 pub mod cli;
 pub mod error;
+pub mod exchange;
 pub mod formats;
+pub mod fuzzy;
+pub mod glossary;
 pub mod lang;
 pub mod pretranslate;
 pub mod progress;

@@ -3,6 +3,7 @@
 //! Nothing here knows about files or the database.
 
 pub mod normalize;
+pub mod segment;
 pub mod stem;
 pub mod tokenize;
 
