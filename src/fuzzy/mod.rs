@@ -74,6 +74,13 @@ pub struct Proposal {
     /// What was substituted into the target, if anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repaired: Option<Repair>,
+    /// `source` (`target`) is TMX inline markup, as a unit imported with
+    /// inline tags stores it (its `plain` differs): the text without the
+    /// tags is `formats::tmx::parse_inline(..).plain`.
+    #[serde(skip)]
+    pub source_markup: bool,
+    #[serde(skip)]
+    pub target_markup: bool,
 }
 
 impl Proposal {
@@ -93,6 +100,8 @@ struct Detail {
     target: String,
     document: Option<String>,
     date: String,
+    source_markup: bool,
+    target_markup: bool,
 }
 
 struct Tm {
@@ -108,7 +117,8 @@ impl Tm {
             .lock()
             .map_err(|_| Error::other("the database connection was poisoned"))?;
         let mut st = db.prepare_cached(
-            "SELECT s.text, t.text, d.name, coalesce(u.changed_at, u.created_at)
+            "SELECT s.text, t.text, d.name, coalesce(u.changed_at, u.created_at),
+                    s.plain IS NOT NULL, t.plain IS NOT NULL
              FROM units u
              JOIN variants s ON s.unit_id = u.id AND s.lang = ?2
              JOIN variants t ON t.unit_id = u.id AND t.lang = ?3
@@ -122,6 +132,8 @@ impl Tm {
                     target: r.get(1)?,
                     document: r.get(2)?,
                     date: r.get(3)?,
+                    source_markup: r.get(4)?,
+                    target_markup: r.get(5)?,
                 })
             })
             .optional()?)
@@ -252,6 +264,8 @@ impl Matcher {
                     tm: self.tms[k].name.clone(),
                     date: d.date,
                     repaired,
+                    source_markup: d.source_markup,
+                    target_markup: d.target_markup,
                 }
             })
             .collect();
@@ -299,4 +313,38 @@ pub fn wrong_script(text: &str, lang: &Lang) -> bool {
         });
     }
     letters >= 3 && hits * 2 < letters
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::LangTag;
+    use crate::store::new_batch;
+    use crate::store::units::{NewUnit, NewVariant, OnDuplicate, Origin, UnitWriter};
+
+    #[test]
+    fn proposals_say_when_their_text_is_inline_markup() {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t.tmx").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        let mut en = NewVariant::new(
+            LangTag::parse("en").unwrap(),
+            "Click <bpt i=\"1\">&lt;b&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> to close the window.",
+        );
+        en.plain = Some("Click OK to close the window.".into());
+        let ru = NewVariant::new(
+            LangTag::parse("ru").unwrap(),
+            "Нажмите OK, чтобы закрыть окно.",
+        );
+        w.add(&NewUnit::new(Origin::Imported, vec![en, ru]))
+            .unwrap();
+        w.finish().unwrap();
+        tx.commit().unwrap();
+        let m = Matcher::open(s, &Lang::en(), &Lang::ru(), Options::default()).unwrap();
+        let p = m.best("Click OK to close the window.", 50, 1).unwrap();
+        assert_eq!(p.len(), 1);
+        assert!(p[0].source_markup);
+        assert!(!p[0].target_markup);
+    }
 }
