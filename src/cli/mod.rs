@@ -1,6 +1,7 @@
 //! The command line: one file per command, each opening with its help
 //! text and flags, and doing nothing but wiring the library together.
 
+pub mod analyze;
 pub mod batches;
 pub mod docs;
 pub mod export;
@@ -8,6 +9,7 @@ pub mod glossary;
 pub mod import;
 pub mod match_;
 pub mod output;
+pub mod pretranslate;
 pub mod segment;
 pub mod stats;
 pub mod term;
@@ -63,6 +65,8 @@ pub enum Command {
     #[command(subcommand)]
     Unit(unit::Cmd),
     Match(match_::Args),
+    Pretranslate(pretranslate::Args),
+    Analyze(analyze::Args),
 }
 
 /// What every command gets: where the database is.
@@ -104,6 +108,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Batches(c) => batches::run(c, &ctx),
         Command::Unit(c) => unit::run(c, &ctx),
         Command::Match(a) => match_::run(a, &ctx),
+        Command::Pretranslate(a) => pretranslate::run(a, &ctx),
+        Command::Analyze(a) => analyze::run(a, &ctx),
     };
     result.map_err(|e| ctx.name_db(e))
 }

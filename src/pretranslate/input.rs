@@ -31,6 +31,33 @@ pub fn lines_of(text: &str, _lang: &Lang) -> Vec<Range<usize>> {
     out
 }
 
+/// Sentences by the project's segmenter ([`crate::text::segment`]):
+/// paragraphs at blank lines, sentences inside them.
+pub fn sentences(text: &str, lang: &Lang) -> Vec<Range<usize>> {
+    let mut bounds: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    bounds.push(text.len());
+    crate::text::segment::sentences(text, lang)
+        .into_iter()
+        .filter_map(|s| Some(*bounds.get(s.start)?..*bounds.get(s.end)?))
+        .collect()
+}
+
+/// A sentence on one line, for matching: the line breaks of a
+/// hard-wrapped paragraph become a space (nothing between Han characters).
+fn one_line(s: &str) -> String {
+    if !s.contains(['\n', '\r']) {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    crate::text::segment::one_line(
+        &chars,
+        crate::text::segment::Span {
+            start: 0,
+            end: chars.len(),
+        },
+    )
+}
+
 /// File names that are XLIFF whatever they hold.
 fn is_xliff_name(path: &Path) -> bool {
     let ext = path
@@ -82,10 +109,11 @@ pub fn from_text(name: &str, text: String, from: &LangTag, split: &Splitter) -> 
         if s.trim().is_empty() {
             continue;
         }
-        let (words, chars) = count(s, &from.lang);
+        let s = one_line(s);
+        let (words, chars) = count(&s, &from.lang);
         segments.push(Segment {
-            text: s.to_string(),
-            key: repetition_key(s),
+            key: repetition_key(&s),
+            text: s,
             words,
             chars,
             place: Place::Text { range: r },

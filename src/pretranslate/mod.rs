@@ -17,6 +17,7 @@
 pub mod input;
 pub mod output;
 pub mod report;
+pub mod tm;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -248,6 +248,87 @@ pub fn xliff(
     }
 }
 
+/// The proposals as TMX 1.4b, for a CAT tool's project TM: one `<tu>` per
+/// distinct segment with a translation (source: the segment; target: the
+/// proposal), with props `x-polytm-score` and `x-polytm-match`
+/// (`exact`, `fuzzy`, `adapted`) and, for fuzzy ones, a note naming the TM
+/// source the score refers to. A CAT tool takes these pairs at face value:
+/// fuzzy proposals come back as 100 % matches there, so give it only
+/// `--min 100`, or a penalty (OmegaT: a `tm/penalty-NN/` folder).
+pub fn tmx(doc: &SourceDoc, outs: &[Outcome], from: &LangTag, to: &LangTag) -> Result<String> {
+    use crate::formats::tmx::{
+        HeaderOut, Meta, TmxWriter, UnitOut, VariantOut, iso_to_tmx_date, xml_char,
+    };
+    let clean = |s: &str| -> String { s.chars().filter(|&c| xml_char(c)).collect() };
+    let header = HeaderOut {
+        creationtoolversion: env!("CARGO_PKG_VERSION").to_string(),
+        srclang: from.tag.clone(),
+        notes: vec![format!(
+            "polytm pre-translation proposals for {}: x-polytm-score is the match score, x-polytm-match exact, fuzzy or adapted (numbers or terms substituted)",
+            doc.name
+        )],
+    };
+    let fail = |e: std::io::Error| Error::other(format!("writing TMX: {e}"));
+    let mut w = TmxWriter::new(Vec::new(), &header).map_err(fail)?;
+    let date = iso_to_tmx_date(&crate::store::now()).unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    for (n, (s, o)) in doc.segments.iter().zip(outs).enumerate() {
+        let Some(h) = o.hit.as_ref().filter(|_| o.fill) else {
+            continue;
+        };
+        if !seen.insert(s.key.as_str()) {
+            continue;
+        }
+        let kind = match h.kind() {
+            xliff::MatchKind::Exact => "exact",
+            xliff::MatchKind::Fuzzy => "fuzzy",
+            xliff::MatchKind::Repaired => "adapted",
+        };
+        let mut meta = vec![
+            Meta::prop("x-polytm-score", h.score.to_string()),
+            Meta::prop("x-polytm-match", kind),
+        ];
+        if h.score < 100 {
+            meta.push(Meta::note(clean(&format!("TM source: {}", h.source))));
+        }
+        if let Some(r) = &h.repaired {
+            meta.push(Meta::note(clean(&format!("adapted by polytm: {r}"))));
+        }
+        let tuid = (n + 1).to_string();
+        let mut attrs = std::collections::BTreeMap::new();
+        attrs.insert("tuid", tuid.as_str());
+        attrs.insert("creationid", "polytm");
+        if !date.is_empty() {
+            attrs.insert("creationdate", date.as_str());
+        }
+        let (src, tgt) = (clean(&s.text), clean(&h.target));
+        let unit = UnitOut {
+            attrs,
+            meta: meta.iter().collect(),
+            variants: vec![
+                VariantOut {
+                    tag: &from.tag,
+                    text: &src,
+                    markup: false,
+                    attrs: None,
+                    meta: &[],
+                },
+                VariantOut {
+                    tag: &to.tag,
+                    text: &tgt,
+                    markup: false,
+                    attrs: None,
+                    meta: &[],
+                },
+            ],
+        };
+        w.unit(&unit)
+            .map_err(|e| Error::other(format!("writing TMX for segment {}: {e:?}", n + 1)))?;
+    }
+    let bytes = w.finish().map_err(fail)?;
+    String::from_utf8(bytes).map_err(|_| Error::other("writing TMX: not UTF-8"))
+}
+
 /// A blank line (white space only) between two segments.
 fn is_paragraph_break(gap: &str) -> bool {
     gap.split('\n').count() > 2
@@ -448,6 +529,28 @@ mod tests {
         );
         assert_eq!(x.matches("<group ").count(), 2);
         assert!(x.contains("original=\"r.en.txt\""));
+    }
+
+    #[test]
+    fn tmx_holds_one_unit_per_distinct_proposal() {
+        let (d, o) = run("One.\nThree.\nOne.\nFour five six eight.\n", &lines_of);
+        let ru = LangTag::parse("ru").unwrap();
+        let x = tmx(&d, &o, &en(), &ru).unwrap();
+        let mut r = crate::formats::tmx::TmxReader::new(x.as_bytes());
+        let mut units = Vec::new();
+        while let Some(u) = r.next_unit().unwrap() {
+            units.push(u);
+        }
+        assert_eq!(units.len(), 2, "{x}");
+        assert_eq!(units[0].variants[0].seg.text, "One.");
+        assert_eq!(units[0].variants[1].seg.text, "Один.");
+        assert_eq!(units[1].variants[1].seg.text, "Четыре пять шесть семь.");
+        assert!(x.contains("<prop type=\"x-polytm-score\">75</prop>"), "{x}");
+        assert!(
+            x.contains("<note>TM source: Four five six seven.</note>"),
+            "{x}"
+        );
+        assert!(x.contains("srclang=\"en\""));
     }
 
     #[test]
