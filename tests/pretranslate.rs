@@ -533,6 +533,64 @@ fn tm_files_are_used_for_the_run_and_not_stored() {
     );
 }
 
+#[test]
+fn exhaustive_scan_agrees_with_the_index() {
+    let (_dir, db) = with_tm();
+    let args = [
+        "pretranslate",
+        "--from",
+        "en",
+        "--to",
+        "zh",
+        "--format",
+        "tsv",
+        "--min",
+        "50",
+    ];
+    let indexed = stdout(polytm(&db).args(args).arg(NEW_EN));
+    let scanned = stdout(polytm(&db).args(args).arg("--exhaustive").arg(NEW_EN));
+    assert_eq!(indexed, scanned);
+    assert_eq!(
+        indexed.lines().filter(|l| !l.ends_with("\t\t\t")).count(),
+        10
+    );
+}
+
+#[test]
+fn standard_input_in_and_out() {
+    let (dir, db) = with_tm();
+    let t = stdout(
+        polytm(&db)
+            .args([
+                "pretranslate",
+                "--from",
+                "en",
+                "--to",
+                "ru",
+                "--presplit",
+                "-",
+            ])
+            .write_stdin("The next meeting will be held in 2023 in the Republic of Tajikistan.\n"),
+    );
+    assert_eq!(
+        t,
+        "[92%] Следующее совещание состоится в 2023 году в Республике Таджикистан.\n"
+    );
+    let out = dir.path().join("o");
+    std::fs::create_dir(&out).unwrap();
+    polytm(&db)
+        .args(["pretranslate", "--from", "en", "--to", "zh", "--presplit", "-o"])
+        .arg(&out)
+        .arg("-")
+        .write_stdin("The sides positively assessed cooperation between the SCO and the UN Office on Drugs and Crime.\n")
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(out.join("stdin.zh.txt")).unwrap(),
+        "各方积极评价上合组织与联合国毒品和犯罪问题办公室的合作。\n"
+    );
+}
+
 // ------------------------------------------------------------ bad input
 
 #[test]

@@ -2047,6 +2047,44 @@ mod tests {
     }
 
     #[test]
+    fn crlf_files_get_crlf_lines() {
+        let x = "<xliff version=\"1.2\">\r\n  <file source-language=\"en\" original=\"x\">\r\n    <body>\r\n      <trans-unit id=\"1\">\r\n        <source>One.</source>\r\n      </trans-unit>\r\n    </body>\r\n  </file>\r\n</xliff>\r\n";
+        let d = parse(x, "c.xlf").unwrap();
+        let out = d.fill(
+            &[Fill {
+                unit: 0,
+                segment: 0,
+                leveraged: lev("Один.", 100, MatchKind::Exact),
+            }],
+            &opts("ru"),
+        );
+        assert!(
+            out.contains("</source>\r\n        <target xml:lang=\"ru\""),
+            "{out:?}"
+        );
+        assert_eq!(out.matches('\n').count(), out.matches("\r\n").count());
+    }
+
+    #[test]
+    fn utf16_files_are_read_and_written_as_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("u.xlf");
+        let x = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><xliff version=\"1.2\"><file source-language=\"en\" original=\"x\"><body><trans-unit id=\"1\"><source>Ж</source></trans-unit></body></file></xliff>";
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in x.encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        std::fs::write(&p, bytes).unwrap();
+        let d = read(&p).unwrap();
+        assert_eq!(d.units[0].segments[0].source.plain(), "Ж");
+        let out = d.fill(&[], &opts("ru"));
+        assert!(
+            out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn utf16_declaration_is_rewritten() {
         assert_eq!(
             utf8_declaration("<?xml version=\"1.0\" encoding=\"UTF-16\"?><x/>"),
