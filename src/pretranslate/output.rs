@@ -392,9 +392,16 @@ pub fn write_all(pending: &[Pending]) -> Result<()> {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let mut t = tempfile::Builder::new()
-            .prefix(".polytm-")
-            .suffix(".part")
+        let mut b = tempfile::Builder::new();
+        b.prefix(".polytm-").suffix(".part");
+        // an output is an ordinary file: the user's umask decides, as for
+        // any file they create (a temporary file is private by default)
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            b.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let mut t = b
             .tempfile_in(&dir)
             .map_err(|e| folder_error(&dir, e))?;
         t.write_all(p.content.as_bytes())
@@ -567,6 +574,26 @@ mod tests {
         assert_eq!(n("release.txt"), "release.ru.txt");
         assert_eq!(n("notes-de.txt"), "notes-de.ru.txt");
         assert_eq!(n("-"), "stdin.ru.txt");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_not_private_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.ru.txt");
+        write_all(&[Pending {
+            path: Some(p.clone()),
+            content: "x".into(),
+            summary: String::new(),
+        }])
+        .unwrap();
+        // the same mode as any file the user creates there
+        let plain = dir.path().join("plain");
+        std::fs::write(&plain, "y").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&p), mode(&plain));
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "x");
     }
 
     #[test]
