@@ -443,11 +443,13 @@ fn svg_bar(f: &FileReport) -> String {
         let w = 1000.0 * c.words as f64 / t;
         let _ = write!(
             s,
-            "<rect x=\"{x:.2}\" y=\"0\" width=\"{w:.2}\" height=\"36\" fill=\"{}\"><title>{}: {} words, {} segments</title></rect>",
+            "<rect x=\"{x:.2}\" y=\"0\" width=\"{w:.2}\" height=\"36\" fill=\"{}\"><title>{}: {} word{}, {} segment{}</title></rect>",
             b.colour(),
             html_escape(b.label()),
             c.words,
-            c.segments
+            if c.words == 1 { "" } else { "s" },
+            c.segments,
+            if c.segments == 1 { "" } else { "s" }
         );
         x += w;
     }
