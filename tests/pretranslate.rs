@@ -438,6 +438,33 @@ fn filled_targets_are_kept_unless_overwrite() {
 }
 
 #[test]
+fn repetitions_inherit_the_translation_the_file_already_holds() {
+    let (_dir, db) = with_tm();
+    let o = polytm(&db)
+        .args(["pretranslate", "--from", "en", "--to", "ru"])
+        .arg(fix("repeated.en-ru.xlf"))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let x = String::from_utf8(o.stdout).unwrap();
+    assert!(x.contains("<source>The participants  supported the proposal.</source>\n        <target xml:lang=\"ru\" state=\"translated\" state-qualifier=\"leveraged-inherited\">Участники поддержали предложение.</target>\n        <alt-trans match-quality=\"100\" origin=\"polytm\">"), "{x}");
+    assert!(x.contains("<note from=\"polytm\">from tests/fixtures/pretranslate/repeated.en-ru.xlf, unit a, already translated</note>"), "{x}");
+    // a target waiting for review is kept and not propagated
+    assert!(x.contains("<target state=\"needs-review-translation\">Не трогать.</target>"));
+    assert_eq!(
+        x.matches("Участники поддержали предложение.").count(),
+        3,
+        "{x}"
+    );
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("Repetitions         2"), "{err}");
+    assert!(
+        err.contains("(4 segments: 1 exact, 0 fuzzy for review, 2 already translated, 1 empty)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn xliff_2_segments_get_targets_states_and_matches() {
     let (dir, db) = with_tm();
     let out = dir.path().join("v2.ru.xlf");

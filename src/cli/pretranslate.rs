@@ -369,7 +369,7 @@ fn summary(outs: &[Outcome]) -> String {
             o.fill
                 && o.hit
                     .as_ref()
-                    .is_some_and(|h| h.kind() == crate::formats::xliff::MatchKind::Exact)
+                    .is_some_and(|h| h.score >= 100 && h.repaired.is_none())
         })
         .count();
     let fuzzy = outs.iter().filter(|o| o.fill).count() - exact;

@@ -99,6 +99,21 @@ enum Loc {
 }
 
 impl Segment {
+    /// The translation the file holds for this segment, when it is done
+    /// (state translated, reviewed, signed-off or final, or no state):
+    /// what its repetitions may inherit.
+    pub fn done_translation(&self) -> Option<String> {
+        if !self.is_filled() {
+            return None;
+        }
+        match self.state.as_deref() {
+            None | Some("translated" | "reviewed" | "signed-off" | "final") => {
+                self.target.as_ref().map(Content::plain)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether the file already holds a translation for this segment: a
     /// non-empty target that is not a copy of the source waiting for
     /// translation (`state` new / needs-translation / initial).
@@ -260,6 +275,9 @@ pub enum MatchKind {
     Fuzzy,
     /// A fuzzy match that polytm adapted (numbers, glossary terms).
     Repaired,
+    /// The translation of an identical segment translated in the same
+    /// file (a repetition).
+    Inherited,
 }
 
 impl MatchKind {
@@ -269,6 +287,7 @@ impl MatchKind {
             MatchKind::Exact => ("translated", "exact-match"),
             MatchKind::Fuzzy => ("needs-review-translation", "fuzzy-match"),
             MatchKind::Repaired => ("needs-review-translation", "leveraged-tm"),
+            MatchKind::Inherited => ("translated", "leveraged-inherited"),
         }
     }
 
@@ -278,6 +297,7 @@ impl MatchKind {
             MatchKind::Exact => ("translated", "polytm:exact-match"),
             MatchKind::Fuzzy => ("initial", "polytm:fuzzy-match"),
             MatchKind::Repaired => ("initial", "polytm:leveraged-tm"),
+            MatchKind::Inherited => ("translated", "polytm:leveraged-inherited"),
         }
     }
 }
@@ -1279,7 +1299,8 @@ impl Document {
             for (i, s) in unit.segments.iter().enumerate() {
                 match fill_of(i) {
                     Some(f) => {
-                        any_fuzzy |= f.leveraged.kind != MatchKind::Exact;
+                        any_fuzzy |=
+                            !matches!(f.leveraged.kind, MatchKind::Exact | MatchKind::Inherited);
                         any_repaired |= f.leveraged.kind == MatchKind::Repaired;
                     }
                     None => all_done &= s.is_filled(),

@@ -187,6 +187,7 @@ pub fn from_xliff(path: &Path, doc: xliff::Document, from: &LangTag) -> Result<S
                     segment: si,
                     inner_tags: s.source.inner_tags(),
                     filled: s.is_filled(),
+                    translation: s.done_translation(),
                 },
             });
         }

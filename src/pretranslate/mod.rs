@@ -48,12 +48,17 @@ pub struct Hit {
     pub repaired: Option<String>,
     /// Where the match comes from: a document name, a `--tm` file.
     pub origin: Option<String>,
+    /// The translation of an identical segment already translated in
+    /// the XLIFF being filled, not a TM match.
+    pub inherited: bool,
 }
 
 impl Hit {
     /// Exact (100 % and not adapted), repaired, or fuzzy.
     pub fn kind(&self) -> MatchKind {
-        if self.repaired.is_some() {
+        if self.inherited && self.score >= 100 {
+            MatchKind::Inherited
+        } else if self.repaired.is_some() {
             MatchKind::Repaired
         } else if self.score >= 100 {
             MatchKind::Exact
@@ -122,6 +127,9 @@ pub enum Place {
         inner_tags: usize,
         /// The file already holds a translation for it.
         filled: bool,
+        /// That translation, when it is done (see
+        /// [`xliff::Segment::done_translation`]): its repetitions get it.
+        translation: Option<String>,
     },
 }
 
@@ -212,6 +220,41 @@ pub fn leverage(
             });
         }
     }
+    // Translations the XLIFF files already hold: a repetition of a
+    // translated segment gets that translation, as CAT tools propagate.
+    let mut own: HashMap<&str, Hit> = HashMap::new();
+    if !opts.overwrite {
+        for d in docs {
+            for s in &d.segments {
+                if let Place::Xliff {
+                    unit,
+                    translation: Some(t),
+                    ..
+                } = &s.place
+                {
+                    let uid = match &d.layout {
+                        Layout::Xliff(x) => x.units.get(*unit).map(|u| u.id.clone()),
+                        Layout::Text { .. } => None,
+                    }
+                    .unwrap_or_default();
+                    own.entry(s.key.as_str()).or_insert_with(|| {
+                        penalise(
+                            Hit {
+                                score: 100,
+                                source: s.text.clone(),
+                                target: t.clone(),
+                                tm_target: t.clone(),
+                                repaired: None,
+                                origin: Some(format!("{}, unit {uid}, already translated", d.name)),
+                                inherited: true,
+                            },
+                            s.inner_tags(),
+                        )
+                    });
+                }
+            }
+        }
+    }
     let floor = opts.min.min(opts.band_floor);
     let hits: Vec<Option<Hit>> = distinct
         .par_iter()
@@ -239,6 +282,10 @@ pub fn leverage(
             };
             seen[i] = true;
             let kept = s.is_filled() && !opts.overwrite;
+            let hit = match own.get(s.key.as_str()) {
+                Some(h) if !kept => Some(h.clone()),
+                _ => hit,
+            };
             let fill = !kept && hit.as_ref().is_some_and(|h| h.score >= opts.min);
             v.push(Outcome {
                 band,
@@ -301,6 +348,7 @@ pub(crate) mod tests {
                         tm_target: t.clone(),
                         repaired: None,
                         origin: None,
+                        inherited: false,
                     });
                 }
             }
@@ -366,6 +414,7 @@ pub(crate) mod tests {
             tm_target: "b".into(),
             repaired: None,
             origin: None,
+            inherited: false,
         };
         assert_eq!(penalise(h.clone(), 0).score, 100);
         assert_eq!(penalise(h.clone(), 2).score, 98);

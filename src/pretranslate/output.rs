@@ -68,6 +68,7 @@ fn txt_piece(source: &str, o: &Outcome, copy_source: bool) -> String {
     match &o.hit {
         Some(h) if o.fill => {
             if h.score >= 100 && h.repaired.is_none() {
+                // exact, or inherited from the file itself
                 h.target.clone()
             } else {
                 format!("[{}%] {}", h.score, h.target)
@@ -283,6 +284,7 @@ pub fn tmx(doc: &SourceDoc, outs: &[Outcome], from: &LangTag, to: &LangTag) -> R
             xliff::MatchKind::Exact => "exact",
             xliff::MatchKind::Fuzzy => "fuzzy",
             xliff::MatchKind::Repaired => "adapted",
+            xliff::MatchKind::Inherited => "repetition",
         };
         let mut meta = vec![
             Meta::prop("x-polytm-score", h.score.to_string()),
@@ -401,9 +403,7 @@ pub fn write_all(pending: &[Pending]) -> Result<()> {
             use std::os::unix::fs::PermissionsExt;
             b.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let mut t = b
-            .tempfile_in(&dir)
-            .map_err(|e| folder_error(&dir, e))?;
+        let mut t = b.tempfile_in(&dir).map_err(|e| folder_error(&dir, e))?;
         t.write_all(p.content.as_bytes())
             .and_then(|_| t.flush())
             .map_err(|e| Error::io(path, e))?;

@@ -112,6 +112,7 @@ impl From<Proposal> for Hit {
                 Some(d) => format!("{} ({d})", p.tm),
                 None => p.tm.clone(),
             }),
+            inherited: false,
         }
     }
 }
