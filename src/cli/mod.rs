@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod batches;
+pub mod concordance;
 pub mod docs;
 pub mod export;
 pub mod glossary;
@@ -10,6 +11,7 @@ pub mod import;
 pub mod match_;
 pub mod output;
 pub mod pretranslate;
+pub mod reindex;
 pub mod segment;
 pub mod stats;
 pub mod term;
@@ -65,6 +67,8 @@ pub enum Command {
     #[command(subcommand)]
     Unit(unit::Cmd),
     Match(match_::Args),
+    Concordance(concordance::Args),
+    Reindex(reindex::Args),
     Pretranslate(pretranslate::Args),
     Analyze(analyze::Args),
 }
@@ -108,6 +112,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Batches(c) => batches::run(c, &ctx),
         Command::Unit(c) => unit::run(c, &ctx),
         Command::Match(a) => match_::run(a, &ctx),
+        Command::Concordance(a) => concordance::run(a, &ctx),
+        Command::Reindex(a) => reindex::run(a, &ctx),
         Command::Pretranslate(a) => pretranslate::run(a, &ctx),
         Command::Analyze(a) => analyze::run(a, &ctx),
     };

@@ -8,7 +8,6 @@ use std::path::Path;
 use super::{Hit, Leverage};
 use crate::error::Result;
 use crate::exchange::import::{ImportOptions, document_name, import_file};
-use crate::formats::tmx::parse_inline;
 use crate::fuzzy::{Matcher, Options, Proposal};
 use crate::lang::LangTag;
 use crate::store::Store;
@@ -75,14 +74,6 @@ pub fn open(
     Ok(TmLeverage { matcher, notes })
 }
 
-/// The text of a stored segment without TMX inline markup.
-fn plain(text: &str, markup: bool) -> String {
-    if markup && let Ok(i) = parse_inline(text) {
-        return i.plain;
-    }
-    text.to_string()
-}
-
 /// "2021 → 2022; Таджикистан → Узбекистан".
 fn describe(p: &Proposal) -> Option<String> {
     let r = p.repaired.as_ref()?;
@@ -103,9 +94,9 @@ impl From<Proposal> for Hit {
         let repaired = describe(&p);
         Hit {
             score: p.score,
-            source: plain(&p.source, p.source_markup),
-            target: plain(&p.target, p.target_markup),
-            tm_target: plain(p.original_target(), p.target_markup),
+            tm_target: p.original_target().to_string(),
+            source: p.source,
+            target: p.target,
             repaired,
             origin: Some(match &p.document {
                 Some(d) if p.tm == "main" || *d == p.tm => d.clone(),
@@ -129,16 +120,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn markup_is_taken_off_only_when_stored_as_markup() {
-        assert_eq!(
-            plain(
-                "Click <bpt i=\"1\">&lt;b&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept>",
-                true
-            ),
-            "Click OK"
-        );
-        // plain text with characters that look like markup stays as it is
-        assert_eq!(plain("a < b & <b>c</b>", false), "a < b & <b>c</b>");
+    fn tmx_inline_markup_stays_out_of_hits() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("tm.db");
+        let tmx = dir.path().join("client.tmx");
+        std::fs::write(
+            &tmx,
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="en" creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/><body>
+<tu><tuv xml:lang="en"><seg>Press <bpt i="1">&lt;b&gt;</bpt>OK<ept i="1">&lt;/b&gt;</ept> to close the window.</seg></tuv>
+<tuv xml:lang="ru"><seg>Нажмите <bpt i="1">&lt;b&gt;</bpt>OK<ept i="1">&lt;/b&gt;</ept>, чтобы закрыть окно.</seg></tuv></tu>
+</body></tmx>"#,
+        )
+        .unwrap();
+        let en = LangTag::parse("en").unwrap();
+        let ru = LangTag::parse("ru").unwrap();
+        let lev = open(&db, &en, &ru, &[&tmx], false).unwrap();
+        let h = lev
+            .best("Press OK to close the window.", 50)
+            .unwrap()
+            .unwrap();
+        assert_eq!(h.score, 100);
+        assert_eq!(h.source, "Press OK to close the window.");
+        assert_eq!(h.target, "Нажмите OK, чтобы закрыть окно.");
+        assert_eq!(h.tm_target, h.target);
     }
 
     #[test]

@@ -361,7 +361,7 @@ pub fn delete_units(tx: &Transaction, ids: &[i64]) -> Result<usize> {
         n += st.execute([id])?;
     }
     // The triggers marked them stale; drop them from the fuzzy index now.
-    super::index::maintain(tx, &Default::default())?;
+    super::index::maintain(tx, &[])?;
     Ok(n)
 }
 
@@ -437,7 +437,7 @@ fn rehash(tx: &Transaction, id: i64) -> Result<()> {
     )?
     .execute(params![id, hash, src_hash, super::now()])?;
     // The update marked the unit stale: re-index it now.
-    super::index::maintain(tx, &Default::default())?;
+    super::index::maintain(tx, &[])?;
     Ok(())
 }
 
