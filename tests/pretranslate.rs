@@ -122,6 +122,44 @@ fn text_into_two_languages_in_a_folder_with_repairs_and_report() {
 }
 
 #[test]
+fn glossary_names_and_numbers_are_repaired_in_both_languages() {
+    let (dir, db) = with_tm();
+    polytm(&db)
+        .args(["glossary", "import", "glossaries/sco-counter-narcotics.tsv"])
+        .assert()
+        .success();
+    let out = dir.path().join("out");
+    polytm(&db)
+        .args([
+            "pretranslate",
+            "--from",
+            "en",
+            "--to",
+            "ru,zh",
+            "--format",
+            "tsv",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(NEW_EN)
+        .assert()
+        .success();
+    let ru = std::fs::read_to_string(out.join("2021-05-20-dushanbe.ru.tsv")).unwrap();
+    let zh = std::fs::read_to_string(out.join("2021-05-20-dushanbe.zh.tsv")).unwrap();
+    // "The next meeting will be held in 2022 in the Republic of Uzbekistan."
+    // from the TM's 2021 / Tajikistan sentence: the year and the country
+    // (in the Russian prepositional case) substituted
+    assert_eq!(
+        ru.lines().nth(14).unwrap(),
+        "15\t85\tСледующее совещание состоится в 2022 году в Республике Узбекистан.\tThe next meeting will be held in 2021 in the Republic of Tajikistan."
+    );
+    assert_eq!(
+        zh.lines().nth(14).unwrap(),
+        "15\t85\t下一次会议将于2022年在乌兹别克斯坦共和国举行。\tThe next meeting will be held in 2021 in the Republic of Tajikistan."
+    );
+}
+
+#[test]
 fn analyze_json_counts_every_segment_in_its_band() {
     let (_dir, db) = with_tm();
     let j: Value = serde_json::from_str(&stdout(
