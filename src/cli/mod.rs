@@ -1,6 +1,8 @@
 //! The command line: one file per command, each opening with its help
 //! text and flags, and doing nothing but wiring the library together.
 
+pub mod align;
+pub mod lexicon;
 pub mod output;
 pub mod segment;
 pub mod stats;
@@ -41,6 +43,8 @@ pub struct Cli {
 pub enum Command {
     Stats(stats::Args),
     Segment(segment::Args),
+    Align(align::Args),
+    Lexicon(lexicon::Args),
 }
 
 /// What every command gets: where the database is.
@@ -63,5 +67,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Stats(a) => stats::run(a, &ctx),
         Command::Segment(a) => segment::run(a, &ctx),
+        Command::Align(a) => align::run(a, &ctx),
+        Command::Lexicon(a) => lexicon::run(a, &ctx),
     }
 }

@@ -6,6 +6,7 @@
 //! one [`rusqlite::Transaction`]: a command that fails leaves the file as it
 //! was.
 
+pub mod lexicon;
 pub mod schema;
 pub mod units;
 
