@@ -95,6 +95,14 @@ pub struct Args {
     /// What to do with a unit whose texts are already in the TM.
     #[arg(long, value_enum, default_value = "skip")]
     pub on_duplicate: OnDuplicate,
+
+    /// Search the whole grid (no band): slow, for comparisons.
+    #[arg(long, hide = true)]
+    pub full_grid: bool,
+
+    /// One pass only (no learning from a first pass): for comparisons.
+    #[arg(long, hide = true)]
+    pub one_pass: bool,
 }
 
 /// One input document: its sentences as stored and printed.
@@ -185,7 +193,11 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             ..PairEvidence::default()
         })
         .collect();
-    let beads = align::align_tokenized(&toks, &evidence, Options::default());
+    let opts = Options {
+        second_pass: !args.one_pass,
+        full_grid: args.full_grid,
+    };
+    let beads = align::align_tokenized(&toks, &evidence, opts);
     warn_unmatched(&inputs, &beads);
 
     let mut stored = None;
