@@ -9,7 +9,10 @@
 pub mod align;
 pub mod cli;
 pub mod error;
+pub mod exchange;
 pub mod formats;
+pub mod fuzzy;
+pub mod glossary;
 pub mod lang;
 pub mod progress;
 pub mod store;

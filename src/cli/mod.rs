@@ -2,10 +2,18 @@
 //! text and flags, and doing nothing but wiring the library together.
 
 pub mod align;
+pub mod batches;
+pub mod docs;
+pub mod export;
+pub mod glossary;
+pub mod import;
 pub mod lexicon;
+pub mod match_;
 pub mod output;
 pub mod segment;
 pub mod stats;
+pub mod term;
+pub mod unit;
 
 use std::path::PathBuf;
 
@@ -42,9 +50,23 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Stats(stats::Args),
+    Glossary(glossary::Args),
+    Term(term::Args),
     Segment(segment::Args),
     Align(align::Args),
     Lexicon(lexicon::Args),
+    Import(import::Args),
+    Export(export::Args),
+    /// List or remove documents (files imported, texts aligned).
+    #[command(subcommand)]
+    Docs(docs::Cmd),
+    /// List or undo imports and alignments (batches).
+    #[command(subcommand)]
+    Batches(batches::Cmd),
+    /// Show, edit or delete one translation unit.
+    #[command(subcommand)]
+    Unit(unit::Cmd),
+    Match(match_::Args),
 }
 
 /// What every command gets: where the database is.
@@ -57,6 +79,17 @@ impl Ctx {
     pub fn open(&self) -> Result<Store> {
         Store::open(&self.db_path)
     }
+
+    /// Put the database file name on a database error raised without it.
+    pub fn name_db(&self, e: crate::Error) -> crate::Error {
+        match e {
+            crate::Error::Db { file, msg } if file.is_empty() => crate::Error::Db {
+                file: crate::error::display_path(&self.db_path),
+                msg,
+            },
+            e => e,
+        }
+    }
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -64,10 +97,19 @@ pub fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx {
         db_path: cli.db.unwrap_or_else(|| PathBuf::from("polytm.db")),
     };
-    match cli.command {
+    let result = match cli.command {
         Command::Stats(a) => stats::run(a, &ctx),
+        Command::Glossary(a) => glossary::run(a, &ctx),
+        Command::Term(a) => term::run(a, &ctx),
         Command::Segment(a) => segment::run(a, &ctx),
         Command::Align(a) => align::run(a, &ctx),
         Command::Lexicon(a) => lexicon::run(a, &ctx),
-    }
+        Command::Import(a) => import::run(a, &ctx),
+        Command::Export(a) => export::run(a, &ctx),
+        Command::Docs(c) => docs::run(c, &ctx),
+        Command::Batches(c) => batches::run(c, &ctx),
+        Command::Unit(c) => unit::run(c, &ctx),
+        Command::Match(a) => match_::run(a, &ctx),
+    };
+    result.map_err(|e| ctx.name_db(e))
 }

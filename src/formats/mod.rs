@@ -2,5 +2,10 @@
 //! writing them out. Nothing here touches the database.
 
 pub mod cedict;
+pub mod glossary_table;
 pub mod input;
 pub mod table;
+pub mod tbx;
+pub mod tm_tsv;
+pub mod tmx;
+pub mod xml_source;

@@ -6,6 +6,10 @@
 //! one [`rusqlite::Transaction`]: a command that fails leaves the file as it
 //! was.
 
+pub mod batches;
+pub mod export;
+pub mod glossary;
+pub mod index;
 pub mod lexicon;
 pub mod schema;
 pub mod units;

@@ -15,7 +15,11 @@ pub enum Migration {
 /// `PRAGMA application_id`: "poly".
 pub const APPLICATION_ID: i64 = 0x706F_6C79;
 
-pub const MIGRATIONS: &[Migration] = &[Migration::Sql(V1)];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(V1),
+    // 2: the fuzzy index (tables, triggers, backfill of existing units).
+    Migration::Code(super::index::migrate),
+];
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {
@@ -52,7 +56,7 @@ CREATE TABLE units (
     position     INTEGER,               -- order within its document
     src_lang     TEXT,                  -- key of the source language, when known
     tuid         TEXT,
-    props        TEXT,                  -- JSON: TMX <prop>/<note> and attributes kept for export
+    props        TEXT,                  -- JSON (exchange::UnitProps): TMX <prop>/<note> and attributes kept for export
     content_hash INTEGER NOT NULL,      -- every (lang, text): duplicate detection
     src_hash     INTEGER,               -- (src_lang, source text): --on-duplicate overwrite
     created_at   TEXT NOT NULL,
@@ -64,12 +68,19 @@ CREATE INDEX units_document ON units(document_id, position);
 CREATE INDEX units_batch ON units(batch_id);
 
 -- The text of a unit in one language, exactly as read.
+-- Inline markup (formats::tmx): when a segment has no inline tags, `text` is
+-- its text and `plain` is NULL. When it has some, `text` is the segment as
+-- TMX inline XML (bpt/ept/ph/it/hi/ut/sub, escaped exactly as it is written
+-- back) and `plain` is its text without the markup, unescaped (the content
+-- of bpt/ept/ph/it/ut dropped, that of hi kept). So `plain IS NOT NULL`
+-- means "text is TMX markup"; matching works on coalesce(plain, text) and
+-- proposals carry `text`.
 CREATE TABLE variants (
     unit_id  INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
     lang     TEXT NOT NULL,             -- lookup key: en, ru, zh, zh-Hant ...
     tag      TEXT NOT NULL,             -- the tag as the file wrote it: en-US, zh-CN ...
-    text     TEXT NOT NULL,             -- exactly as read, inline markup included
-    plain    TEXT,                      -- text without inline markup; NULL when the same
+    text     TEXT NOT NULL,             -- exactly as read; TMX inline XML when plain is set
+    plain    TEXT,                      -- text without inline markup; NULL when there is none
     PRIMARY KEY (unit_id, lang)
 ) WITHOUT ROWID;
 

@@ -164,6 +164,8 @@ pub struct UnitWriter<'t> {
     pub stats: WriteStats,
     /// Units added or changed in this run, for the index to take in.
     pub touched: Vec<i64>,
+    /// Keeps the fuzzy index current (see `store::index`).
+    index: super::index::IndexFeed,
 }
 
 impl<'t> UnitWriter<'t> {
@@ -175,6 +177,7 @@ impl<'t> UnitWriter<'t> {
             now: super::now(),
             stats: WriteStats::default(),
             touched: Vec::new(),
+            index: super::index::IndexFeed::new(),
         }
     }
 
@@ -206,6 +209,11 @@ impl<'t> UnitWriter<'t> {
                     .prepare_cached("DELETE FROM variants WHERE unit_id = ?1")?
                     .execute([id])?;
                 self.insert_variants(id, unit)?;
+                let created: String = self
+                    .tx
+                    .prepare_cached("SELECT created_at FROM units WHERE id = ?1")?
+                    .query_row([id], |r| r.get(0))?;
+                self.feed_index(id, unit, super::index::recency(&created, Some(&self.now)));
                 self.tx
                     .prepare_cached(
                         "UPDATE units SET content_hash = ?2, changed_at = ?3, batch_id = ?4 WHERE id = ?1",
@@ -238,6 +246,11 @@ impl<'t> UnitWriter<'t> {
             ])?;
         let id = self.tx.last_insert_rowid();
         self.insert_variants(id, unit)?;
+        let recency = super::index::recency(
+            unit.created_at.as_deref().unwrap_or(&self.now),
+            unit.changed_at.as_deref(),
+        );
+        self.feed_index(id, unit, recency);
         self.stats.added += 1;
         self.touched.push(id);
         Ok(Written::Added(id))
@@ -253,8 +266,15 @@ impl<'t> UnitWriter<'t> {
         Ok(())
     }
 
+    fn feed_index(&mut self, id: i64, unit: &NewUnit, recency: i64) {
+        for v in &unit.variants {
+            self.index.push(id, &v.tag.lang, recency, v.plain());
+        }
+    }
+
     /// End the run: bring derived data (the fuzzy index) up to date.
     pub fn finish(self) -> Result<WriteStats> {
+        self.index.finish(self.tx)?;
         Ok(self.stats)
     }
 }
@@ -267,7 +287,83 @@ pub fn delete_units(tx: &Transaction, ids: &[i64]) -> Result<usize> {
     for id in ids {
         n += st.execute([id])?;
     }
+    // The triggers marked them stale; drop them from the fuzzy index now.
+    super::index::maintain(tx, &Default::default())?;
     Ok(n)
+}
+
+/// Set the text of one language of a unit (adding the language when the
+/// unit does not have it). The one place a stored unit's text changes, so
+/// its hashes and derived data (the fuzzy index) are kept in step here.
+/// Returns false when there is no such unit.
+pub fn set_variant(tx: &Transaction, id: i64, variant: &NewVariant) -> Result<bool> {
+    if !unit_exists(tx, id)? {
+        return Ok(false);
+    }
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO variants(unit_id, lang, tag, text, plain) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        id,
+        variant.tag.lang.as_str(),
+        variant.tag.tag,
+        variant.text,
+        variant.plain
+    ])?;
+    rehash(tx, id)?;
+    Ok(true)
+}
+
+/// Remove one language of a unit. Returns false when the unit does not
+/// have it.
+pub fn remove_variant(tx: &Transaction, id: i64, lang: &Lang) -> Result<bool> {
+    let n = tx
+        .prepare_cached("DELETE FROM variants WHERE unit_id = ?1 AND lang = ?2")?
+        .execute(params![id, lang.as_str()])?;
+    if n == 0 {
+        return Ok(false);
+    }
+    rehash(tx, id)?;
+    Ok(true)
+}
+
+fn unit_exists(tx: &Transaction, id: i64) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM units WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Recompute a unit's content and source hashes from its variants; mark it
+/// changed now.
+fn rehash(tx: &Transaction, id: i64) -> Result<()> {
+    let src: Option<String> = tx
+        .prepare_cached("SELECT src_lang FROM units WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
+    let mut st = tx.prepare_cached("SELECT tag, text FROM variants WHERE unit_id = ?1")?;
+    let variants: Vec<NewVariant> = st
+        .query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .filter_map(|row| {
+            row.ok()
+                .and_then(|(tag, text)| LangTag::parse(&tag).ok().map(|t| NewVariant::new(t, text)))
+        })
+        .collect();
+    let hash = content_hash(&variants);
+    let src_hash = src.and_then(|s| {
+        let l = Lang::from_key(&s);
+        variants
+            .iter()
+            .find(|v| v.tag.lang == l)
+            .map(|v| source_hash(&l, &v.text))
+    });
+    tx.prepare_cached(
+        "UPDATE units SET content_hash = ?2, src_hash = ?3, changed_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, hash, src_hash, super::now()])?;
+    Ok(())
 }
 
 /// Ids of the units of a document.
@@ -415,6 +511,43 @@ mod tests {
         assert_eq!(unit.variants[0].text, raw);
         assert_eq!(unit.variants[1].lang.as_str(), "zh");
         assert_eq!(unit.variants[1].tag, "zh-CN");
+    }
+
+    #[test]
+    fn set_and_remove_variant_rehash() {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t.tsv").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        let mut u = NewUnit::new(Origin::Imported, vec![v("en", "File"), v("ru", "Фаил")]);
+        u.src_lang = Some(Lang::en());
+        w.add(&u).unwrap();
+        w.finish().unwrap();
+        assert!(set_variant(&tx, 1, &v("ru", "Файл")).unwrap());
+        assert!(set_variant(&tx, 1, &v("zh-CN", "文件")).unwrap());
+        assert!(!set_variant(&tx, 99, &v("ru", "x")).unwrap());
+        let fixed = NewUnit::new(
+            Origin::Imported,
+            vec![v("en", "File"), v("ru", "Файл"), v("zh", "文件")],
+        );
+        let h: i64 = tx
+            .query_row("SELECT content_hash FROM units WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(h, content_hash(&fixed.variants));
+        assert!(remove_variant(&tx, 1, &Lang::zh()).unwrap());
+        assert!(!remove_variant(&tx, 1, &Lang::zh()).unwrap());
+        // the edited unit is now found as a duplicate of its new text
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        let again = NewUnit::new(Origin::Imported, vec![v("en", "File"), v("ru", "Файл")]);
+        assert_eq!(w.add(&again).unwrap(), Written::Skipped(1));
+        let changed: Option<String> = tx
+            .query_row("SELECT changed_at FROM units WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(changed.is_some());
     }
 
     #[test]

@@ -73,6 +73,10 @@ pub struct Folded {
     pub map: Vec<usize>,
     /// Number of characters in the original.
     pub original_len: usize,
+    /// Index (in characters of the original) just after the last original
+    /// character that folded to something: trailing spaces and line breaks
+    /// are not part of the last token.
+    pub content_end: usize,
 }
 
 impl Folded {
@@ -98,8 +102,10 @@ impl Folded {
         // Compose each starter with the combining marks after it, so that
         // offsets stay in characters of the original even when it is not NFC.
         let chars: Vec<char> = original.chars().collect();
+        let mut content_end = 0;
         let mut i = 0;
         while i < chars.len() {
+            let before = text.len();
             let start = i;
             i += 1;
             while i < chars.len() && canonical_combining_class(chars[i]) != 0 {
@@ -122,11 +128,15 @@ impl Folded {
                     fold_char_into(c, &mut |f| push(f, start, &mut text, &mut map));
                 }
             }
+            if text.len() > before {
+                content_end = i;
+            }
         }
         Folded {
             text,
             map,
             original_len: n.max(chars.len()),
+            content_end,
         }
     }
 
@@ -143,7 +153,7 @@ impl Folded {
             let last = self.map[end - 1];
             if next > last { next } else { last + 1 }
         } else {
-            self.original_len
+            self.content_end
         };
         (s, e.max(s))
     }
@@ -209,6 +219,16 @@ mod tests {
         assert_eq!(f.original_range(0, 3), (2, 6));
         // "мир" is original 8..11
         assert_eq!(f.original_range(4, 7), (8, 11));
+    }
+
+    #[test]
+    fn trailing_white_space_is_not_in_the_last_range() {
+        let f = Folded::new("Казахстан\n");
+        assert_eq!(f.original_range(0, 9), (0, 9));
+        let f = Folded::new("  ab  \t ");
+        assert_eq!(f.original_range(0, 2), (2, 4));
+        let f = Folded::new("и\u{306}\n");
+        assert_eq!(f.original_range(0, 1), (0, 2));
     }
 
     #[test]

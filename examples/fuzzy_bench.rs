@@ -1,0 +1,386 @@
+//! Benchmark and evaluation harness for fuzzy matching (see docs/fuzzy.md).
+//!
+//! ```text
+//! cargo run --release --example fuzzy_bench -- load TM.tsv DB
+//!     import a TSV with a header of language codes through UnitWriter
+//!     (the path every import takes), index included; prints units/s
+//! cargo run --release --example fuzzy_bench -- scale [--sizes 10000,100000,1000000] [--queries 1000] [--dir /tmp/polytm-bench]
+//!     generate realistic TMs by recombining real segments, import each,
+//!     then time 1,000 lookups (median, p99, batch throughput, index size,
+//!     ratio against the exhaustive scan)
+//! ```
+//!
+//! Real segments come from `$POLYTM_SHARED/data` (default `../shared`):
+//! `tm/gettext.en-ru.tsv` and `parallel/libreoffice-help.dev.en-ru-zh.tsv`.
+//! Without them the harness says so and uses `tests/fixtures/fuzzy/`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use polytm::fuzzy::index::SearchStats;
+use polytm::fuzzy::{Matcher, Options};
+use polytm::lang::{Lang, LangTag};
+use polytm::store::units::{NewUnit, NewVariant, OnDuplicate, Origin, UnitWriter};
+use polytm::store::{Store, new_batch};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let r = match args.first().map(String::as_str) {
+        Some("load") if args.len() == 3 => {
+            load(Path::new(&args[1]), Path::new(&args[2])).map(|_| ())
+        }
+        Some("scale") => scale(&args[1..]),
+        _ => {
+            eprintln!(
+                "usage: fuzzy_bench load TM.tsv DB | fuzzy_bench scale [--sizes N,N] [--queries N] [--dir DIR]"
+            );
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = r {
+        eprintln!("fuzzy_bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Import a TSV whose header names the languages. Returns units/s.
+fn load(tsv: &Path, db: &Path) -> Res<f64> {
+    let text = std::fs::read_to_string(tsv)?;
+    let mut lines = text.lines();
+    let header = lines.next().ok_or("empty TSV")?;
+    let tags: Vec<LangTag> = header
+        .split('\t')
+        .map(LangTag::parse)
+        .collect::<Result<_, _>>()?;
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+    import_rows(db, &tags, &rows, &tsv.display().to_string())
+}
+
+fn import_rows(db: &Path, tags: &[LangTag], rows: &[Vec<&str>], name: &str) -> Res<f64> {
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+    }
+    let t = Instant::now();
+    let mut store = Store::open(db)?;
+    let tx = store.transaction()?;
+    let batch = new_batch(&tx, "import", name)?;
+    let mut w = UnitWriter::new(&tx, batch, OnDuplicate::Skip);
+    for row in rows {
+        if row.len() != tags.len() || row.iter().any(|c| c.is_empty()) {
+            continue;
+        }
+        let vars = tags
+            .iter()
+            .zip(row)
+            .map(|(t, c)| NewVariant::new(t.clone(), *c))
+            .collect();
+        let mut u = NewUnit::new(Origin::Imported, vars);
+        u.src_lang = Some(tags[0].lang.clone());
+        w.add(&u)?;
+    }
+    let stats = w.finish()?;
+    tx.commit()?;
+    let dt = t.elapsed().as_secs_f64();
+    let rate = rows.len() as f64 / dt;
+    let ix: i64 = store.conn.query_row(
+        "SELECT coalesce(sum(length(data)), 0) FROM fuzzy_segments",
+        [],
+        |r| r.get(0),
+    )?;
+    drop(store);
+    println!(
+        "imported {} rows ({} units added, {} duplicates) in {:.2} s: {:.0} units/s, index included; \
+         database {:.1} MB, index {:.1} MB",
+        rows.len(),
+        stats.added,
+        stats.skipped,
+        dt,
+        rate,
+        file_size(db) as f64 / 1e6,
+        ix as f64 / 1e6
+    );
+    Ok(rate)
+}
+
+fn file_size(db: &Path) -> u64 {
+    ["", "-wal"]
+        .iter()
+        .map(|e| {
+            std::fs::metadata(format!("{}{e}", db.display()))
+                .map(|m| m.len())
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+fn shared() -> PathBuf {
+    std::env::var_os("POLYTM_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+}
+
+/// Real EN/RU pairs: gettext messages and LibreOffice help paragraphs.
+fn real_pairs() -> (Vec<(String, String)>, String) {
+    let data = shared().join("data");
+    let mut pairs = Vec::new();
+    let gettext = data.join("tm/gettext.en-ru.tsv");
+    let help = data.join("parallel/libreoffice-help.dev.en-ru-zh.tsv");
+    if let (Ok(g), Ok(h)) = (
+        std::fs::read_to_string(&gettext),
+        std::fs::read_to_string(&help),
+    ) {
+        for l in g.lines().skip(1) {
+            let c: Vec<&str> = l.split('\t').collect();
+            if c.len() == 3 && !c[1].is_empty() && !c[2].is_empty() {
+                pairs.push((c[1].to_string(), c[2].to_string()));
+            }
+        }
+        for l in h.lines().skip(1) {
+            let c: Vec<&str> = l.split('\t').collect();
+            if c.len() == 5 && !c[2].is_empty() && !c[3].is_empty() {
+                pairs.push((c[2].to_string(), c[3].to_string()));
+            }
+        }
+        let what = format!(
+            "{} real EN-RU segments from {} and {}",
+            pairs.len(),
+            gettext.display(),
+            help.display()
+        );
+        return (pairs, what);
+    }
+    let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzzy/tm.en-ru.tsv");
+    eprintln!(
+        "fuzzy_bench: {} not found; using the fixture {}",
+        data.display(),
+        fx.display()
+    );
+    let t = std::fs::read_to_string(&fx).unwrap_or_default();
+    for l in t.lines().skip(1) {
+        if let Some((a, b)) = l.split_once('\t') {
+            pairs.push((a.to_string(), b.to_string()));
+        }
+    }
+    let what = format!("{} fixture segments from {}", pairs.len(), fx.display());
+    (pairs, what)
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Split at sentence ends or commas, keeping the separators.
+fn pieces(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if matches!(c, '.' | ',' | ';' | ':' | '!' | '?') {
+            let end = i + c.len_utf8();
+            if end - start > 1 {
+                out.push(&s[start..end]);
+            }
+            start = end;
+        }
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
+/// A TM of `n` units: the real pairs first, then new pairs made by
+/// recombining them: the first part of one with the rest of another (both
+/// sides cut at the same clause boundary), or a real pair with one number
+/// or word changed. Realistic: the same vocabulary, lengths and
+/// near-duplicates as a growing institutional TM.
+fn generate(pairs: &[(String, String)], n: usize, seed: u64) -> Vec<(String, String)> {
+    let mut rng = Rng(seed);
+    let mut out: Vec<(String, String)> = pairs.iter().take(n).cloned().collect();
+    let mut k = 0u64;
+    while out.len() < n {
+        k += 1;
+        let a = &pairs[rng.below(pairs.len())];
+        let b = &pairs[rng.below(pairs.len())];
+        let (pa_en, pa_ru, pb_en, pb_ru) = (pieces(&a.0), pieces(&a.1), pieces(&b.0), pieces(&b.1));
+        let unit = if pa_en.len() >= 2
+            && pa_en.len() == pa_ru.len()
+            && pb_en.len() == pb_ru.len()
+            && rng.below(3) > 0
+        {
+            let cut = 1 + rng.below(pa_en.len() - 1);
+            let cut_b = rng.below(pb_en.len());
+            let en = format!("{}{}", pa_en[..cut].concat(), pb_en[cut_b..].concat());
+            let ru = format!("{}{}", pa_ru[..cut].concat(), pb_ru[cut_b..].concat());
+            (en, ru)
+        } else {
+            // a variant: a number appended, as in versioned UI strings
+            (
+                format!("{} ({})", a.0, k % 1000),
+                format!("{} ({})", a.1, k % 1000),
+            )
+        };
+        out.push(unit);
+    }
+    out
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn scale(args: &[String]) -> Res<()> {
+    let mut sizes = vec![10_000usize, 100_000, 1_000_000];
+    let mut nq = 1000usize;
+    let mut dir = PathBuf::from("/tmp/polytm-bench");
+    let mut exhaustive_sample = 50usize;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--sizes" => {
+                sizes = it
+                    .next()
+                    .ok_or("--sizes N,N")?
+                    .split(',')
+                    .map(|s| s.parse())
+                    .collect::<Result<_, _>>()?
+            }
+            "--queries" => nq = it.next().ok_or("--queries N")?.parse()?,
+            "--dir" => dir = PathBuf::from(it.next().ok_or("--dir DIR")?),
+            "--exhaustive-sample" => {
+                exhaustive_sample = it.next().ok_or("--exhaustive-sample N")?.parse()?
+            }
+            _ => return Err(format!("unknown argument {a}").into()),
+        }
+    }
+    std::fs::create_dir_all(&dir)?;
+    let (pairs, what) = real_pairs();
+    println!("segments: {what}");
+    // Queries: real segments held out of every TM (every 50th help-like pair
+    // with 4..60 words), so each query has near but not identical matches.
+    let mut rng = Rng(7);
+    let mut held = vec![false; pairs.len()];
+    let mut queries = Vec::new();
+    while queries.len() < nq {
+        let i = rng.below(pairs.len());
+        let w = pairs[i].0.split_whitespace().count();
+        if !held[i] && (4..=60).contains(&w) {
+            held[i] = true;
+            queries.push(pairs[i].0.clone());
+        }
+        if queries.len() >= nq || held.iter().filter(|h| **h).count() >= pairs.len() / 2 {
+            break;
+        }
+    }
+    let pool: Vec<(String, String)> = pairs
+        .iter()
+        .zip(&held)
+        .filter(|(_, h)| !**h)
+        .map(|(p, _)| p.clone())
+        .collect();
+    println!(
+        "queries: {} real segments held out of the TMs",
+        queries.len()
+    );
+    let tags = vec![LangTag::parse("en")?, LangTag::parse("ru")?];
+    println!();
+    println!(
+        "| units | import units/s (index incl.) | index MB | db MB | load s | median ms | p99 ms | batch q/s (2 threads) | exhaustive ms/query | speed-up |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for &n in &sizes {
+        let tm = generate(&pool, n, 42 + n as u64);
+        let rows: Vec<Vec<&str>> = tm
+            .iter()
+            .map(|(a, b)| vec![a.as_str(), b.as_str()])
+            .collect();
+        let db = dir.join(format!("tm-{n}.db"));
+        let rate = import_rows(&db, &tags, &rows, "generated")?;
+        let t = Instant::now();
+        let store = Store::open(&db)?;
+        let index_bytes: i64 = store.conn.query_row(
+            "SELECT coalesce(sum(length(data)), 0) FROM fuzzy_segments WHERE lang = 'en'",
+            [],
+            |r| r.get(0),
+        )?;
+        let m = Matcher::open(store, &Lang::en(), &Lang::ru(), Options::default())?;
+        let load = t.elapsed().as_secs_f64();
+        // one query at a time, one thread: latency
+        let mut lat = Vec::with_capacity(queries.len());
+        let mut st = SearchStats::default();
+        let mut found = 0usize;
+        for q in &queries {
+            let t = Instant::now();
+            let r = m.best_with_stats(q, 50, 5, &mut st)?;
+            lat.push(t.elapsed().as_secs_f64() * 1e3);
+            found += usize::from(!r.is_empty());
+        }
+        lat.sort_by(|a, b| a.total_cmp(b));
+        // batch on all cores
+        let t = Instant::now();
+        {
+            use rayon::prelude::*;
+            let r: Vec<_> = queries.par_iter().map(|q| m.best(q, 50, 5)).collect();
+            for x in r {
+                x?;
+            }
+        }
+        let batch_qps = queries.len() as f64 / t.elapsed().as_secs_f64();
+        // exhaustive on a sample, and agreement of best scores there
+        let store = Store::open(&db)?;
+        let ex = Matcher::open(
+            store,
+            &Lang::en(),
+            &Lang::ru(),
+            Options {
+                exhaustive: true,
+                repair: true,
+            },
+        )?;
+        let sample: Vec<&String> = queries.iter().take(exhaustive_sample).collect();
+        let mut ex_time = 0.0;
+        let mut agree = 0usize;
+        for q in &sample {
+            let t = Instant::now();
+            let a = ex.best(q, 50, 5)?;
+            ex_time += t.elapsed().as_secs_f64();
+            let b = m.best(q, 50, 5)?;
+            let sa: Vec<(u8, i64)> = a.iter().map(|p| (p.score, p.unit)).collect();
+            let sb: Vec<(u8, i64)> = b.iter().map(|p| (p.score, p.unit)).collect();
+            agree += usize::from(sa == sb);
+        }
+        let ex_ms = ex_time * 1e3 / sample.len().max(1) as f64;
+        let median = percentile(&lat, 0.5);
+        println!(
+            "| {n} | {rate:.0} | {:.1} | {:.1} | {load:.2} | {median:.2} | {:.2} | {batch_qps:.0} | {ex_ms:.1} | {:.0}× |",
+            index_bytes as f64 / 1e6,
+            file_size(&db) as f64 / 1e6,
+            percentile(&lat, 0.99),
+            ex_ms / median.max(1e-9),
+        );
+        eprintln!(
+            "  {n}: {found}/{} queries with a match ≥ 50; postings read {} / candidates {} / verified {} per query; \
+             {agree}/{} of the exhaustive sample identical",
+            queries.len(),
+            st.postings / queries.len().max(1),
+            st.candidates / queries.len().max(1),
+            st.verified / queries.len().max(1),
+            sample.len()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! `polytm batches list | remove`: every import, alignment or glossary
+//! import is a batch; removing one undoes it.
+//!
+//! ```text
+//! polytm batches list
+//! polytm batches remove 7          # the units, documents, glossary concepts and
+//!                                  # lexicon entries batch 7 wrote
+//! ```
+//!
+//! Units a later import overwrote (`--on-duplicate overwrite`) belong to
+//! that later batch: removing it removes them (their earlier text is not
+//! kept). A document that a later import added units to stays, with those
+//! units.
+
+use clap::{Args as ClapArgs, Subcommand};
+use serde::Serialize;
+
+use super::Ctx;
+use super::output::{Table, print_json};
+use crate::error::{Error, Result};
+use crate::store::batches::remove_batch;
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// List batches: what ran, on what, when, and what it wrote.
+    List(ListArgs),
+    /// Undo batches: remove what they wrote.
+    Remove(RemoveArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ListArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(after_help = "Example:\n  polytm batches list\n  polytm batches remove 7")]
+pub struct RemoveArgs {
+    /// Batch ids, as `polytm batches list` shows them.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<i64>,
+}
+
+#[derive(Serialize)]
+pub struct BatchRow {
+    pub id: i64,
+    pub kind: String,
+    pub source: String,
+    pub created_at: String,
+    pub units: i64,
+    pub documents: i64,
+    pub concepts: i64,
+    pub lexicon: i64,
+}
+
+pub fn run(cmd: Cmd, ctx: &Ctx) -> Result<()> {
+    match cmd {
+        Cmd::List(a) => list(a, ctx),
+        Cmd::Remove(a) => remove(a, ctx),
+    }
+}
+
+fn list(args: ListArgs, ctx: &Ctx) -> Result<()> {
+    let store = ctx.open()?;
+    let mut st = store.conn.prepare(
+        "SELECT b.id, b.kind, b.source, b.created_at,
+                (SELECT count(*) FROM units u WHERE u.batch_id = b.id),
+                (SELECT count(*) FROM documents d WHERE d.batch_id = b.id),
+                (SELECT count(*) FROM concepts c WHERE c.batch_id = b.id),
+                (SELECT count(*) FROM lexicon l WHERE l.batch_id = b.id)
+         FROM batches b ORDER BY b.id",
+    )?;
+    let rows: Vec<BatchRow> = st
+        .query_map([], |r| {
+            Ok(BatchRow {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                source: r.get(2)?,
+                created_at: r.get(3)?,
+                units: r.get(4)?,
+                documents: r.get(5)?,
+                concepts: r.get(6)?,
+                lexicon: r.get(7)?,
+            })
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    if args.json {
+        return print_json(&rows);
+    }
+    let mut t = Table::new([
+        "id", "kind", "source", "created", "units", "docs", "concepts", "lexicon",
+    ]);
+    for b in &rows {
+        t.row([
+            b.id.to_string(),
+            b.kind.clone(),
+            b.source.clone(),
+            b.created_at.clone(),
+            b.units.to_string(),
+            b.documents.to_string(),
+            b.concepts.to_string(),
+            b.lexicon.to_string(),
+        ]);
+    }
+    t.print()
+}
+
+fn remove(args: RemoveArgs, ctx: &Ctx) -> Result<()> {
+    let mut store = ctx.open()?;
+    let tx = store.transaction()?;
+    let mut done = Vec::new();
+    for &id in &args.ids {
+        match remove_batch(&tx, id)? {
+            Some(r) => done.push((id, r)),
+            None => {
+                return Err(Error::other(format!(
+                    "no batch {id} (see `polytm batches list`); nothing removed"
+                )));
+            }
+        }
+    }
+    tx.commit()?;
+    for (id, r) in done {
+        let mut parts = vec![format!("{} units", r.units)];
+        if r.documents > 0 {
+            parts.push(format!("{} documents", r.documents));
+        }
+        if r.concepts > 0 {
+            parts.push(format!("{} glossary concepts", r.concepts));
+        }
+        if r.lexicon > 0 {
+            parts.push(format!("{} lexicon entries", r.lexicon));
+        }
+        println!("removed batch {id}: {}", parts.join(", "));
+    }
+    Ok(())
+}

@@ -1,0 +1,552 @@
+//! `polytm glossary import|export|scan|list`: glossaries in and out of the
+//! translation memory, and glossary terms found in running text.
+//!
+//! ```text
+//! polytm glossary import glossaries/sco-counter-narcotics.tsv terms.tbx
+//! polytm glossary export --format tbx -o sco.tbx            (TBX-Basic 2019)
+//! polytm glossary export --format tbx --tbx-dialect martif -o sco.tbx   (OmegaT)
+//! polytm glossary export --format tsv --langs en,ru
+//! polytm glossary scan --lang ru --json release.ru.txt
+//! polytm glossary list
+//! ```
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args as ClapArgs, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use super::Ctx;
+use super::output::{Table, print_json, stdout};
+use crate::error::{Error, Result, display_path};
+use crate::formats::glossary_table::{GlossaryTableReader, write_table};
+use crate::formats::input;
+use crate::formats::table::Delim;
+use crate::formats::tbx::{Dialect, TbxReader, write_tbx};
+use crate::glossary::model::{Concept, LangMap, NewConcept, TermStatus};
+use crate::glossary::{Glossary, Hit};
+use crate::lang::{self, Lang, LangTag};
+use crate::store::glossary::{ConceptWriter, MergeStats};
+
+#[derive(ClapArgs, Debug)]
+#[command(about = "Import, export, list glossaries; find their terms in a text")]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Action,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Action {
+    Import(ImportArgs),
+    Export(ExportArgs),
+    Scan(ScanArgs),
+    List(ListArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(
+    about = "Import glossaries: TSV/CSV with a header of language codes, or TBX",
+    long_about = "Import glossaries into the translation memory.\n\n\
+        TSV/CSV: a header row of language codes (en, ru, zh-CN ...) and optional note, \
+        source and domain columns; several terms in a cell separated by ' | ', the first \
+        preferred, '~term' deprecated, '[abbr] term' (or a term in capitals) an abbreviation.\n\
+        TBX: TBX-Basic 2019 (<tbx>) or the older <martif> form.\n\n\
+        A concept that shares a term (same language, same text ignoring case; \
+        abbreviations excepted) with one already stored is merged into it, so importing \
+        the same file twice adds nothing. All files go in one transaction: on any error \
+        nothing is imported."
+)]
+pub struct ImportArgs {
+    /// Glossary files (.tsv, .csv, .tbx; `-` for standard input).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// The format, when the file name does not tell.
+    #[arg(long, value_enum)]
+    pub format: Option<InFormat>,
+
+    /// Check the files and report what would change, without writing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InFormat {
+    Tsv,
+    Csv,
+    Tbx,
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(about = "Export the glossary as TBX (default) or TSV/CSV")]
+pub struct ExportArgs {
+    /// tbx, tsv or csv [default: from the -o file name, else tbx].
+    #[arg(long, value_enum)]
+    pub format: Option<OutFormat>,
+
+    /// TBX flavour: tbx (TBX-Basic 2019) or martif (TBX 2008, for OmegaT
+    /// and Translate Toolkit).
+    #[arg(long, value_enum, default_value = "tbx")]
+    pub tbx_dialect: Dialect,
+
+    /// Only these languages (comma-separated); concepts without any are left out.
+    #[arg(long, value_name = "LANGS")]
+    pub langs: Option<String>,
+
+    /// Output file [default: standard output]. Written to a temporary file
+    /// and renamed, so a failed export leaves no half file.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutFormat {
+    Tbx,
+    Tsv,
+    Csv,
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(
+    about = "Find glossary terms in a text (longest match first, no overlaps)",
+    long_about = "Find glossary terms in running text: Russian in any case (Министерства / \
+        Министерством ...), English possessives and spelling variants, Chinese inside \
+        unbroken text. Longest match first, no overlaps.\n\n\
+        --json prints [{\"start\":c,\"end\":c,\"text\":\"...\",\"concept\":{\"en\":[...],\"ru\":[...],\"zh\":[...]}, ...}] \
+        with offsets in characters of the whole input; text is exactly the characters start..end."
+)]
+pub struct ScanArgs {
+    /// Language of the text (en, ru, zh ...).
+    #[arg(long)]
+    pub lang: String,
+
+    /// Print JSON (one array of hits).
+    #[arg(long)]
+    pub json: bool,
+
+    /// The text [default: standard input].
+    #[arg(value_name = "FILE", default_value = "-")]
+    pub file: PathBuf,
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(about = "List the glossary's concepts")]
+pub struct ListArgs {
+    /// Only concepts with terms in this language.
+    #[arg(long)]
+    pub lang: Option<String>,
+
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
+    match args.action {
+        Action::Import(a) => import(a, ctx),
+        Action::Export(a) => export(a, ctx),
+        Action::Scan(a) => scan(a, ctx),
+        Action::List(a) => list(a, ctx),
+    }
+}
+
+/// Parse `--lang` into a language key.
+pub(crate) fn parse_lang(flag: &str, s: &str) -> Result<Lang> {
+    LangTag::parse(s)
+        .map(|t| t.lang)
+        .map_err(|m| Error::usage(format!("{flag} {s}: {m}")))
+}
+
+// ---------------------------------------------------------------------------
+// import
+
+fn detect_format(path: &Path, forced: Option<InFormat>) -> Result<InFormat> {
+    if let Some(f) = forced {
+        return Ok(f);
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("tbx" | "xml") => return Ok(InFormat::Tbx),
+        Some("csv") => return Ok(InFormat::Csv),
+        Some("tsv" | "tab" | "txt") => return Ok(InFormat::Tsv),
+        _ => {}
+    }
+    if path.as_os_str() == "-" {
+        return Ok(InFormat::Tsv);
+    }
+    // Look at the first bytes: XML starts with '<' (after a BOM and spaces).
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(512).read_to_end(&mut head);
+    }
+    let text = String::from_utf8_lossy(&head);
+    let t = text.trim_start_matches('\u{FEFF}').trim_start();
+    Ok(if t.starts_with('<') {
+        InFormat::Tbx
+    } else {
+        InFormat::Tsv
+    })
+}
+
+/// Every entry of a glossary file, handed to `each` with its position.
+fn read_file(
+    path: &Path,
+    format: InFormat,
+    each: &mut dyn FnMut(String, NewConcept) -> Result<()>,
+    warn: &mut dyn FnMut(String),
+) -> Result<()> {
+    let name = display_path(path);
+    match format {
+        InFormat::Tbx => {
+            let mut r = TbxReader::open(path)?;
+            let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            let pb = crate::progress::bytes_bar(len, "importing");
+            while let Some((pos, c)) = r.next_concept()? {
+                each(format!("{name}:{pos}"), c)?;
+                pb.set_position(r.position());
+            }
+            pb.finish_and_clear();
+            for (pos, w) in std::mem::take(&mut r.warnings) {
+                warn(format!("{name}:{pos}: {w}"));
+            }
+        }
+        InFormat::Tsv | InFormat::Csv => {
+            let delim = if format == InFormat::Csv {
+                Delim::Comma
+            } else {
+                Delim::Tab
+            };
+            let table = crate::formats::table::TableReader::open(path, delim)?;
+            let mut r = GlossaryTableReader::new(table)?;
+            let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            let pb = crate::progress::bytes_bar(len, "importing");
+            while let Some((line, c)) = r.next_concept()? {
+                if c.terms.is_empty() {
+                    warn(format!("{name}:{line}: a row without terms; skipped"));
+                } else {
+                    each(format!("{name}:{line}"), c)?;
+                }
+                pb.set_position(r.bytes_read());
+            }
+            pb.finish_and_clear();
+        }
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct FileReport {
+    file: String,
+    #[serde(flatten)]
+    stats: MergeStats,
+}
+
+fn diff(a: MergeStats, b: MergeStats) -> MergeStats {
+    MergeStats {
+        added: a.added - b.added,
+        merged: a.merged - b.merged,
+        unchanged: a.unchanged - b.unchanged,
+        terms_added: a.terms_added - b.terms_added,
+        ambiguous: a.ambiguous - b.ambiguous,
+    }
+}
+
+fn describe(s: &MergeStats) -> String {
+    let mut parts = vec![
+        format!("{} concepts added", s.added),
+        format!("{} merged", s.merged),
+        format!("{} unchanged", s.unchanged),
+    ];
+    parts.push(format!("{} terms added", s.terms_added));
+    if s.ambiguous > 0 {
+        parts.push(format!("{} matched several concepts", s.ambiguous));
+    }
+    parts.join(", ")
+}
+
+fn import(args: ImportArgs, ctx: &Ctx) -> Result<()> {
+    let formats: Vec<InFormat> = args
+        .files
+        .iter()
+        .map(|f| detect_format(f, args.format))
+        .collect::<Result<_>>()?;
+    let mut store = ctx.open()?;
+    let tx = store.transaction()?;
+    let names: Vec<String> = args.files.iter().map(|p| display_path(p)).collect();
+    let batch = crate::store::new_batch(&tx, "glossary", &names.join(", "))?;
+    let mut reports = Vec::new();
+    let mut warnings: Vec<String> = Vec::new();
+    let mut merge_warnings: Vec<String> = Vec::new();
+    let total = {
+        let mut w = ConceptWriter::new(&tx, Some(batch));
+        for (path, format) in args.files.iter().zip(&formats) {
+            let before = w.stats;
+            read_file(
+                path,
+                *format,
+                &mut |at, c| {
+                    let (m, others) = w.add(&c)?;
+                    if !others.is_empty() {
+                        let list: Vec<String> = others.iter().map(|i| format!("#{i}")).collect();
+                        merge_warnings.push(format!(
+                            "{at}: shares terms with concepts #{} and {}; merged into #{}",
+                            m.id(),
+                            list.join(", "),
+                            m.id()
+                        ));
+                    }
+                    Ok(())
+                },
+                &mut |msg| warnings.push(msg),
+            )?;
+            reports.push(FileReport {
+                file: display_path(path),
+                stats: diff(w.stats, before),
+            });
+        }
+        w.finish()
+    };
+    for w in warnings.iter().chain(&merge_warnings) {
+        eprintln!("polytm: warning: {w}");
+    }
+    if args.dry_run {
+        drop(tx);
+    } else {
+        tx.commit()?;
+    }
+    let mut out = stdout();
+    let verb = if args.dry_run { "would be: " } else { "" };
+    for r in &reports {
+        writeln!(out, "{}: {verb}{}", r.file, describe(&r.stats))?;
+    }
+    if reports.len() > 1 {
+        writeln!(out, "total: {verb}{}", describe(&total))?;
+    }
+    if args.dry_run {
+        writeln!(out, "(dry run: nothing was written)")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// export
+
+/// Concepts restricted to some languages (none: all).
+fn restrict(concepts: &[Concept], langs: Option<&[LangTag]>) -> Vec<Concept> {
+    let Some(langs) = langs else {
+        return concepts.to_vec();
+    };
+    concepts
+        .iter()
+        .filter_map(|c| {
+            let mut c = c.clone();
+            c.terms.retain(|t| langs.iter().any(|l| l.lang == t.lang));
+            (!c.terms.is_empty()).then_some(c)
+        })
+        .collect()
+}
+
+fn export(args: ExportArgs, ctx: &Ctx) -> Result<()> {
+    let langs = match &args.langs {
+        Some(s) => {
+            Some(lang::parse_list(s).map_err(|m| Error::usage(format!("--langs {s}: {m}")))?)
+        }
+        None => None,
+    };
+    let format = args.format.unwrap_or_else(|| {
+        match args
+            .output
+            .as_ref()
+            .and_then(|p| p.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("tsv" | "txt" | "tab") => OutFormat::Tsv,
+            Some("csv") => OutFormat::Csv,
+            _ => OutFormat::Tbx,
+        }
+    });
+    let store = ctx.open()?;
+    let glossary = Glossary::load(&store.conn)?;
+    let concepts = restrict(glossary.concepts(), langs.as_deref());
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        match format {
+            OutFormat::Tbx => write_tbx(out, &concepts, args.tbx_dialect),
+            OutFormat::Tsv => write_table(out, &concepts, Delim::Tab),
+            OutFormat::Csv => write_table(out, &concepts, Delim::Comma),
+        }
+    };
+    match &args.output {
+        None => {
+            let mut out = stdout();
+            write(&mut out)?;
+            out.flush()?;
+        }
+        Some(p) if p.as_os_str() == "-" => {
+            let mut out = stdout();
+            write(&mut out)?;
+            out.flush()?;
+        }
+        Some(p) => write_atomically(p, &write)?,
+    }
+    if args.output.as_ref().is_some_and(|p| p.as_os_str() != "-") {
+        eprintln!(
+            "polytm: {} concepts written to {}",
+            concepts.len(),
+            args.output
+                .as_ref()
+                .map(|p| display_path(p))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// Write through a temporary file in the same folder, then rename.
+pub(crate) fn write_atomically(
+    path: &Path,
+    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::Io {
+            file: display_path(path),
+            msg: "is a folder, not a file".into(),
+        });
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let io = |e: std::io::Error| Error::io(path, e);
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut w).map_err(io)?;
+        w.flush().map_err(io)?;
+    }
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// scan
+
+#[derive(Serialize)]
+struct ScanHit<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    concept: LangMap,
+    concept_id: i64,
+    term: &'a str,
+    status: TermStatus,
+}
+
+fn scan(args: ScanArgs, ctx: &Ctx) -> Result<()> {
+    let lang = parse_lang("--lang", &args.lang)?;
+    let text = input::read_text(&args.file, input::Utf16::Refuse)?;
+    let store = ctx.open()?;
+    let glossary = Glossary::load(&store.conn)?;
+    if glossary.is_empty() {
+        eprintln!(
+            "polytm: the glossary is empty; import one first: polytm glossary import glossaries/sco-counter-narcotics.tsv"
+        );
+    }
+    let rec = glossary.recognizer(&lang);
+    let hits = rec.scan(&text);
+    if args.json {
+        let out: Vec<ScanHit> = hits
+            .iter()
+            .filter_map(|h| {
+                let c = glossary.concept(h.concept_id)?;
+                Some(ScanHit {
+                    start: h.start,
+                    end: h.end,
+                    text: &h.text,
+                    concept: c.by_lang(),
+                    concept_id: c.id,
+                    term: glossary.term(h.term_id).map_or("", |t| t.text.as_str()),
+                    status: h.status,
+                })
+            })
+            .collect();
+        return print_json(&out);
+    }
+    print_hits_table(&glossary, &text, &hits)
+}
+
+fn print_hits_table(glossary: &Glossary, text: &str, hits: &[Hit]) -> Result<()> {
+    let langs: Vec<Lang> = glossary.langs().into_iter().take(3).collect();
+    let mut header = vec!["line:col".to_string(), "found".to_string()];
+    header.extend(langs.iter().map(|l| l.to_string()));
+    let mut t = Table::new(header).max_width(48);
+    // line:col of each hit, walking the text once
+    let mut line = 1usize;
+    let mut col = 1usize;
+    let mut at = 0usize;
+    let mut chars = text.chars();
+    for h in hits {
+        while at < h.start {
+            match chars.next() {
+                Some('\n') => {
+                    line += 1;
+                    col = 1;
+                }
+                Some(_) => col += 1,
+                None => break,
+            }
+            at += 1;
+        }
+        let Some(c) = glossary.concept(h.concept_id) else {
+            continue;
+        };
+        let mut row = vec![format!("{line}:{col}"), h.text.replace('\n', " ")];
+        if h.status == TermStatus::Deprecated {
+            row[1].push_str(" (deprecated)");
+        }
+        for l in &langs {
+            row.push(c.preferred(l).map(|t| t.text.clone()).unwrap_or_default());
+        }
+        t.row(row);
+    }
+    t.print()
+}
+
+// ---------------------------------------------------------------------------
+// list
+
+fn list(args: ListArgs, ctx: &Ctx) -> Result<()> {
+    let lang = match &args.lang {
+        Some(l) => Some(parse_lang("--lang", l)?),
+        None => None,
+    };
+    let store = ctx.open()?;
+    let glossary = Glossary::load(&store.conn)?;
+    let concepts: Vec<&Concept> = glossary
+        .concepts()
+        .iter()
+        .filter(|c| lang.as_ref().is_none_or(|l| c.terms(l).next().is_some()))
+        .collect();
+    if args.json {
+        return print_json(&concepts);
+    }
+    let langs: Vec<Lang> = glossary.langs();
+    let mut header = vec!["id".to_string()];
+    header.extend(langs.iter().map(|l| l.to_string()));
+    header.push("terms".into());
+    let mut t = Table::new(header).max_width(44);
+    for c in concepts {
+        let mut row = vec![c.id.to_string()];
+        for l in &langs {
+            row.push(c.preferred(l).map(|t| t.text.clone()).unwrap_or_default());
+        }
+        row.push(c.terms.len().to_string());
+        t.row(row);
+    }
+    t.print()
+}

@@ -1,0 +1,544 @@
+//! `polytm term QUERY`: look a term up in any language and any form; and
+//! `term add|edit|remove` to keep the glossary from the command line.
+//!
+//! ```text
+//! polytm term "министерства внутренних дел"          exact, inflected, prefix, contained
+//! polytm term 内务部 --json
+//! polytm term add --en "Ministry of Emergency Situations" --ru "МЧС | Министерство по чрезвычайным ситуациям" --note "..."
+//! polytm term add --term kk="Қазақстан Республикасы" --en "Republic of Kazakhstan"
+//! polytm term edit 12 --add ru="МВД РК" --prefer en="Interior Ministry of Kazakhstan" --note "checked 2024"
+//! polytm term remove 12 13
+//! ```
+
+use std::io::Write;
+
+use clap::{Args as ClapArgs, Subcommand};
+use serde::Serialize;
+
+use super::Ctx;
+use super::glossary::parse_lang;
+use super::output::{Table, print_json, stdout};
+use crate::error::{Error, Result};
+use crate::glossary::model::{Concept, LangMap, NewConcept, NewTerm, TermStatus, parse_cell};
+use crate::glossary::{Glossary, MatchKind};
+use crate::lang::{Lang, LangTag};
+use crate::store::glossary as sg;
+use crate::text::fold;
+
+#[derive(ClapArgs, Debug)]
+#[command(
+    about = "Look up a term in any language and form; add, edit, remove terms",
+    long_about = "Look up QUERY in the glossary, in any language: exact, inflected \
+        ('министерства внутренних дел' finds 'Министерство внутренних дел ...'), prefix, \
+        contained words, Chinese by substring; a longer text finds the concepts it names. \
+        Every concept found is shown with all its languages.\n\n\
+        To search for a word that is also a subcommand, write: polytm term -- add",
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
+
+    /// What to look up.
+    #[arg(required = true)]
+    pub query: Option<String>,
+
+    /// Only match terms of this language (all languages are still shown).
+    #[arg(long)]
+    pub lang: Option<String>,
+
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Action {
+    Add(AddArgs),
+    Edit(EditArgs),
+    Remove(RemoveArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(
+    about = "Add a concept with its terms (or merge them into the concept that has one of them)",
+    long_about = "Add a concept. Each value is a cell: several terms separated by ' | ', the \
+        first preferred, '~term' deprecated, '[abbr] term' (or a term in capitals) an \
+        abbreviation. Options can be repeated. When one of the terms (not an abbreviation) \
+        already belongs to a concept, the new terms are added to that concept instead."
+)]
+pub struct AddArgs {
+    /// English term(s).
+    #[arg(long, value_name = "TERM")]
+    pub en: Vec<String>,
+    /// Russian term(s).
+    #[arg(long, value_name = "TERM")]
+    pub ru: Vec<String>,
+    /// Chinese (Simplified) term(s).
+    #[arg(long, value_name = "TERM")]
+    pub zh: Vec<String>,
+    /// A term in any language: LANG=TEXT (kk=..., zh-TW=...).
+    #[arg(long = "term", value_name = "LANG=TEXT")]
+    pub terms: Vec<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+    #[arg(long)]
+    pub source: Option<String>,
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Print the concept as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(about = "Change a concept: add, remove, prefer or deprecate terms; set its note")]
+pub struct EditArgs {
+    /// The concept id (as `polytm term` and `glossary list` show it).
+    pub id: i64,
+    /// Add term(s): LANG=TEXT (a cell: ' | ', '~', '[abbr]' allowed).
+    #[arg(long, value_name = "LANG=TEXT")]
+    pub add: Vec<String>,
+    /// Remove a term: LANG=TEXT (case is ignored).
+    #[arg(long, value_name = "LANG=TEXT")]
+    pub remove: Vec<String>,
+    /// Make a term the preferred one of its language (added if missing).
+    #[arg(long, value_name = "LANG=TEXT")]
+    pub prefer: Vec<String>,
+    /// Mark a term deprecated.
+    #[arg(long, value_name = "LANG=TEXT")]
+    pub deprecate: Vec<String>,
+    /// Set the note ("" clears it).
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Set the source ("" clears it).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Set the domain ("" clears it).
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Print the concept as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(about = "Remove concepts (with all their terms) by id")]
+pub struct RemoveArgs {
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<i64>,
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
+    match args.action {
+        Some(Action::Add(a)) => add(a, ctx),
+        Some(Action::Edit(a)) => edit(a, ctx),
+        Some(Action::Remove(a)) => remove(a, ctx),
+        None => lookup(args, ctx),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Showing concepts
+
+#[derive(Serialize)]
+struct TermOut<'a> {
+    id: i64,
+    lang: &'a str,
+    tag: &'a str,
+    text: &'a str,
+    status: TermStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ConceptOut<'a> {
+    id: i64,
+    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
+    matched: Option<MatchKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matched_term: Option<&'a str>,
+    concept: LangMap,
+    terms: Vec<TermOut<'a>>,
+    domain: Option<&'a str>,
+    note: Option<&'a str>,
+    source: Option<&'a str>,
+}
+
+fn concept_out<'a>(
+    c: &'a Concept,
+    matched: Option<MatchKind>,
+    term: Option<&'a str>,
+) -> ConceptOut<'a> {
+    ConceptOut {
+        id: c.id,
+        matched,
+        matched_term: term,
+        concept: c.by_lang(),
+        terms: c
+            .terms
+            .iter()
+            .map(|t| TermOut {
+                id: t.id,
+                lang: t.lang.as_str(),
+                tag: &t.tag,
+                text: &t.text,
+                status: t.status,
+                note: t.note.as_deref(),
+                source: t.source.as_deref(),
+            })
+            .collect(),
+        domain: c.domain.as_deref(),
+        note: c.note.as_deref(),
+        source: c.source.as_deref(),
+    }
+}
+
+/// Rows for one concept in a people's table.
+fn concept_rows(t: &mut Table, c: &Concept, matched: Option<MatchKind>) {
+    let mut first = true;
+    let mut last_lang: Option<&Lang> = None;
+    for term in &c.terms {
+        let lang = if last_lang == Some(&term.lang) {
+            String::new()
+        } else {
+            term.lang.to_string()
+        };
+        last_lang = Some(&term.lang);
+        let mut text = term.text.clone();
+        if let Some(n) = &term.note {
+            text.push_str(&format!("  ({n})"));
+        }
+        t.row([
+            if first {
+                format!("#{}", c.id)
+            } else {
+                String::new()
+            },
+            if first {
+                matched.map(|m| m.as_str().to_string()).unwrap_or_default()
+            } else {
+                String::new()
+            },
+            lang,
+            term.status.to_string(),
+            text,
+        ]);
+        first = false;
+    }
+    for (label, v) in [
+        ("domain", &c.domain),
+        ("note", &c.note),
+        ("source", &c.source),
+    ] {
+        if let Some(v) = v {
+            for (i, line) in wrap(v, 88).iter().enumerate() {
+                t.row([
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    if i == 0 {
+                        label.to_string()
+                    } else {
+                        String::new()
+                    },
+                    line.clone(),
+                ]);
+            }
+        }
+    }
+}
+
+/// Lines of at most `width` columns, broken at spaces (a longer word stays whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = Vec::new();
+    for para in text.lines() {
+        let mut line = String::new();
+        for word in para.split(' ') {
+            if !line.is_empty() && line.width() + 1 + word.width() > width {
+                out.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push(line);
+    }
+    out
+}
+
+fn table() -> Table {
+    Table::new(["concept", "match", "lang", "status", "term"]).max_width(90)
+}
+
+fn show(c: &Concept, json: bool) -> Result<()> {
+    if json {
+        return print_json(&concept_out(c, None, None));
+    }
+    let mut t = table();
+    concept_rows(&mut t, c, None);
+    t.print()
+}
+
+// ---------------------------------------------------------------------------
+// term QUERY
+
+fn lookup(args: Args, ctx: &Ctx) -> Result<()> {
+    let query = args.query.unwrap_or_default();
+    let lang = match &args.lang {
+        Some(l) => Some(parse_lang("--lang", l)?),
+        None => None,
+    };
+    let store = ctx.open()?;
+    let glossary = Glossary::load(&store.conn)?;
+    let found = glossary.lookup(&query, lang.as_ref());
+    if args.json {
+        let out: Vec<ConceptOut> = found
+            .iter()
+            .filter_map(|f| {
+                let c = glossary.concept(f.concept_id)?;
+                let term = glossary.term(f.term_id).map(|t| t.text.as_str());
+                Some(concept_out(c, Some(f.kind), term))
+            })
+            .collect();
+        return print_json(&out);
+    }
+    if found.is_empty() {
+        // Nothing found: an empty table, exit 0.
+        return table().print();
+    }
+    let mut t = table();
+    for f in &found {
+        if let Some(c) = glossary.concept(f.concept_id) {
+            concept_rows(&mut t, c, Some(f.kind));
+        }
+    }
+    t.print()
+}
+
+// ---------------------------------------------------------------------------
+// term add / edit / remove
+
+/// `LANG=TEXT` → (tag, text).
+fn lang_text(flag: &str, s: &str) -> Result<(LangTag, String)> {
+    let Some((l, text)) = s.split_once('=') else {
+        return Err(Error::usage(format!(
+            "{flag} {s}: expected LANG=TEXT, e.g. {flag} ru=\"МВД России\""
+        )));
+    };
+    let tag = LangTag::parse(l).map_err(|m| Error::usage(format!("{flag} {s}: {m}")))?;
+    if text.trim().is_empty() {
+        return Err(Error::usage(format!("{flag} {s}: the term is empty")));
+    }
+    Ok((tag, text.to_string()))
+}
+
+/// Terms of one language given as several cells: the first term overall is
+/// preferred, the others follow the cell rules.
+fn terms_of(tag: &LangTag, cells: &[String]) -> Vec<NewTerm> {
+    let joined = cells.join(" | ");
+    parse_cell(&joined)
+        .into_iter()
+        .map(|(text, status)| NewTerm::new(tag.clone(), text, status))
+        .collect()
+}
+
+fn add(args: AddArgs, ctx: &Ctx) -> Result<()> {
+    // Group the values by language tag, in the order given.
+    let mut by_tag: Vec<(LangTag, Vec<String>)> = Vec::new();
+    let mut push = |tag: LangTag, v: String| {
+        if let Some(e) = by_tag.iter_mut().find(|(t, _)| t.tag == tag.tag) {
+            e.1.push(v);
+        } else {
+            by_tag.push((tag, vec![v]));
+        }
+    };
+    for (code, vals) in [("en", &args.en), ("ru", &args.ru), ("zh", &args.zh)] {
+        for v in vals {
+            if let Ok(tag) = LangTag::parse(code) {
+                push(tag, v.clone());
+            }
+        }
+    }
+    for s in &args.terms {
+        let (tag, text) = lang_text("--term", s)?;
+        push(tag, text);
+    }
+    let mut c = NewConcept {
+        domain: args.domain.clone(),
+        note: args.note.clone(),
+        source: args.source.clone(),
+        ..Default::default()
+    };
+    for (tag, cells) in &by_tag {
+        c.terms.extend(terms_of(tag, cells));
+    }
+    if c.terms.is_empty() {
+        return Err(Error::usage(
+            "no term given: use --en, --ru, --zh or --term LANG=TEXT",
+        ));
+    }
+    let mut store = ctx.open()?;
+    let tx = store.transaction()?;
+    let batch = crate::store::new_batch(&tx, "manual", "term add")?;
+    let (merged, others) = {
+        let mut w = sg::ConceptWriter::new(&tx, Some(batch));
+        w.add(&c)?
+    };
+    tx.commit()?;
+    eprintln!("polytm: {}", merged.describe());
+    if !others.is_empty() {
+        let list: Vec<String> = others.iter().map(|i| format!("#{i}")).collect();
+        eprintln!(
+            "polytm: warning: the terms also belong to {}; check with polytm term",
+            list.join(", ")
+        );
+    }
+    let c = sg::load_concept(&store.conn, merged.id())?
+        .ok_or_else(|| Error::other("the concept disappeared"))?;
+    show(&c, args.json)
+}
+
+fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
+    let mut store = ctx.open()?;
+    let Some(before) = sg::load_concept(&store.conn, args.id)? else {
+        return Err(Error::other(format!(
+            "no concept #{} (see polytm glossary list)",
+            args.id
+        )));
+    };
+    let tx = store.transaction()?;
+    let id = args.id;
+    let find = |tx: &rusqlite::Transaction,
+                flag: &str,
+                s: &str|
+     -> Result<(LangTag, String, Option<i64>)> {
+        let (tag, text) = lang_text(flag, s)?;
+        let key = fold(&text);
+        let term = sg::find_term(tx, id, &tag.lang, &key)?;
+        Ok((tag, text, term))
+    };
+    for s in &args.add {
+        let (tag, text) = lang_text("--add", s)?;
+        // Terms added to a language that has terms are not preferred
+        // unless marked so.
+        let has = before.terms(&tag.lang).next().is_some();
+        let terms: Vec<NewTerm> = parse_cell(&text)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (t, st))| {
+                let st = if has
+                    && i == 0
+                    && st == TermStatus::Preferred
+                    && !text.trim_start().starts_with('[')
+                {
+                    crate::glossary::model::implied_status(&t, 1)
+                } else {
+                    st
+                };
+                NewTerm::new(tag.clone(), t, st)
+            })
+            .collect();
+        sg::add_terms(&tx, id, &terms)?;
+    }
+    for s in &args.prefer {
+        let (tag, text, term) = find(&tx, "--prefer", s)?;
+        let term_id = match term {
+            Some(t) => t,
+            None => {
+                sg::add_terms(
+                    &tx,
+                    id,
+                    &[NewTerm::new(tag.clone(), text.trim(), TermStatus::Variant)],
+                )?;
+                sg::find_term(&tx, id, &tag.lang, &fold(&text))?
+                    .ok_or_else(|| Error::other("the new term disappeared"))?
+            }
+        };
+        sg::prefer_term(&tx, term_id)?;
+    }
+    for s in &args.deprecate {
+        let (tag, text, term) = find(&tx, "--deprecate", s)?;
+        let Some(term_id) = term else {
+            return Err(Error::usage(format!(
+                "--deprecate: concept #{id} has no {} term '{text}'",
+                tag.lang
+            )));
+        };
+        sg::set_term_status(&tx, term_id, TermStatus::Deprecated)?;
+    }
+    for s in &args.remove {
+        let (tag, text, term) = find(&tx, "--remove", s)?;
+        let Some(term_id) = term else {
+            return Err(Error::usage(format!(
+                "--remove: concept #{id} has no {} term '{text}'",
+                tag.lang
+            )));
+        };
+        sg::remove_term(&tx, term_id)?;
+    }
+    let clear = |v: &Option<String>| -> Option<Option<String>> {
+        v.as_ref().map(|s| {
+            if s.trim().is_empty() {
+                None
+            } else {
+                Some(s.clone())
+            }
+        })
+    };
+    sg::update_concept(
+        &tx,
+        id,
+        &sg::ConceptFields {
+            domain: clear(&args.domain),
+            note: clear(&args.note),
+            source: clear(&args.source),
+        },
+    )?;
+    let after =
+        sg::load_concept(&tx, id)?.ok_or_else(|| Error::other("the concept disappeared"))?;
+    if after.terms.is_empty() {
+        return Err(Error::usage(format!(
+            "that would leave concept #{id} without terms; to delete it: polytm term remove {id}"
+        )));
+    }
+    tx.commit()?;
+    show(&after, args.json)
+}
+
+fn remove(args: RemoveArgs, ctx: &Ctx) -> Result<()> {
+    let mut store = ctx.open()?;
+    let tx = store.transaction()?;
+    let mut missing = Vec::new();
+    for &id in &args.ids {
+        if !sg::concept_exists(&tx, id)? {
+            missing.push(format!("#{id}"));
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::other(format!(
+            "no concept {} (nothing removed)",
+            missing.join(", ")
+        )));
+    }
+    let mut terms = 0i64;
+    for &id in &args.ids {
+        terms += tx.query_row(
+            "SELECT count(*) FROM terms WHERE concept_id = ?1",
+            [id],
+            |r| r.get::<_, i64>(0),
+        )?;
+    }
+    let n = sg::delete_concepts(&tx, &args.ids)?;
+    tx.commit()?;
+    let mut out = stdout();
+    writeln!(out, "removed {n} concepts ({terms} terms)")?;
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! `polytm unit show | edit | delete`: one translation unit.
+//!
+//! ```text
+//! polytm unit show 12
+//! polytm unit edit 12 --lang ru "Исправленный перевод."
+//! polytm unit edit 12 --lang zh "新的译文。"            # adds Chinese to the unit
+//! polytm unit edit 12 --lang en --markup 'Press <ph x="1">&lt;br/&gt;</ph> now'
+//! polytm unit edit 12 --lang zh --remove
+//! polytm unit delete 12 13
+//! ```
+
+use std::io::Write;
+
+use clap::{Args as ClapArgs, Subcommand};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::Ctx;
+use super::output::{Table, print_json, stdout};
+use crate::error::{Error, Result};
+use crate::exchange::UnitProps;
+use crate::formats::tmx::{Meta, MetaKind, forbidden_char, parse_inline};
+use crate::lang::{Lang, LangTag};
+use crate::store::units::{NewVariant, delete_units, remove_variant, set_variant};
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Show a unit: its languages, where it came from, its props and notes.
+    Show(ShowArgs),
+    /// Set (or add, or remove) the text of one language of a unit.
+    Edit(EditArgs),
+    /// Delete units.
+    Delete(DeleteArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ShowArgs {
+    /// Unit id (as `polytm match` or an export's tuid shows it).
+    pub id: i64,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+#[command(
+    after_help = "Examples:\n  polytm unit edit 12 --lang ru \"Исправленный перевод.\"\n  \
+    polytm unit edit 12 --lang en --markup 'Press <ph x=\"1\">&lt;br/&gt;</ph> now'\n  \
+    polytm unit edit 12 --lang zh --remove"
+)]
+pub struct EditArgs {
+    pub id: i64,
+    /// The language to set (en, ru, zh-CN ...); added when the unit does not have it.
+    #[arg(long, value_name = "LANG")]
+    pub lang: String,
+    /// The new text, stored exactly as given.
+    #[arg(
+        value_name = "TEXT",
+        required_unless_present = "remove",
+        conflicts_with = "remove"
+    )]
+    pub text: Option<String>,
+    /// TEXT is TMX inline markup (bpt/ept/ph/it/hi/ut/sub, with &lt; &amp; escaped).
+    #[arg(long)]
+    pub markup: bool,
+    /// Remove this language from the unit instead.
+    #[arg(long)]
+    pub remove: bool,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct DeleteArgs {
+    /// Unit ids.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<i64>,
+}
+
+pub fn run(cmd: Cmd, ctx: &Ctx) -> Result<()> {
+    match cmd {
+        Cmd::Show(a) => show(a, ctx),
+        Cmd::Edit(a) => edit(a, ctx),
+        Cmd::Delete(a) => delete(a, ctx),
+    }
+}
+
+/// A unit with everything known about it.
+#[derive(Serialize)]
+pub struct UnitView {
+    pub id: i64,
+    pub document: Option<String>,
+    pub batch: Option<i64>,
+    pub origin: String,
+    pub confidence: Option<f64>,
+    pub position: Option<i64>,
+    pub src_lang: Option<String>,
+    pub tuid: Option<String>,
+    pub created_at: String,
+    pub changed_at: Option<String>,
+    pub variants: Vec<VariantView>,
+    /// TMX attributes, props and notes kept from an import.
+    pub props: UnitProps,
+}
+
+#[derive(Serialize)]
+pub struct VariantView {
+    pub lang: String,
+    pub tag: String,
+    pub text: String,
+    /// The text without inline markup, when `text` is TMX markup.
+    pub plain: Option<String>,
+}
+
+pub fn load(conn: &Connection, id: i64) -> Result<Option<UnitView>> {
+    let head = conn
+        .query_row(
+            "SELECT u.id, d.name, u.batch_id, u.origin, u.confidence, u.position, u.src_lang,
+                    u.tuid, u.created_at, u.changed_at, u.props
+             FROM units u LEFT JOIN documents d ON d.id = u.document_id WHERE u.id = ?1",
+            [id],
+            |r| {
+                Ok(UnitView {
+                    id: r.get(0)?,
+                    document: r.get(1)?,
+                    batch: r.get(2)?,
+                    origin: r.get(3)?,
+                    confidence: r.get(4)?,
+                    position: r.get(5)?,
+                    src_lang: r.get(6)?,
+                    tuid: r.get(7)?,
+                    created_at: r.get(8)?,
+                    changed_at: r.get(9)?,
+                    props: UnitProps::from_json(r.get::<_, Option<String>>(10)?.as_deref()),
+                    variants: Vec::new(),
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut u) = head else {
+        return Ok(None);
+    };
+    let mut st = conn.prepare(
+        "SELECT lang, tag, text, plain FROM variants WHERE unit_id = ?1
+         ORDER BY lang <> coalesce(?2, ''), lang",
+    )?;
+    u.variants = st
+        .query_map((id, &u.src_lang), |r| {
+            Ok(VariantView {
+                lang: r.get(0)?,
+                tag: r.get(1)?,
+                text: r.get(2)?,
+                plain: r.get(3)?,
+            })
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(Some(u))
+}
+
+fn no_unit(id: i64) -> Error {
+    Error::other(format!("no unit {id}"))
+}
+
+fn show(args: ShowArgs, ctx: &Ctx) -> Result<()> {
+    let store = ctx.open()?;
+    let u = load(&store.conn, args.id)?.ok_or_else(|| no_unit(args.id))?;
+    if args.json {
+        return print_json(&u);
+    }
+    let mut head = vec![format!("unit {}", u.id)];
+    if let Some(d) = &u.document {
+        head.push(format!("document '{d}'"));
+    }
+    if let Some(p) = u.position {
+        head.push(format!("position {p}"));
+    }
+    head.push(format!("origin {}", u.origin));
+    if let Some(c) = u.confidence {
+        head.push(format!("confidence {c:.2}"));
+    }
+    if let Some(b) = u.batch {
+        head.push(format!("batch {b}"));
+    }
+    let mut out = stdout();
+    writeln!(out, "{}", head.join(", "))?;
+    let mut when = format!("created {}", u.created_at);
+    if let Some(c) = &u.changed_at {
+        when.push_str(&format!(", changed {c}"));
+    }
+    if let Some(t) = &u.tuid {
+        when.push_str(&format!(", tuid {t}"));
+    }
+    if let Some(s) = &u.src_lang {
+        when.push_str(&format!(", source {s}"));
+    }
+    writeln!(out, "{when}")?;
+    let mut t = Table::new(["lang", "text"]).max_width(200);
+    for v in &u.variants {
+        t.row([v.tag.clone(), v.text.clone()]);
+        if let Some(p) = &v.plain {
+            t.row([String::new(), format!("(without tags: {p})")]);
+        }
+    }
+    out.write_all(t.render().as_bytes())?;
+    let meta_line = |m: &Meta| match m.kind {
+        MetaKind::Prop => format!("prop {}: {}", m.ty.as_deref().unwrap_or(""), m.text),
+        MetaKind::Note => format!("note: {}", m.text),
+    };
+    for (k, v) in &u.props.attrs {
+        writeln!(out, "{k}: {v}")?;
+    }
+    for m in &u.props.meta {
+        writeln!(out, "{}", meta_line(m))?;
+    }
+    for (lang, vp) in &u.props.tuv {
+        for (k, v) in &vp.attrs {
+            writeln!(out, "{lang} {k}: {v}")?;
+        }
+        for m in &vp.meta {
+            writeln!(out, "{lang} {}", meta_line(m))?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
+    let tag = LangTag::parse(&args.lang).map_err(|m| Error::usage(format!("--lang: {m}")))?;
+    let mut store = ctx.open()?;
+    let tx = store.transaction()?;
+    let current = load(&tx, args.id)?.ok_or_else(|| no_unit(args.id))?;
+    let existing = current
+        .variants
+        .iter()
+        .find(|v| Lang::from_key(&v.lang) == tag.lang);
+    if args.remove {
+        if existing.is_none() {
+            return Err(Error::other(format!(
+                "unit {} has no {} text",
+                args.id, tag.tag
+            )));
+        }
+        if current.variants.len() <= 2 {
+            return Err(Error::other(format!(
+                "unit {} would keep one language only; delete the unit instead (polytm unit delete {})",
+                args.id, args.id
+            )));
+        }
+        remove_variant(&tx, args.id, &tag.lang)?;
+        tx.commit()?;
+        println!("unit {}: {} removed", args.id, tag.tag);
+        return Ok(());
+    }
+    let text = args.text.unwrap_or_default();
+    if text.trim().is_empty() {
+        return Err(Error::usage(
+            "the text is empty (to take a language out of the unit use --remove)",
+        ));
+    }
+    // Keep the tag the unit has when only the language was named.
+    let tag = match existing {
+        Some(v) if tag.tag == tag.lang.as_str() => LangTag {
+            tag: v.tag.clone(),
+            lang: tag.lang,
+        },
+        _ => tag,
+    };
+    let variant = if args.markup {
+        let inline = parse_inline(&text).map_err(|(at, msg)| {
+            Error::usage(format!("--markup: at character {}: {msg}", at + 1))
+        })?;
+        if inline.has_markup {
+            NewVariant {
+                tag,
+                text: inline.markup,
+                plain: Some(inline.plain),
+            }
+        } else {
+            NewVariant::new(tag, inline.plain)
+        }
+    } else {
+        if let Some(c) = forbidden_char(&text) {
+            return Err(Error::usage(format!(
+                "the text holds the character U+{:04X}, which TMX (XML 1.0) cannot hold",
+                c as u32
+            )));
+        }
+        NewVariant::new(tag, text)
+    };
+    set_variant(&tx, args.id, &variant)?;
+    tx.commit()?;
+    println!(
+        "unit {}: {} {}",
+        args.id,
+        variant.tag.tag,
+        if existing.is_some() {
+            "changed"
+        } else {
+            "added"
+        }
+    );
+    Ok(())
+}
+
+fn delete(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
+    let mut store = ctx.open()?;
+    let tx = store.transaction()?;
+    for &id in &args.ids {
+        let found: Option<i64> = tx
+            .query_row("SELECT id FROM units WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        if found.is_none() {
+            return Err(Error::other(format!("no unit {id}; nothing deleted")));
+        }
+    }
+    let n = delete_units(&tx, &args.ids)?;
+    tx.commit()?;
+    println!("deleted {n} unit{}", if n == 1 { "" } else { "s" });
+    Ok(())
+}

@@ -1,0 +1,511 @@
+//! Agency-name glossaries: concepts with terms in every language, looked
+//! up by any form and recognised in running text.
+//!
+//! The library API other modules use:
+//!
+//! ```no_run
+//! # fn demo(conn: &rusqlite::Connection) -> polytm::Result<()> {
+//! use polytm::glossary::Glossary;
+//! use polytm::lang::Lang;
+//!
+//! let glossary = Glossary::load(conn)?;            // every concept and term
+//! let ru = glossary.recognizer(&Lang::ru());        // build once, Send + Sync
+//! for hit in ru.scan("делегации Министерства внутренних дел Республики Казахстан") {
+//!     let concept = glossary.concept(hit.concept_id).unwrap();
+//!     let zh = concept.preferred(&Lang::zh());      // the term to use in Chinese
+//!     println!("{}..{} {:?} -> {:?}", hit.start, hit.end, hit.text, zh.map(|t| &t.text));
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! - [`model`]: [`Concept`], [`Term`], [`TermStatus`], the cell syntax.
+//! - [`recognize`]: [`Recognizer`] and [`Hit`] (offsets in characters).
+//! - [`lookup`]: `polytm term QUERY` ([`Glossary::lookup`]).
+//! - [`inflect`]: a concept's name in place of another's, in the case the
+//!   text used ([`Glossary::replace_concept`], [`Glossary::repair_terms`]).
+
+pub mod inflect;
+pub mod lookup;
+pub mod model;
+pub mod recognize;
+mod words;
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+pub use inflect::inflect_like;
+pub use lookup::{Found, MatchKind};
+pub use model::{Concept, NewConcept, NewTerm, Term, TermStatus};
+pub use recognize::{Hit, Pattern, Recognizer};
+
+use crate::error::Result;
+use crate::lang::Lang;
+
+/// At most this many forms of a term with a nested name replaced.
+pub const MAX_NESTED: usize = 32;
+
+/// All concepts of a glossary, in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Glossary {
+    concepts: Vec<Concept>,
+    by_id: HashMap<i64, usize>,
+    by_term: HashMap<i64, (usize, usize)>,
+}
+
+/// A text with one concept's name put in place of another's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    pub text: String,
+    /// Character ranges of the new names in `text`.
+    pub spans: Vec<(usize, usize)>,
+    /// The terms put in, in order.
+    pub term_ids: Vec<i64>,
+}
+
+/// The outcome of [`Glossary::repair_terms`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TermRepair {
+    /// The query and the TM source name the same concepts.
+    Unchanged,
+    /// Concepts differ and every occurrence in the target was replaced.
+    Repaired(Replacement),
+    /// Concepts differ but the target could not be repaired safely.
+    Failed,
+}
+
+impl Glossary {
+    /// Read every concept and term from the database.
+    pub fn load(conn: &Connection) -> Result<Glossary> {
+        Ok(Glossary::from_concepts(
+            crate::store::glossary::load_concepts(conn)?,
+        ))
+    }
+
+    pub fn from_concepts(concepts: Vec<Concept>) -> Glossary {
+        let mut by_id = HashMap::with_capacity(concepts.len());
+        let mut by_term = HashMap::new();
+        for (i, c) in concepts.iter().enumerate() {
+            by_id.insert(c.id, i);
+            for (j, t) in c.terms.iter().enumerate() {
+                by_term.insert(t.id, (i, j));
+            }
+        }
+        Glossary {
+            concepts,
+            by_id,
+            by_term,
+        }
+    }
+
+    /// A glossary from a TSV table (header of language codes, ` | ` between
+    /// terms), merged by the same identity rules as `glossary import`.
+    /// Handy for tests and tools that need no database.
+    pub fn from_tsv_str(text: &str) -> Result<Glossary> {
+        let mut store = crate::store::Store::in_memory()?;
+        {
+            let tx = store.transaction()?;
+            {
+                let mut w = crate::store::glossary::ConceptWriter::new(&tx, None);
+                let reader = crate::formats::glossary_table::GlossaryTableReader::from_text(
+                    text,
+                    "<glossary>",
+                    crate::formats::table::Delim::Tab,
+                )?;
+                for row in reader {
+                    let (_, c) = row?;
+                    if !c.terms.is_empty() {
+                        w.add(&c)?;
+                    }
+                }
+            }
+            tx.commit()?;
+        }
+        Glossary::load(&store.conn)
+    }
+
+    pub fn concepts(&self) -> &[Concept] {
+        &self.concepts
+    }
+
+    pub fn concept(&self, id: i64) -> Option<&Concept> {
+        self.by_id.get(&id).map(|&i| &self.concepts[i])
+    }
+
+    pub fn term(&self, id: i64) -> Option<&Term> {
+        self.by_term
+            .get(&id)
+            .map(|&(i, j)| &self.concepts[i].terms[j])
+    }
+
+    pub fn len(&self) -> usize {
+        self.concepts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.concepts.is_empty()
+    }
+
+    /// Languages that have terms, en/ru/zh first.
+    pub fn langs(&self) -> Vec<Lang> {
+        let mut v: Vec<Lang> = Vec::new();
+        for c in &self.concepts {
+            for t in &c.terms {
+                if !v.contains(&t.lang) {
+                    v.push(t.lang.clone());
+                }
+            }
+        }
+        v.sort_by_key(model::lang_order);
+        v
+    }
+
+    /// A recogniser for the terms of one language (deprecated terms
+    /// included: they are found, and flagged by their status).
+    ///
+    /// A term that contains the name of another concept is also looked for
+    /// with that concept's other names in its place: "SCO Secretariat" with
+    /// "Shanghai Cooperation Organisation Secretariat", "Kyrgyzstan's
+    /// Interior Ministry" with "Kyrgyz Republic's Interior Ministry",
+    /// "上合组织地区反恐怖机构执委会" with "上海合作组织…" (at most
+    /// [`MAX_NESTED`] such forms a term, one level deep).
+    pub fn recognizer(&self, lang: &Lang) -> Recognizer {
+        let base: Vec<Pattern> = self
+            .concepts
+            .iter()
+            .flat_map(|c| {
+                c.terms(lang).map(|t| Pattern {
+                    concept_id: c.id,
+                    term_id: t.id,
+                    status: t.status,
+                    text: t.text.clone(),
+                })
+            })
+            .collect();
+        let plain = Recognizer::new(lang, base.clone());
+        let mut seen: std::collections::HashSet<(i64, String)> = base
+            .iter()
+            .map(|p| (p.concept_id, crate::text::fold(&p.text)))
+            .collect();
+        let mut patterns = base.clone();
+        for p in &base {
+            let n = crate::text::char_len(&p.text);
+            let mut added = 0;
+            for h in plain.scan_excluding(&p.text, p.concept_id) {
+                if h.start == 0 && h.end == n {
+                    continue;
+                }
+                let Some(sub) = self.concept(h.concept_id) else {
+                    continue;
+                };
+                let before = crate::text::char_slice(&p.text, 0, h.start);
+                let after = crate::text::char_slice(&p.text, h.end, n);
+                for v in sub.terms(lang) {
+                    if v.status == TermStatus::Deprecated
+                        || v.id == h.term_id
+                        || added >= MAX_NESTED
+                    {
+                        continue;
+                    }
+                    let text = format!("{before}{}{after}", v.text);
+                    if seen.insert((p.concept_id, crate::text::fold(&text))) {
+                        patterns.push(Pattern { text, ..p.clone() });
+                        added += 1;
+                    }
+                }
+            }
+        }
+        Recognizer::new(lang, patterns)
+    }
+
+    /// The term of concept `to` that best corresponds to `old` (a term of
+    /// another concept, same language): the one sharing most words with it,
+    /// then of the same status, then of the nearest length; never a
+    /// deprecated term.
+    pub fn counterpart<'a>(&'a self, old: &Term, to: &'a Concept) -> Option<&'a Term> {
+        let words = |s: &str| -> Vec<String> {
+            crate::text::fold(s)
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(String::from)
+                .collect()
+        };
+        let ow = words(&old.text);
+        let old_status = match old.status {
+            TermStatus::Deprecated => TermStatus::Preferred,
+            s => s,
+        };
+        to.terms(&old.lang)
+            .filter(|t| t.status != TermStatus::Deprecated)
+            .max_by_key(|t| {
+                let tw = words(&t.text);
+                let shared = tw.iter().filter(|w| ow.contains(w)).count();
+                let len_diff = (tw.len() as i64 - ow.len() as i64).abs();
+                (
+                    shared,
+                    t.status == old_status,
+                    -len_diff,
+                    -(t.status.rank() as i64),
+                    -t.position,
+                )
+            })
+    }
+
+    /// Replace every occurrence of concept `from` in `text` (in the language
+    /// of `rec`) by the corresponding term of concept `to`, inflected like
+    /// the occurrence (see [`inflect`]). `None` when `from` does not occur,
+    /// `to` has no term in that language, or an occurrence cannot be
+    /// inflected safely.
+    pub fn replace_concept(
+        &self,
+        rec: &Recognizer,
+        text: &str,
+        from: i64,
+        to: i64,
+    ) -> Option<Replacement> {
+        let to_c = self.concept(to)?;
+        let hits: Vec<Hit> = rec
+            .scan(text)
+            .into_iter()
+            .filter(|h| h.concept_id == from)
+            .collect();
+        if hits.is_empty() {
+            return None;
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut out_len = 0usize;
+        let mut spans = Vec::new();
+        let mut term_ids = Vec::new();
+        let mut last = 0usize;
+        for h in &hits {
+            let old = self.term(h.term_id)?;
+            let new = self.counterpart(old, to_c)?;
+            let before = word_before(&chars, h.start);
+            let form = inflect_like(rec.lang(), &h.text, &old.text, &new.text, before.as_deref())?;
+            let gap: String = chars.get(last..h.start)?.iter().collect();
+            out_len += gap.chars().count();
+            out.push_str(&gap);
+            let n = form.chars().count();
+            spans.push((out_len, out_len + n));
+            out_len += n;
+            out.push_str(&form);
+            term_ids.push(new.id);
+            last = h.end;
+        }
+        out.extend(chars.get(last..)?.iter());
+        Some(Replacement {
+            text: out,
+            spans,
+            term_ids,
+        })
+    }
+
+    /// Repair a translation-memory target whose source names other
+    /// concepts than the query: the concepts of `query` and `tm_source`
+    /// (scanned with `src`) are paired in order of appearance, and each
+    /// changed one is replaced in `tm_target` (scanned with `tgt`).
+    pub fn repair_terms(
+        &self,
+        src: &Recognizer,
+        tgt: &Recognizer,
+        query: &str,
+        tm_source: &str,
+        tm_target: &str,
+    ) -> TermRepair {
+        let pairs = match changed_concepts(&src.scan(query), &src.scan(tm_source)) {
+            Some(p) if p.is_empty() => return TermRepair::Unchanged,
+            Some(p) => p,
+            None => return TermRepair::Failed,
+        };
+        let mut text = tm_target.to_string();
+        let mut placed: Vec<((usize, usize), i64)> = Vec::new();
+        for (old, new) in pairs {
+            let Some(r) = self.replace_concept(tgt, &text, old, new) else {
+                return TermRepair::Failed;
+            };
+            // Earlier spans move with the text before them.
+            placed = shift_spans(&placed, &text, &r.text);
+            placed.extend(r.spans.iter().copied().zip(r.term_ids.iter().copied()));
+            text = r.text;
+        }
+        placed.sort();
+        TermRepair::Repaired(Replacement {
+            text,
+            spans: placed.iter().map(|p| p.0).collect(),
+            term_ids: placed.iter().map(|p| p.1).collect(),
+        })
+    }
+}
+
+/// Pair the concepts that differ between two scans of texts in the same
+/// language: `(concept in b, concept in a)` for each occurrence in `b` with
+/// no counterpart in `a`, matched in order of appearance. `None` when the
+/// numbers of unmatched occurrences differ (no pairing can be trusted).
+pub fn changed_concepts(a: &[Hit], b: &[Hit]) -> Option<Vec<(i64, i64)>> {
+    let mut a_left: Vec<i64> = a.iter().map(|h| h.concept_id).collect();
+    let mut b_only: Vec<i64> = Vec::new();
+    for h in b {
+        if let Some(p) = a_left.iter().position(|&c| c == h.concept_id) {
+            a_left.remove(p);
+        } else {
+            b_only.push(h.concept_id);
+        }
+    }
+    if a_left.len() != b_only.len() {
+        return None;
+    }
+    let mut pairs: Vec<(i64, i64)> = Vec::new();
+    for (old, new) in b_only.into_iter().zip(a_left) {
+        if !pairs.contains(&(old, new)) {
+            pairs.push((old, new));
+        }
+    }
+    Some(pairs)
+}
+
+/// Spans of `before` moved to where the same characters are in `after`
+/// (text changed elsewhere): found by common prefix/suffix lengths.
+fn shift_spans(
+    spans: &[((usize, usize), i64)],
+    before: &str,
+    after: &str,
+) -> Vec<((usize, usize), i64)> {
+    let b: Vec<char> = before.chars().collect();
+    let a: Vec<char> = after.chars().collect();
+    let prefix = b.iter().zip(&a).take_while(|(x, y)| x == y).count();
+    let delta = a.len() as i64 - b.len() as i64;
+    spans
+        .iter()
+        .map(|&((s, e), id)| {
+            if e <= prefix {
+                ((s, e), id)
+            } else {
+                (
+                    ((s as i64 + delta) as usize, (e as i64 + delta) as usize),
+                    id,
+                )
+            }
+        })
+        .collect()
+}
+
+/// The word just before character `at` (across spaces), lower-cased, if
+/// the previous non-space character is a letter.
+fn word_before(chars: &[char], at: usize) -> Option<String> {
+    let mut i = at.min(chars.len());
+    while i > 0 && chars[i - 1].is_whitespace() {
+        i -= 1;
+    }
+    let end = i;
+    while i > 0 && (chars[i - 1].is_alphabetic() || chars[i - 1] == '-') {
+        i -= 1;
+    }
+    (i < end).then(|| chars[i..end].iter().collect::<String>().to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g() -> Glossary {
+        Glossary::from_tsv_str(
+            "en\tru\tzh\n\
+             Ministry of Internal Affairs of the Republic of Kazakhstan | Interior Ministry of the Republic of Kazakhstan\tМинистерство внутренних дел Республики Казахстан | МВД Казахстана\t哈萨克斯坦内务部\n\
+             Ministry of Internal Affairs of the Kyrgyz Republic | Interior Ministry of the Kyrgyz Republic\tМинистерство внутренних дел Кыргызской Республики | МВД Кыргызстана | МВД КР\t吉尔吉斯共和国内务部\n\
+             Kazakhstan\tКазахстан\t哈萨克斯坦\n\
+             Kyrgyzstan\tКыргызстан\t吉尔吉斯斯坦\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn replace_in_genitive() {
+        let g = g();
+        let ru = g.recognizer(&Lang::ru());
+        let r = g
+            .replace_concept(
+                &ru,
+                "Делегация Министерства внутренних дел Республики Казахстан прибыла.",
+                1,
+                2,
+            )
+            .unwrap();
+        assert_eq!(
+            r.text,
+            "Делегация Министерства внутренних дел Кыргызской Республики прибыла."
+        );
+        let chars: Vec<char> = r.text.chars().collect();
+        let (s, e) = r.spans[0];
+        assert_eq!(
+            chars[s..e].iter().collect::<String>(),
+            "Министерства внутренних дел Кыргызской Республики"
+        );
+        // a short form picks the short form
+        let r = g
+            .replace_concept(&ru, "Представители МВД Казахстана", 1, 2)
+            .unwrap();
+        assert_eq!(r.text, "Представители МВД Кыргызстана");
+        assert_eq!(g.replace_concept(&ru, "Нет упоминаний", 1, 2), None);
+    }
+
+    #[test]
+    fn repair_english_to_russian_and_chinese() {
+        let g = g();
+        let en = g.recognizer(&Lang::en());
+        let ru = g.recognizer(&Lang::ru());
+        let zh = g.recognizer(&Lang::zh());
+        let r = g.repair_terms(
+            &en,
+            &ru,
+            "Kyrgyzstan's Interior Ministry of the Kyrgyz Republic",
+            "Kazakhstan's Interior Ministry of the Republic of Kazakhstan",
+            "МВД Казахстана (Казахстан)",
+        );
+        assert_eq!(
+            r,
+            TermRepair::Repaired(Replacement {
+                text: "МВД Кыргызстана (Кыргызстан)".into(),
+                spans: vec![(0, 15), (17, 27)],
+                term_ids: vec![
+                    g.concept(2).unwrap().terms[3].id,
+                    g.concept(4).unwrap().terms[1].id
+                ],
+            })
+        );
+        let r = g.repair_terms(
+            &en,
+            &zh,
+            "the Interior Ministry of the Kyrgyz Republic",
+            "the Interior Ministry of the Republic of Kazakhstan",
+            "哈萨克斯坦内务部代表",
+        );
+        assert!(matches!(r, TermRepair::Repaired(ref x) if x.text == "吉尔吉斯共和国内务部代表"));
+        assert_eq!(
+            g.repair_terms(&en, &zh, "Kazakhstan", "Kazakhstan", "哈萨克斯坦"),
+            TermRepair::Unchanged
+        );
+        assert_eq!(
+            g.repair_terms(&en, &zh, "Kyrgyzstan", "Kazakhstan", "没有"),
+            TermRepair::Failed
+        );
+    }
+
+    #[test]
+    fn changed_pairs() {
+        let h = |c: i64| Hit {
+            start: 0,
+            end: 1,
+            text: "x".into(),
+            concept_id: c,
+            term_id: 0,
+            status: TermStatus::Preferred,
+        };
+        assert_eq!(
+            changed_concepts(&[h(1), h(2)], &[h(1), h(3)]),
+            Some(vec![(3, 2)])
+        );
+        assert_eq!(changed_concepts(&[h(1)], &[h(1)]), Some(vec![]));
+        assert_eq!(changed_concepts(&[h(1), h(2)], &[h(1)]), None);
+    }
+}

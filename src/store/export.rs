@@ -1,0 +1,306 @@
+//! Reading units out in bulk, streaming: a selection (languages, documents,
+//! a date) and a cursor over the units it holds, each with its variants.
+//! Nothing is held in memory beyond one unit.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, params_from_iter};
+
+use crate::error::Result;
+use crate::lang::Lang;
+
+/// Which units to read.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Only these languages (a unit is read with the variants it has among
+    /// them); all languages when `None`.
+    pub langs: Option<Vec<Lang>>,
+    /// Only units of these documents (ids); all when `None`.
+    pub documents: Option<Vec<i64>>,
+    /// Only units created or changed at or after this ISO 8601 time.
+    pub since: Option<String>,
+}
+
+impl Selection {
+    /// The WHERE clause over `units u` and `variants v`, with its values.
+    fn clause(&self, with_variants: bool) -> (String, Vec<Value>) {
+        let mut parts = Vec::new();
+        let mut values = Vec::new();
+        if let Some(docs) = &self.documents {
+            let marks = vec!["?"; docs.len()].join(",");
+            parts.push(format!("u.document_id IN ({marks})"));
+            values.extend(docs.iter().map(|&d| Value::Integer(d)));
+        }
+        if let Some(since) = &self.since {
+            parts.push("(u.created_at >= ? OR coalesce(u.changed_at, '') >= ?)".to_string());
+            values.push(Value::Text(since.clone()));
+            values.push(Value::Text(since.clone()));
+        }
+        if with_variants && let Some(langs) = &self.langs {
+            let marks = vec!["?"; langs.len()].join(",");
+            parts.push(format!("v.lang IN ({marks})"));
+            values.extend(langs.iter().map(|l| Value::Text(l.as_str().to_string())));
+        }
+        if parts.is_empty() {
+            (String::new(), values)
+        } else {
+            (format!("WHERE {}", parts.join(" AND ")), values)
+        }
+    }
+}
+
+/// What a selection holds, for writing a header before the units.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overview {
+    /// Units matching the document and date filters.
+    pub units: i64,
+    /// Of those, units with at least two of the selected languages.
+    pub exportable: i64,
+    /// The most languages one exportable unit has.
+    pub max_langs: i64,
+    /// The source language shared by every exportable unit (and present
+    /// in it), when there is exactly one.
+    pub single_source: Option<Lang>,
+    /// Per language of the matching units (exportable or not): (language,
+    /// tag, variants), most frequent tag first.
+    pub tags: Vec<(Lang, String, i64)>,
+}
+
+impl Overview {
+    /// The tag most used for a language in the selection.
+    pub fn main_tag(&self, lang: &Lang) -> Option<&str> {
+        self.tags
+            .iter()
+            .find(|(l, _, _)| l == lang)
+            .map(|(_, t, _)| t.as_str())
+    }
+
+    /// The tag for a language when all its variants use the same one.
+    pub fn only_tag(&self, lang: &Lang) -> Option<&str> {
+        let mut it = self.tags.iter().filter(|(l, _, _)| l == lang);
+        let first = it.next()?;
+        if it.next().is_some() {
+            None
+        } else {
+            Some(first.1.as_str())
+        }
+    }
+
+    /// Languages of the selection, by number of variants (most first).
+    pub fn langs(&self) -> Vec<Lang> {
+        let mut per: Vec<(Lang, i64)> = Vec::new();
+        for (l, _, n) in &self.tags {
+            match per.iter_mut().find(|(k, _)| k == l) {
+                Some(p) => p.1 += n,
+                None => per.push((l.clone(), *n)),
+            }
+        }
+        per.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        per.into_iter().map(|(l, _)| l).collect()
+    }
+}
+
+/// Count what a selection holds (one pass over it, in SQL).
+pub fn overview(conn: &Connection, sel: &Selection) -> Result<Overview> {
+    let (w_units, v_units) = sel.clause(false);
+    let units: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM units u {w_units}"),
+        params_from_iter(v_units.iter()),
+        |r| r.get(0),
+    )?;
+    let (w, v) = sel.clause(true);
+    let (exportable, max_langs, n_src, no_src, src): (i64, i64, i64, i64, Option<String>) = conn
+        .query_row(
+            &format!(
+                "SELECT count(*), coalesce(max(n), 0), count(DISTINCT s), coalesce(sum(s IS NULL), 0), min(s)
+                 FROM (SELECT count(*) AS n,
+                              max(CASE WHEN v.lang = u.src_lang THEN u.src_lang END) AS s
+                       FROM units u JOIN variants v ON v.unit_id = u.id {w}
+                       GROUP BY u.id HAVING count(*) >= 2)"
+            ),
+            params_from_iter(v.iter()),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )?;
+    let single_source = match (n_src, no_src, src) {
+        (1, 0, Some(s)) => Some(Lang::from_key(&s)),
+        _ => None,
+    };
+    let mut st = conn.prepare(&format!(
+        "SELECT v.lang, v.tag, count(*) FROM units u JOIN variants v ON v.unit_id = u.id {w}
+         GROUP BY v.lang, v.tag ORDER BY v.lang, count(*) DESC, v.tag"
+    ))?;
+    let tags = st
+        .query_map(params_from_iter(v.iter()), |r| {
+            Ok((
+                Lang::from_key(&r.get::<_, String>(0)?),
+                r.get(1)?,
+                r.get(2)?,
+            ))
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    Ok(Overview {
+        units,
+        exportable,
+        max_langs,
+        single_source,
+        tags,
+    })
+}
+
+/// A unit read out.
+#[derive(Debug, Clone)]
+pub struct ExportUnit {
+    pub id: i64,
+    pub tuid: Option<String>,
+    pub document: Option<String>,
+    pub origin: String,
+    pub confidence: Option<f64>,
+    pub src_lang: Option<Lang>,
+    pub props: Option<String>,
+    pub created_at: String,
+    pub changed_at: Option<String>,
+    /// The selected variants, by language key.
+    pub variants: Vec<ExportVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExportVariant {
+    pub lang: Lang,
+    pub tag: String,
+    pub text: String,
+    /// Set when `text` is TMX inline markup.
+    pub plain: Option<String>,
+}
+
+/// Call `f` for every unit of the selection that has at least two of the
+/// selected languages, in id order; return how many were passed.
+pub fn for_each_unit(
+    conn: &Connection,
+    sel: &Selection,
+    mut f: impl FnMut(&ExportUnit) -> Result<()>,
+) -> Result<usize> {
+    let (w, v) = sel.clause(true);
+    let mut st = conn.prepare(&format!(
+        "SELECT u.id, u.tuid, d.name, u.origin, u.confidence, u.src_lang, u.props,
+                u.created_at, u.changed_at, v.lang, v.tag, v.text, v.plain
+         FROM units u JOIN variants v ON v.unit_id = u.id
+              LEFT JOIN documents d ON d.id = u.document_id
+         {w} ORDER BY u.id, v.lang"
+    ))?;
+    let mut rows = st.query(params_from_iter(v.iter()))?;
+    let mut cur: Option<ExportUnit> = None;
+    let mut n = 0;
+    let mut emit = |u: ExportUnit, n: &mut usize| -> Result<()> {
+        if u.variants.len() >= 2 {
+            *n += 1;
+            f(&u)?;
+        }
+        Ok(())
+    };
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if cur.as_ref().is_some_and(|u| u.id != id)
+            && let Some(done) = cur.take()
+        {
+            emit(done, &mut n)?;
+        }
+        let unit = match cur.as_mut() {
+            Some(u) => u,
+            None => cur.insert(ExportUnit {
+                id,
+                tuid: r.get(1)?,
+                document: r.get(2)?,
+                origin: r.get(3)?,
+                confidence: r.get(4)?,
+                src_lang: r.get::<_, Option<String>>(5)?.map(|s| Lang::from_key(&s)),
+                props: r.get(6)?,
+                created_at: r.get(7)?,
+                changed_at: r.get(8)?,
+                variants: Vec::with_capacity(3),
+            }),
+        };
+        unit.variants.push(ExportVariant {
+            lang: Lang::from_key(&r.get::<_, String>(9)?),
+            tag: r.get(10)?,
+            text: r.get(11)?,
+            plain: r.get(12)?,
+        });
+    }
+    if let Some(done) = cur.take() {
+        emit(done, &mut n)?;
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::LangTag;
+    use crate::store::units::{NewUnit, NewVariant, OnDuplicate, Origin, UnitWriter};
+    use crate::store::{Store, new_batch};
+
+    fn store() -> Store {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Keep);
+        let v = |t: &str, x: &str| NewVariant::new(LangTag::parse(t).unwrap(), x);
+        for (vars, src) in [
+            (vec![v("en-US", "one"), v("ru", "один")], Some("en")),
+            (
+                vec![v("en", "two"), v("ru", "два"), v("zh", "二")],
+                Some("en"),
+            ),
+            (vec![v("en", "three")], Some("en")),
+            (vec![v("ru", "четыре"), v("zh", "四")], None),
+        ] {
+            let mut u = NewUnit::new(Origin::Imported, vars);
+            u.src_lang = src.map(|s| Lang::parse(s).unwrap());
+            w.add(&u).unwrap();
+        }
+        w.finish().unwrap();
+        tx.commit().unwrap();
+        s
+    }
+
+    #[test]
+    fn selection_by_language() {
+        let s = store();
+        let mut seen = Vec::new();
+        let sel = Selection {
+            langs: Some(vec![Lang::en(), Lang::ru()]),
+            ..Default::default()
+        };
+        let n = for_each_unit(&s.conn, &sel, |u| {
+            seen.push((u.id, u.variants.len()));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(n, 2);
+        assert_eq!(seen, [(1, 2), (2, 2)]);
+        let o = overview(&s.conn, &sel).unwrap();
+        assert_eq!((o.units, o.exportable, o.max_langs), (4, 2, 2));
+        assert_eq!(o.single_source, Some(Lang::en()));
+        assert_eq!(o.only_tag(&Lang::en()), None);
+        assert_eq!(o.only_tag(&Lang::ru()), Some("ru"));
+
+        let all = overview(&s.conn, &Selection::default()).unwrap();
+        assert_eq!((all.exportable, all.max_langs), (3, 3));
+        assert_eq!(all.single_source, None);
+        assert_eq!(all.langs(), [Lang::en(), Lang::ru(), Lang::zh()]);
+    }
+
+    #[test]
+    fn selection_by_date_and_document() {
+        let s = store();
+        let sel = Selection {
+            since: Some("2999-01-01T00:00:00Z".into()),
+            ..Default::default()
+        };
+        assert_eq!(for_each_unit(&s.conn, &sel, |_| Ok(())).unwrap(), 0);
+        let sel = Selection {
+            documents: Some(vec![]),
+            ..Default::default()
+        };
+        assert_eq!(for_each_unit(&s.conn, &sel, |_| Ok(())).unwrap(), 0);
+    }
+}

@@ -1,0 +1,1099 @@
+//! The persisted fuzzy index: every variant's token sequence, stored in the
+//! SQLite file in compact segments, kept current by every write.
+//!
+//! ## Storage
+//!
+//! One row of `fuzzy_segments` holds up to [`SEGMENT_CAP`] variants of one
+//! language as a blob: the segment's own vocabulary (token keys, most
+//! frequent first) followed, for each variant in unit-id order, by its unit
+//! id (delta-coded), its recency (seconds since 1970 of the unit's last
+//! change), the hash of its NFC text and its token sequence as varints of
+//! segment-local token numbers. A 20-token English sentence costs about 40
+//! bytes. Writing a million units writes a few dozen rows, not tens of
+//! millions of posting rows; the inverted lists are rebuilt in memory when a
+//! process first needs them (`fuzzy::index`), which reads a language's
+//! segments in one sequential pass.
+//!
+//! ## Keeping it current
+//!
+//! - [`IndexFeed`] is fed by `UnitWriter::add` (every import, alignment,
+//!   pre-translation run and manual unit goes through it). It tokenises on a
+//!   worker thread while the writer inserts rows, and on `finish` appends
+//!   the new variants to the language's last, not-yet-full segment.
+//! - Triggers record every unit deleted and every variant changed or
+//!   deleted — by whatever path, foreign-key cascades included — in
+//!   `fuzzy_stale`. [`maintain`] (run by `UnitWriter::finish` and
+//!   `delete_units`) rewrites the segments that hold stale units, re-indexes
+//!   units that still exist, and empties the table. A reader that finds
+//!   stale units (a cascade delete not followed by maintenance) skips their
+//!   old entries and re-reads them from `variants`, so answers are always
+//!   those of the current content.
+//!
+//! The index is derived data: [`rebuild`] recreates it from `variants`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, Transaction, params};
+
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+
+/// Most variants in one segment row.
+pub const SEGMENT_CAP: usize = 65_536;
+/// Most tokens in one segment row (keeps blobs far below SQLite's limit).
+const SEGMENT_TOKEN_CAP: usize = 16 << 20;
+/// Layout version written in the first byte of every blob.
+const FORMAT: u8 = 1;
+
+/// Schema migration 2: the index tables and triggers.
+pub const SCHEMA: &str = r#"
+-- The fuzzy index (see src/store/index.rs): token sequences of variants,
+-- one blob per segment of up to 65,536 variants of one language.
+CREATE TABLE fuzzy_segments (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    lang      TEXT NOT NULL,
+    entries   INTEGER NOT NULL,
+    tokens    INTEGER NOT NULL,
+    min_unit  INTEGER NOT NULL,
+    max_unit  INTEGER NOT NULL,
+    data      BLOB NOT NULL
+);
+CREATE INDEX fuzzy_segments_lang ON fuzzy_segments(lang, id);
+
+-- Units deleted or changed since the index was last brought up to date.
+CREATE TABLE fuzzy_stale (unit_id INTEGER PRIMARY KEY);
+
+CREATE TRIGGER fuzzy_unit_deleted AFTER DELETE ON units BEGIN
+    INSERT OR IGNORE INTO fuzzy_stale(unit_id) VALUES (old.id);
+END;
+CREATE TRIGGER fuzzy_unit_dated AFTER UPDATE OF created_at, changed_at ON units BEGIN
+    INSERT OR IGNORE INTO fuzzy_stale(unit_id) VALUES (old.id);
+END;
+CREATE TRIGGER fuzzy_variant_deleted AFTER DELETE ON variants BEGIN
+    INSERT OR IGNORE INTO fuzzy_stale(unit_id) VALUES (old.unit_id);
+END;
+CREATE TRIGGER fuzzy_variant_changed AFTER UPDATE OF unit_id, lang, text, plain ON variants BEGIN
+    INSERT OR IGNORE INTO fuzzy_stale(unit_id) VALUES (old.unit_id);
+    INSERT OR IGNORE INTO fuzzy_stale(unit_id) VALUES (new.unit_id);
+END;
+"#;
+
+/// Migration 2: create the index and backfill it from the units already
+/// in the file.
+pub fn migrate(tx: &Transaction) -> Result<()> {
+    tx.execute_batch(SCHEMA)?;
+    rebuild(tx)
+}
+
+/// Drop and recreate the whole index from `variants`.
+pub fn rebuild(tx: &Transaction) -> Result<()> {
+    tx.execute("DELETE FROM fuzzy_segments", [])?;
+    tx.execute("DELETE FROM fuzzy_stale", [])?;
+    let mut st = tx.prepare(
+        "SELECT v.unit_id, v.lang, coalesce(v.plain, v.text), u.created_at, u.changed_at
+         FROM variants v JOIN units u ON u.id = v.unit_id ORDER BY v.unit_id",
+    )?;
+    let mut rows = st.query([])?;
+    let mut feed = Builders::default();
+    while let Some(r) = rows.next()? {
+        let lang = Lang::from_key(&r.get::<_, String>(1)?);
+        let text: String = r.get(2)?;
+        let rec = recency(
+            &r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?.as_deref(),
+        );
+        feed.add(r.get(0)?, &lang, rec, &text);
+    }
+    drop(rows);
+    drop(st);
+    append(tx, feed.finish())
+}
+
+// ---------------------------------------------------------------------------
+// Segments
+
+/// One segment: the variants of one language, with a local vocabulary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Segment {
+    /// Token keys; tokens below are indices into this.
+    pub keys: Vec<String>,
+    pub units: Vec<i64>,
+    /// Seconds since 1970 of the unit's last change (ties go to the newer).
+    pub recency: Vec<i64>,
+    /// [`crate::fuzzy::score::text_hash`] of the indexed text.
+    pub hashes: Vec<u64>,
+    /// `offsets[i]..offsets[i + 1]` are the tokens of entry `i`.
+    pub offsets: Vec<u32>,
+    pub toks: Vec<u32>,
+}
+
+impl Segment {
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    /// The local token numbers of entry `i`.
+    pub fn tokens(&self, i: usize) -> &[u32] {
+        let (a, b) = (self.offsets[i] as usize, self.offsets[i + 1] as usize);
+        &self.toks[a..b]
+    }
+
+    /// The blob stored in the database.
+    pub fn encode(&self) -> Vec<u8> {
+        // Most frequent tokens get the smallest numbers (one-byte varints).
+        let mut freq = vec![0u32; self.keys.len()];
+        for &t in &self.toks {
+            freq[t as usize] += 1;
+        }
+        let mut order: Vec<u32> = (0..self.keys.len() as u32)
+            .filter(|&t| freq[t as usize] > 0)
+            .collect();
+        order.sort_by_key(|&t| std::cmp::Reverse(freq[t as usize]));
+        let mut remap = vec![u32::MAX; self.keys.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old as usize] = new as u32;
+        }
+        let mut entries: Vec<usize> = (0..self.len()).collect();
+        entries.sort_by_key(|&i| self.units[i]);
+
+        let mut out = Vec::with_capacity(self.toks.len() * 2 + self.keys.len() * 8 + 16);
+        out.push(FORMAT);
+        put_varint(&mut out, order.len() as u64);
+        for &t in &order {
+            let k = self.keys[t as usize].as_bytes();
+            put_varint(&mut out, k.len() as u64);
+            out.extend_from_slice(k);
+        }
+        put_varint(&mut out, entries.len() as u64);
+        let (mut prev_unit, mut prev_rec) = (0i64, 0i64);
+        for i in entries {
+            put_varint(&mut out, zigzag(self.units[i].wrapping_sub(prev_unit)));
+            put_varint(&mut out, zigzag(self.recency[i].wrapping_sub(prev_rec)));
+            prev_unit = self.units[i];
+            prev_rec = self.recency[i];
+            out.extend_from_slice(&self.hashes[i].to_le_bytes());
+            let toks = self.tokens(i);
+            put_varint(&mut out, toks.len() as u64);
+            for &t in toks {
+                put_varint(&mut out, remap[t as usize] as u64);
+            }
+        }
+        out
+    }
+
+    /// Read a blob back. Errors are short phrases.
+    pub fn decode(data: &[u8]) -> std::result::Result<Segment, String> {
+        let mut r = Reader { data, pos: 0 };
+        let format = r.byte()?;
+        if format != FORMAT {
+            return Err(format!("unknown index segment format {format}"));
+        }
+        let nkeys = r.len()?;
+        let mut keys = Vec::with_capacity(nkeys);
+        for _ in 0..nkeys {
+            let n = r.len()?;
+            let b = r.bytes(n)?;
+            keys.push(
+                std::str::from_utf8(b)
+                    .map_err(|_| "index segment holds a key that is not UTF-8".to_string())?
+                    .to_string(),
+            );
+        }
+        let n = r.len()?;
+        let mut seg = Segment {
+            keys,
+            units: Vec::with_capacity(n),
+            recency: Vec::with_capacity(n),
+            hashes: Vec::with_capacity(n),
+            offsets: Vec::with_capacity(n + 1),
+            toks: Vec::with_capacity(data.len()),
+        };
+        seg.offsets.push(0);
+        let (mut unit, mut rec) = (0i64, 0i64);
+        for _ in 0..n {
+            unit = unit.wrapping_add(unzigzag(r.varint()?));
+            rec = rec.wrapping_add(unzigzag(r.varint()?));
+            let h = r.bytes(8)?;
+            let mut hb = [0u8; 8];
+            hb.copy_from_slice(h);
+            let len = r.len()?;
+            for _ in 0..len {
+                let t = r.varint()?;
+                if t >= nkeys as u64 {
+                    return Err("index segment refers to a token it does not hold".into());
+                }
+                seg.toks.push(t as u32);
+            }
+            seg.units.push(unit);
+            seg.recency.push(rec);
+            seg.hashes.push(u64::from_le_bytes(hb));
+            seg.offsets.push(seg.toks.len() as u32);
+        }
+        if r.pos != data.len() {
+            return Err("index segment has trailing bytes".into());
+        }
+        Ok(seg)
+    }
+}
+
+/// Builds a segment, interning keys as they come.
+#[derive(Debug)]
+pub struct SegmentBuilder {
+    seg: Segment,
+    vocab: HashMap<String, u32>,
+}
+
+impl Default for SegmentBuilder {
+    fn default() -> SegmentBuilder {
+        SegmentBuilder {
+            seg: Segment {
+                offsets: vec![0],
+                ..Segment::default()
+            },
+            vocab: HashMap::new(),
+        }
+    }
+}
+
+impl SegmentBuilder {
+    pub fn new() -> SegmentBuilder {
+        SegmentBuilder::default()
+    }
+
+    /// Continue a decoded segment.
+    pub fn from_segment(seg: Segment) -> SegmentBuilder {
+        let vocab = seg
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i as u32))
+            .collect();
+        let mut seg = seg;
+        if seg.offsets.is_empty() {
+            seg.offsets.push(0);
+        }
+        SegmentBuilder { seg, vocab }
+    }
+
+    pub fn len(&self) -> usize {
+        self.seg.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seg.is_empty()
+    }
+
+    pub fn tokens(&self) -> usize {
+        self.seg.toks.len()
+    }
+
+    fn is_full(&self) -> bool {
+        self.len() >= SEGMENT_CAP || self.tokens() >= SEGMENT_TOKEN_CAP
+    }
+
+    fn intern(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.vocab.get(key) {
+            return id;
+        }
+        let id = self.seg.keys.len() as u32;
+        self.seg.keys.push(key.to_string());
+        self.vocab.insert(key.to_string(), id);
+        id
+    }
+
+    pub fn push<'k>(
+        &mut self,
+        unit: i64,
+        recency: i64,
+        hash: u64,
+        keys: impl IntoIterator<Item = &'k str>,
+    ) {
+        for k in keys {
+            let id = self.intern(k);
+            self.seg.toks.push(id);
+        }
+        self.seg.units.push(unit);
+        self.seg.recency.push(recency);
+        self.seg.hashes.push(hash);
+        self.seg.offsets.push(self.seg.toks.len() as u32);
+    }
+
+    /// Copy entry `i` of another segment.
+    pub fn push_from(&mut self, other: &Segment, i: usize) {
+        let keys: Vec<&str> = other
+            .tokens(i)
+            .iter()
+            .map(|&t| other.keys[t as usize].as_str())
+            .collect();
+        self.push(other.units[i], other.recency[i], other.hashes[i], keys);
+    }
+
+    pub fn finish(self) -> Segment {
+        self.seg
+    }
+}
+
+/// Tokenise one text the way the matcher does, and push it.
+fn push_text(b: &mut SegmentBuilder, unit: i64, lang: &Lang, recency: i64, text: &str) {
+    let toks = crate::text::tokenize(text, lang);
+    if toks.is_empty() {
+        return; // nothing to match (a unit of spaces)
+    }
+    let hash = crate::fuzzy::score::text_hash(text);
+    b.push(unit, recency, hash, toks.iter().map(|t| t.key.as_str()));
+}
+
+/// Segments being built, per language; full ones are sealed.
+#[derive(Debug, Default)]
+struct Builders {
+    open: HashMap<Lang, SegmentBuilder>,
+    sealed: Vec<(Lang, Segment)>,
+}
+
+impl Builders {
+    fn add(&mut self, unit: i64, lang: &Lang, recency: i64, text: &str) {
+        let b = self.open.entry(lang.clone()).or_default();
+        push_text(b, unit, lang, recency, text);
+        if b.is_full() {
+            let full = std::mem::replace(b, SegmentBuilder::new());
+            self.sealed.push((lang.clone(), full.finish()));
+        }
+    }
+
+    /// Sealed segments first, then the open (partial) ones.
+    fn finish(self) -> Vec<(Lang, Segment)> {
+        let mut out = self.sealed;
+        let mut open: Vec<_> = self
+            .open
+            .into_iter()
+            .filter(|(_, b)| !b.is_empty())
+            .collect();
+        open.sort_by(|a, b| a.0.cmp(&b.0));
+        out.extend(open.into_iter().map(|(l, b)| (l, b.finish())));
+        out
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+/// Append new entries: partial segments are merged into the language's last
+/// row while it has room.
+fn append(tx: &Transaction, segs: Vec<(Lang, Segment)>) -> Result<()> {
+    for (lang, seg) in segs {
+        if seg.is_empty() {
+            continue;
+        }
+        let mut rest = seg;
+        if rest.len() < SEGMENT_CAP
+            && let Some((row, tail)) = last_row(tx, &lang)?
+            && tail.len() + rest.len() <= SEGMENT_CAP
+            && tail.toks.len() + rest.toks.len() <= SEGMENT_TOKEN_CAP
+        {
+            let mut b = SegmentBuilder::from_segment(tail);
+            for i in 0..rest.len() {
+                b.push_from(&rest, i);
+            }
+            rest = b.finish();
+            tx.execute("DELETE FROM fuzzy_segments WHERE id = ?1", [row])?;
+        }
+        insert_row(tx, &lang, &rest)?;
+    }
+    Ok(())
+}
+
+fn last_row(tx: &Transaction, lang: &Lang) -> Result<Option<(i64, Segment)>> {
+    let mut st = tx.prepare_cached(
+        "SELECT id, entries, data FROM fuzzy_segments WHERE lang = ?1 ORDER BY id DESC LIMIT 1",
+    )?;
+    let mut rows = st.query([lang.as_str()])?;
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    let n: i64 = r.get(1)?;
+    if n as usize >= SEGMENT_CAP {
+        return Ok(None);
+    }
+    let data: Vec<u8> = r.get(2)?;
+    let seg = Segment::decode(&data).map_err(damaged)?;
+    Ok(Some((r.get(0)?, seg)))
+}
+
+fn insert_row(tx: &Transaction, lang: &Lang, seg: &Segment) -> Result<()> {
+    if seg.is_empty() {
+        return Ok(());
+    }
+    let min = seg.units.iter().copied().min().unwrap_or(0);
+    let max = seg.units.iter().copied().max().unwrap_or(0);
+    tx.prepare_cached(
+        "INSERT INTO fuzzy_segments(lang, entries, tokens, min_unit, max_unit, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        lang.as_str(),
+        seg.len() as i64,
+        seg.toks.len() as i64,
+        min,
+        max,
+        seg.encode()
+    ])?;
+    Ok(())
+}
+
+fn damaged(msg: String) -> Error {
+    Error::Db {
+        file: String::new(),
+        msg: format!("the fuzzy index is damaged ({msg}); run `polytm reindex`"),
+    }
+}
+
+/// Bring the index up to date with the units deleted or changed since the
+/// last maintenance: drop their old entries, re-index those that still
+/// exist (except `skip`: units the caller is about to index itself).
+pub fn maintain(tx: &Transaction, skip: &HashSet<i64>) -> Result<()> {
+    let stale: Vec<i64> = {
+        let mut st = tx.prepare_cached("SELECT unit_id FROM fuzzy_stale ORDER BY unit_id")?;
+        st.query_map([], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?
+    };
+    if stale.is_empty() {
+        return Ok(());
+    }
+    let in_range = |lo: i64, hi: i64| {
+        let i = stale.partition_point(|&u| u < lo);
+        i < stale.len() && stale[i] <= hi
+    };
+    let rows: Vec<(i64, String, i64, i64)> = {
+        let mut st = tx.prepare_cached(
+            "SELECT id, lang, min_unit, max_unit FROM fuzzy_segments ORDER BY id",
+        )?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<std::result::Result<_, _>>()?
+    };
+    for (id, lang, lo, hi) in rows {
+        if !in_range(lo, hi) {
+            continue;
+        }
+        let data: Vec<u8> =
+            tx.query_row("SELECT data FROM fuzzy_segments WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
+        let seg = Segment::decode(&data).map_err(damaged)?;
+        let keep: Vec<usize> = (0..seg.len())
+            .filter(|&i| stale.binary_search(&seg.units[i]).is_err())
+            .collect();
+        if keep.len() == seg.len() {
+            continue;
+        }
+        tx.execute("DELETE FROM fuzzy_segments WHERE id = ?1", [id])?;
+        if keep.is_empty() {
+            continue;
+        }
+        let mut b = SegmentBuilder::new();
+        for i in keep {
+            b.push_from(&seg, i);
+        }
+        // Re-inserted under a new id: still before anything appended below.
+        insert_row(tx, &Lang::from_key(&lang), &b.finish())?;
+    }
+    // Units changed outside UnitWriter (and still there): index them again.
+    let mut feed = Builders::default();
+    {
+        let mut st = tx.prepare_cached(
+            "SELECT v.unit_id, v.lang, coalesce(v.plain, v.text), u.created_at, u.changed_at
+             FROM fuzzy_stale s JOIN variants v ON v.unit_id = s.unit_id
+             JOIN units u ON u.id = s.unit_id ORDER BY s.unit_id",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let unit: i64 = r.get(0)?;
+            if skip.contains(&unit) {
+                continue;
+            }
+            let lang = Lang::from_key(&r.get::<_, String>(1)?);
+            let text: String = r.get(2)?;
+            let rec = recency(
+                &r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?.as_deref(),
+            );
+            feed.add(unit, &lang, rec, &text);
+        }
+    }
+    tx.execute("DELETE FROM fuzzy_stale", [])?;
+    append(tx, feed.finish())
+}
+
+// ---------------------------------------------------------------------------
+// The feed used by UnitWriter
+
+struct Job {
+    unit: i64,
+    lang: Lang,
+    recency: i64,
+    text: String,
+}
+
+/// Below this many variants a write run is indexed inline at `finish`;
+/// above it a worker thread tokenises while the writer inserts.
+const INLINE_JOBS: usize = 2048;
+
+/// Collects the variants a [`crate::store::units::UnitWriter`] writes and
+/// indexes them.
+#[derive(Default)]
+pub struct IndexFeed {
+    buf: Vec<Job>,
+    worker: Option<(SyncSender<Vec<Job>>, JoinHandle<Builders>)>,
+    touched: HashSet<i64>,
+}
+
+impl IndexFeed {
+    pub fn new() -> IndexFeed {
+        IndexFeed::default()
+    }
+
+    /// A variant written (or rewritten) for `unit`.
+    pub fn push(&mut self, unit: i64, lang: &Lang, recency: i64, text: &str) {
+        self.touched.insert(unit);
+        self.buf.push(Job {
+            unit,
+            lang: lang.clone(),
+            recency,
+            text: text.to_string(),
+        });
+        if self.buf.len() >= INLINE_JOBS {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let jobs = std::mem::take(&mut self.buf);
+        if self.worker.is_none() {
+            let (tx, rx) = sync_channel::<Vec<Job>>(8);
+            let h = std::thread::spawn(move || {
+                let mut b = Builders::default();
+                while let Ok(jobs) = rx.recv() {
+                    for j in jobs {
+                        b.add(j.unit, &j.lang, j.recency, &j.text);
+                    }
+                }
+                b
+            });
+            self.worker = Some((tx, h));
+        }
+        if let Some((tx, _)) = &self.worker {
+            // The worker only stops when the sender is dropped; a send
+            // error means it panicked, which `finish` reports.
+            let _ = tx.send(jobs);
+        }
+    }
+
+    /// Write what was fed into the index, after bringing it up to date with
+    /// deletions and changes made in this transaction.
+    pub fn finish(mut self, tx: &Transaction) -> Result<()> {
+        let built = match self.worker.take() {
+            Some((sender, handle)) => {
+                let rest = std::mem::take(&mut self.buf);
+                let _ = sender.send(rest);
+                drop(sender);
+                handle
+                    .join()
+                    .map_err(|_| Error::other("the indexing thread failed"))?
+            }
+            None => {
+                let mut b = Builders::default();
+                for j in self.buf.drain(..) {
+                    b.add(j.unit, &j.lang, j.recency, &j.text);
+                }
+                b
+            }
+        };
+        // Units fed here and then deleted in the same transaction are stale
+        // and gone: do not index them.
+        let gone: HashSet<i64> = {
+            let mut st = tx.prepare_cached(
+                "SELECT s.unit_id FROM fuzzy_stale s WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.id = s.unit_id)",
+            )?;
+            st.query_map([], |r| r.get(0))?
+                .collect::<std::result::Result<_, _>>()?
+        };
+        maintain(tx, &self.touched)?;
+        let mut segs = built.finish();
+        if !gone.is_empty() {
+            for (_, s) in segs.iter_mut() {
+                if s.units.iter().any(|u| gone.contains(u)) {
+                    let mut b = SegmentBuilder::new();
+                    for i in 0..s.len() {
+                        if !gone.contains(&s.units[i]) {
+                            b.push_from(s, i);
+                        }
+                    }
+                    *s = b.finish();
+                }
+            }
+        }
+        append(tx, segs)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+
+/// Visit every indexed entry of `lang` that reflects the current content,
+/// segment by segment: `f(segment, entry indices to use)`. Then the units
+/// changed since the last maintenance are read from `variants` and passed
+/// as one extra segment.
+pub fn read_lang(
+    conn: &Connection,
+    lang: &Lang,
+    mut f: impl FnMut(&Segment, &mut dyn Iterator<Item = usize>),
+) -> Result<()> {
+    let stale: HashSet<i64> = {
+        let mut st = conn.prepare_cached("SELECT unit_id FROM fuzzy_stale")?;
+        st.query_map([], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?
+    };
+    let mut st =
+        conn.prepare_cached("SELECT data FROM fuzzy_segments WHERE lang = ?1 ORDER BY id")?;
+    let mut rows = st.query([lang.as_str()])?;
+    while let Some(r) = rows.next()? {
+        let data = r
+            .get_ref(0)?
+            .as_blob()
+            .map_err(|e| damaged(e.to_string()))?;
+        let seg = Segment::decode(data).map_err(damaged)?;
+        if stale.is_empty() {
+            f(&seg, &mut (0..seg.len()));
+        } else {
+            f(
+                &seg,
+                &mut (0..seg.len()).filter(|&i| !stale.contains(&seg.units[i])),
+            );
+        }
+    }
+    if !stale.is_empty() {
+        let mut b = SegmentBuilder::new();
+        let mut st = conn.prepare_cached(
+            "SELECT v.unit_id, coalesce(v.plain, v.text), u.created_at, u.changed_at
+             FROM fuzzy_stale s JOIN variants v ON v.unit_id = s.unit_id AND v.lang = ?1
+             JOIN units u ON u.id = s.unit_id",
+        )?;
+        let mut rows = st.query([lang.as_str()])?;
+        while let Some(r) = rows.next()? {
+            let text: String = r.get(1)?;
+            let rec = recency(
+                &r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?.as_deref(),
+            );
+            push_text(&mut b, r.get(0)?, lang, rec, &text);
+        }
+        let seg = b.finish();
+        f(&seg, &mut (0..seg.len()));
+    }
+    Ok(())
+}
+
+/// Number of indexed entries and bytes per language: `(lang, entries, bytes)`.
+pub fn sizes(conn: &Connection) -> Result<Vec<(String, i64, i64)>> {
+    let mut st = conn.prepare(
+        "SELECT lang, sum(entries), sum(length(data)) FROM fuzzy_segments GROUP BY lang ORDER BY lang",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers
+
+/// Seconds since 1970 of the later of two timestamps (ISO 8601
+/// `2026-11-28T20:41:07Z` or TMX `20261128T204107Z`); 0 when unreadable.
+pub fn recency(created: &str, changed: Option<&str>) -> i64 {
+    let a = parse_time(created);
+    let b = changed.map(parse_time).unwrap_or(0);
+    a.max(b)
+}
+
+fn parse_time(s: &str) -> i64 {
+    let digits: Vec<i64> = s
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .take(14)
+        .map(|b| (b - b'0') as i64)
+        .collect();
+    if digits.len() < 8 {
+        return 0;
+    }
+    let num = |a: usize, b: usize| -> i64 {
+        digits
+            .get(a..b)
+            .map_or(0, |d| d.iter().fold(0, |n, x| n * 10 + x))
+    };
+    let (y, mo, d) = (num(0, 4), num(4, 6), num(6, 8));
+    let (h, mi, se) = (num(8, 10), num(10, 12), num(12, 14));
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+        return 0;
+    }
+    days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> std::result::Result<u8, String> {
+        let b = *self
+            .data
+            .get(self.pos)
+            .ok_or("index segment is cut short")?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn varint(&mut self) -> std::result::Result<u64, String> {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = self.byte()?;
+            if shift > 63 {
+                return Err("index segment holds a malformed number".into());
+            }
+            v |= ((b & 0x7F) as u64) << shift;
+            if b < 0x80 {
+                return Ok(v);
+            }
+            shift += 7;
+        }
+    }
+
+    /// A count or length: bounded by what is left to read.
+    fn len(&mut self) -> std::result::Result<usize, String> {
+        let v = self.varint()?;
+        if v > (self.data.len() - self.pos.min(self.data.len())) as u64 + 1 {
+            return Err("index segment holds an impossible length".into());
+        }
+        Ok(v as usize)
+    }
+
+    fn bytes(&mut self, n: usize) -> std::result::Result<&[u8], String> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or("index segment is cut short")?;
+        let b = self
+            .data
+            .get(self.pos..end)
+            .ok_or("index segment is cut short")?;
+        self.pos = end;
+        Ok(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segment_round_trip() {
+        let mut b = SegmentBuilder::new();
+        b.push(7, 1000, 42, ["the", "file", "."]);
+        b.push(3, 900, 43, ["the", "old", "file"]);
+        b.push(300_000_000_000, -5, u64::MAX, ["上", "合"]);
+        let seg = b.finish();
+        let back = Segment::decode(&seg.encode()).unwrap();
+        // entries come back in unit order, with the same keys
+        let texts = |s: &Segment| -> Vec<(i64, i64, u64, Vec<String>)> {
+            let mut v: Vec<_> = (0..s.len())
+                .map(|i| {
+                    (
+                        s.units[i],
+                        s.recency[i],
+                        s.hashes[i],
+                        s.tokens(i)
+                            .iter()
+                            .map(|&t| s.keys[t as usize].clone())
+                            .collect(),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(texts(&seg), texts(&back));
+        assert_eq!(back.units, vec![3, 7, 300_000_000_000]);
+        // "the" and "file" are the most frequent: numbered first
+        assert!(back.keys[..2].contains(&"the".to_string()));
+    }
+
+    #[test]
+    fn damaged_blobs_are_errors_not_panics() {
+        let mut b = SegmentBuilder::new();
+        b.push(1, 1, 1, ["a", "b"]);
+        let data = b.finish().encode();
+        for cut in 0..data.len() {
+            assert!(Segment::decode(&data[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut bad = data.clone();
+        bad[0] = 9;
+        assert!(Segment::decode(&bad).is_err());
+        let mut trailing = data.clone();
+        trailing.push(0);
+        assert!(Segment::decode(&trailing).is_err());
+        assert!(
+            Segment::decode(&[
+                1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("1970-01-01T00:00:00Z"), 0);
+        assert_eq!(
+            parse_time("2026-11-28T20:41:07Z"),
+            parse_time("20261128T204107Z")
+        );
+        assert_eq!(parse_time("2000-03-01T00:00:00Z"), 951_868_800);
+        assert_eq!(parse_time("garbage"), 0);
+        assert_eq!(
+            recency("2020-01-01T00:00:00Z", Some("2021-01-01T00:00:00Z")),
+            parse_time("2021-01-01T00:00:00Z")
+        );
+    }
+
+    use crate::fuzzy::index::LangIndex;
+    use crate::lang::LangTag;
+    use crate::store::units::{NewUnit, NewVariant, OnDuplicate, Origin, UnitWriter, delete_units};
+    use crate::store::{Store, new_batch, schema};
+
+    fn unit(en: &str, ru: &str) -> NewUnit {
+        NewUnit::new(
+            Origin::Imported,
+            vec![
+                NewVariant::new(LangTag::parse("en").unwrap(), en),
+                NewVariant::new(LangTag::parse("ru").unwrap(), ru),
+            ],
+        )
+    }
+
+    fn write(s: &mut Store, units: &[NewUnit], policy: OnDuplicate) -> Vec<i64> {
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t").unwrap();
+        let mut w = UnitWriter::new(&tx, b, policy);
+        let mut ids = Vec::new();
+        for u in units {
+            ids.push(match w.add(u).unwrap() {
+                crate::store::units::Written::Added(i)
+                | crate::store::units::Written::Skipped(i)
+                | crate::store::units::Written::Overwritten(i) => i,
+            });
+        }
+        w.finish().unwrap();
+        tx.commit().unwrap();
+        ids
+    }
+
+    /// The stored index and a fresh tokenisation of `variants` agree.
+    fn assert_current(s: &Store) {
+        for lang in [Lang::en(), Lang::ru()] {
+            let stored = LangIndex::load(&s.conn, &lang).unwrap().dump();
+            let fresh = crate::fuzzy::load_from_variants(&s.conn, &lang)
+                .unwrap()
+                .dump();
+            assert_eq!(stored, fresh, "{lang}");
+        }
+    }
+
+    fn count(s: &Store, sql: &str) -> i64 {
+        s.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn index_follows_every_write() {
+        let mut s = Store::in_memory().unwrap();
+        let ids = write(
+            &mut s,
+            &[
+                unit("Open the file.", "Откройте файл."),
+                unit("Close it.", "Закройте."),
+            ],
+            OnDuplicate::Skip,
+        );
+        assert_current(&s);
+        // small writes go into the same segment row
+        write(
+            &mut s,
+            &[unit("Save the file.", "Сохраните файл.")],
+            OnDuplicate::Skip,
+        );
+        assert_eq!(
+            count(&s, "SELECT count(*) FROM fuzzy_segments WHERE lang = 'en'"),
+            1
+        );
+        assert_current(&s);
+        // overwrite: same source, new target
+        let mut u = unit("Open the file.", "Открыть файл.");
+        u.src_lang = Some(Lang::en());
+        let mut first = unit("Open the file.", "Откройте файл.");
+        first.src_lang = Some(Lang::en());
+        write(&mut s, &[u], OnDuplicate::Overwrite);
+        assert_current(&s);
+        // delete through delete_units: maintained at once
+        {
+            let tx = s.transaction().unwrap();
+            delete_units(&tx, &ids[1..2]).unwrap();
+            tx.commit().unwrap();
+        }
+        assert_eq!(count(&s, "SELECT count(*) FROM fuzzy_stale"), 0);
+        assert_current(&s);
+        // a cascade delete and a direct edit: readers see the truth at once,
+        // the next write cleans up
+        s.conn.execute("UPDATE variants SET text = 'Open the old file.' WHERE lang = 'en' AND unit_id = ?1", [ids[0]]).unwrap();
+        let b = write(
+            &mut s,
+            &[unit("Print it.", "Напечатайте.")],
+            OnDuplicate::Skip,
+        );
+        s.conn
+            .execute(
+                "DELETE FROM batches WHERE id = (SELECT batch_id FROM units WHERE id = ?1)",
+                [b[0]],
+            )
+            .unwrap();
+        assert!(count(&s, "SELECT count(*) FROM fuzzy_stale") > 0);
+        assert_current(&s);
+        write(&mut s, &[unit("Stop.", "Стоп.")], OnDuplicate::Skip);
+        assert_eq!(count(&s, "SELECT count(*) FROM fuzzy_stale"), 0);
+        assert_current(&s);
+        // a rolled-back write leaves the index as it was
+        let before = count(&s, "SELECT sum(length(data)) FROM fuzzy_segments");
+        {
+            let tx = s.transaction().unwrap();
+            let b = new_batch(&tx, "import", "t").unwrap();
+            let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+            w.add(&unit("Never.", "Никогда.")).unwrap();
+            w.finish().unwrap();
+        }
+        assert_eq!(
+            count(&s, "SELECT sum(length(data)) FROM fuzzy_segments"),
+            before
+        );
+        assert_current(&s);
+    }
+
+    #[test]
+    fn large_writes_use_the_worker_and_split_segments() {
+        let mut s = Store::in_memory().unwrap();
+        let units: Vec<NewUnit> = (0..5000)
+            .map(|i| {
+                unit(
+                    &format!("Line {i} of the file."),
+                    &format!("Строка {i} файла."),
+                )
+            })
+            .collect();
+        write(&mut s, &units, OnDuplicate::Keep);
+        assert_eq!(
+            count(
+                &s,
+                "SELECT sum(entries) FROM fuzzy_segments WHERE lang = 'ru'"
+            ),
+            5000
+        );
+        assert_current(&s);
+        // delete half of them
+        let ids: Vec<i64> = (1..=2500).collect();
+        {
+            let tx = s.transaction().unwrap();
+            delete_units(&tx, &ids).unwrap();
+            tx.commit().unwrap();
+        }
+        assert_eq!(
+            count(
+                &s,
+                "SELECT sum(entries) FROM fuzzy_segments WHERE lang = 'ru'"
+            ),
+            2500
+        );
+        assert_current(&s);
+    }
+
+    #[test]
+    fn a_version_1_database_is_migrated_and_indexed() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("old.db");
+        {
+            let c = Connection::open(&p).unwrap();
+            let schema::Migration::Sql(v1) = &schema::MIGRATIONS[0] else {
+                panic!("migration 1 is SQL")
+            };
+            c.execute_batch(v1).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            c.pragma_update(None, "application_id", schema::APPLICATION_ID)
+                .unwrap();
+            c.execute_batch(
+                "INSERT INTO batches VALUES (1, 'import', 'old.tmx', '2020-01-01T00:00:00Z');
+                 INSERT INTO units(id, batch_id, origin, content_hash, created_at) VALUES
+                   (1, 1, 'imported', 1, '2020-01-01T00:00:00Z'),
+                   (2, 1, 'imported', 2, '2021-06-01T00:00:00Z');
+                 INSERT INTO variants VALUES (1, 'en', 'en-US', 'The 8th meeting.', NULL),
+                   (1, 'ru', 'ru', '8-е совещание.', NULL),
+                   (2, 'en', 'en-US', 'Delete the file.', NULL),
+                   (2, 'zh', 'zh-CN', '删除文件。', NULL);",
+            )
+            .unwrap();
+        }
+        let s = Store::open(&p).unwrap();
+        assert_eq!(s.schema_version().unwrap(), schema::latest());
+        assert_current(&s);
+        let zh = LangIndex::load(&s.conn, &Lang::zh()).unwrap();
+        assert_eq!(zh.len(), 1);
+        let en = LangIndex::load(&s.conn, &Lang::en()).unwrap().dump();
+        assert_eq!(en.len(), 2);
+        assert_eq!(en[1].1, parse_time("2021-06-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn zigzag_round_trip() {
+        for v in [0i64, 1, -1, i64::MAX, i64::MIN, 123_456_789] {
+            assert_eq!(unzigzag(zigzag(v)), v);
+        }
+    }
+}
