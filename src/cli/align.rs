@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::output::{Table, print_json, stdout};
-use crate::align::{self, Bead, Lexicon, Options, PairEvidence, Tokenized};
+use crate::align::{self, Anchors, Bead, Lexicon, Options, PairEvidence, Tokenized};
 use crate::error::{Error, Result, display_path};
 use crate::formats::input::{Utf16, read_text, require_text};
 use crate::lang::{LangTag, parse_list};
@@ -186,11 +186,19 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         };
         lexicons.push(lex);
     }
+    let concepts = match &store {
+        Some(s) => glossary_anchors(s, &inputs)?,
+        None => vec![Vec::new(); inputs.len()],
+    };
     let evidence: Vec<PairEvidence> = lexicons
         .iter()
-        .map(|l| PairEvidence {
+        .enumerate()
+        .map(|(k, l)| PairEvidence {
             lexicons: vec![l],
-            ..PairEvidence::default()
+            anchors: Anchors {
+                a: concepts[0].clone(),
+                b: concepts[k + 1].clone(),
+            },
         })
         .collect();
     let opts = Options {
@@ -255,6 +263,38 @@ fn read_input(tag: &LangTag, path: &Path, presplit: bool) -> Result<Input> {
         sentences,
         paragraph,
     })
+}
+
+/// The glossary concepts recognised in each sentence of each document,
+/// numbered densely (the same concept has the same number everywhere).
+fn glossary_anchors(store: &Store, inputs: &[Input]) -> Result<Vec<Vec<Vec<u32>>>> {
+    let glossary = crate::glossary::Glossary::load(&store.conn)?;
+    if glossary.is_empty() {
+        return Ok(vec![Vec::new(); inputs.len()]);
+    }
+    let mut ids: std::collections::HashMap<i64, u32> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for input in inputs {
+        let rec = glossary.recognizer(&input.tag.lang);
+        let per_sentence: Vec<Vec<u32>> = input
+            .sentences
+            .iter()
+            .map(|s| {
+                let mut v: Vec<u32> = rec
+                    .scan(s)
+                    .into_iter()
+                    .map(|h| {
+                        let n = ids.len() as u32;
+                        *ids.entry(h.concept_id).or_insert(n)
+                    })
+                    .collect();
+                v.truncate(64);
+                v
+            })
+            .collect();
+        out.push(per_sentence);
+    }
+    Ok(out)
 }
 
 /// "release.en.txt" with language en → "release".
