@@ -352,10 +352,12 @@ fn logaddexp(a: f64, b: f64) -> f64 {
     m + ((a - m).exp() + (b - m).exp()).ln()
 }
 
-/// The best path in the band, with the posterior of each of its beads.
+/// The best path in the band (Viterbi), with the posterior of each of its
+/// beads (forward-backward over the same lattice).
 pub fn best_path(m: &Model, cov: &Coverage, band: &Band) -> Vec<PathBead> {
     let na = band.na();
     let nb = band.nb;
+    let ns = SHAPES.len();
     let mut row = Vec::with_capacity(na + 2);
     let mut total = 0usize;
     for i in 0..=na {
@@ -363,6 +365,13 @@ pub fn best_path(m: &Model, cov: &Coverage, band: &Band) -> Vec<PathBead> {
         total += band.hi[i] + 1 - band.lo[i];
     }
     let idx = |i: usize, j: usize| row[i] + j - band.lo[i];
+    // bead scores by (end cell, shape), kept when they fit in memory
+    let cache_ok = total.saturating_mul(ns) <= 60_000_000;
+    let mut cache: Vec<f32> = if cache_ok {
+        vec![f32::NAN; total * ns]
+    } else {
+        Vec::new()
+    };
     let mut vit = vec![f64::NEG_INFINITY; total];
     let mut back = vec![u8::MAX; total];
     let mut fwd = vec![f64::NEG_INFINITY; total];
@@ -374,6 +383,7 @@ pub fn best_path(m: &Model, cov: &Coverage, band: &Band) -> Vec<PathBead> {
             if i == 0 && j == 0 {
                 continue;
             }
+            let c = idx(i, j);
             let mut best = f64::NEG_INFINITY;
             let mut arg = u8::MAX;
             let mut f = f64::NEG_INFINITY;
@@ -387,6 +397,9 @@ pub fn best_path(m: &Model, cov: &Coverage, band: &Band) -> Vec<PathBead> {
                     continue;
                 }
                 let score = bead_score(m, cov, s, (i - a, i, j - b, j), &mut sc);
+                if cache_ok {
+                    cache[c * ns + s] = score as f32;
+                }
                 let v = vit[p] + score;
                 if v > best {
                     best = v;
@@ -394,33 +407,21 @@ pub fn best_path(m: &Model, cov: &Coverage, band: &Band) -> Vec<PathBead> {
                 }
                 f = logaddexp(f, fwd[p] + score);
             }
-            let c = idx(i, j);
             vit[c] = best;
             back[c] = arg;
             fwd[c] = f;
         }
     }
-    // backtrack
-    let mut beads = Vec::new();
-    let (mut i, mut j) = (na, nb);
-    while i > 0 || j > 0 {
-        let s = back[idx(i, j)];
-        if s == u8::MAX {
-            break; // unreachable: the band always joins the corners
+    let score_of = |i: usize, j: usize, s: usize, sc: &mut Scratch| -> f64 {
+        let (a, b) = SHAPES[s];
+        if cache_ok {
+            let v = cache[idx(i, j) * ns + s];
+            if !v.is_nan() {
+                return v as f64;
+            }
         }
-        let (a, b) = SHAPES[s as usize];
-        let (a, b) = (a as usize, b as usize);
-        beads.push(PathBead {
-            a: (i - a, i),
-            b: (j - b, j),
-            shape: s as usize,
-            score: 0.0,
-            posterior: 0.0,
-        });
-        i -= a;
-        j -= b;
-    }
-    beads.reverse();
+        bead_score(m, cov, s, (i - a as usize, i, j - b as usize, j), sc)
+    };
     // backward pass for the posteriors
     let mut bwd = vec![f64::NEG_INFINITY; total];
     bwd[idx(na, nb)] = 0.0;
@@ -439,109 +440,173 @@ pub fn best_path(m: &Model, cov: &Coverage, band: &Band) -> Vec<PathBead> {
                 if bwd[n] == f64::NEG_INFINITY {
                     continue;
                 }
-                let score = bead_score(m, cov, s, (i, i + a, j, j + b), &mut sc);
+                let score = score_of(i + a, j + b, s, &mut sc);
                 acc = logaddexp(acc, bwd[n] + score);
             }
             bwd[idx(i, j)] = acc;
         }
     }
     let z = fwd[idx(na, nb)];
-    for bd in &mut beads {
-        let score = bead_score(m, cov, bd.shape, (bd.a.0, bd.a.1, bd.b.0, bd.b.1), &mut sc);
-        bd.score = score;
-        let lp = fwd[idx(bd.a.0, bd.b.0)] + score + bwd[idx(bd.a.1, bd.b.1)] - z;
-        bd.posterior = lp.exp().clamp(0.0, 1.0);
+    // backtrack
+    let mut beads = Vec::new();
+    let (mut i, mut j) = (na, nb);
+    while i > 0 || j > 0 {
+        let s = back[idx(i, j)];
+        if s == u8::MAX {
+            break; // unreachable: the band always joins the corners
+        }
+        let (a, b) = SHAPES[s as usize];
+        let (a, b) = (a as usize, b as usize);
+        let score = score_of(i, j, s as usize, &mut sc);
+        let lp = fwd[idx(i - a, j - b)] + score + bwd[idx(i, j)] - z;
+        beads.push(PathBead {
+            a: (i - a, i),
+            b: (j - b, j),
+            shape: s as usize,
+            score,
+            posterior: lp.exp().clamp(0.0, 1.0),
+        });
+        i -= a;
+        j -= b;
     }
+    beads.reverse();
     beads
 }
 
-/// A coarse band for long documents: blocks of sentences compared as
-/// hashed bags of evidence keys, aligned by dynamic time warping.
-pub fn coarse_band(m: &Model, na: usize, nb: usize) -> Band {
-    const DIM: usize = 256;
-    let cells_goal = 400_000f64;
-    let bsz = (((na as f64) * (nb as f64) / cells_goal).sqrt().ceil() as usize).max(1);
-    let (sa, sb) = m.sentences();
-    let vecs = |side: &super::model::SideModel, sents: &[Vec<u32>], chars: &[u32]| {
-        let nblk = sents.len().div_ceil(bsz);
-        let mut v = vec![[0f32; DIM]; nblk];
-        let mut len = vec![0f64; nblk];
-        for (i, s) in sents.iter().enumerate() {
-            let blk = i / bsz;
-            len[blk] += chars[i] as f64;
-            for &t in s {
-                let keys = &side.keys[t as usize];
-                if keys.is_empty() {
-                    continue;
-                }
-                let f = side.f[t as usize].max(1e-6) as f64;
-                let w = ((-f.ln()).max(0.0) * side.p[t as usize] as f64) as f32 / keys.len() as f32;
-                for &k in keys {
-                    let h = (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                    let d = (h >> 40) as usize % DIM;
-                    let sign = if h >> 63 == 1 { 1.0 } else { -1.0 };
-                    v[blk][d] += sign * w;
-                }
+const DIM: usize = 128;
+
+/// Hashed bag of evidence keys of each sentence (rare keys weigh more),
+/// and its length in characters.
+fn sentence_vectors(
+    side: &super::model::SideModel,
+    sents: &[Vec<u32>],
+    chars: &[u32],
+) -> (Vec<[f32; DIM]>, Vec<f64>) {
+    let mut v = vec![[0f32; DIM]; sents.len()];
+    for (i, s) in sents.iter().enumerate() {
+        for &t in s {
+            let keys = &side.keys[t as usize];
+            if keys.is_empty() {
+                continue;
+            }
+            let f = side.f[t as usize].max(1e-6) as f64;
+            let w = ((-f.ln()).max(0.0) * side.p[t as usize] as f64) as f32 / keys.len() as f32;
+            for &k in keys {
+                let h = (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                let d = (h >> 40) as usize % DIM;
+                let sign = if h >> 63 == 1 { 1.0 } else { -1.0 };
+                v[i][d] += sign * w;
             }
         }
-        for x in &mut v {
-            let n = x.iter().map(|y| y * y).sum::<f32>().sqrt();
-            if n > 0.0 {
-                for y in x.iter_mut() {
-                    *y /= n;
-                }
-            }
-        }
-        (v, len)
-    };
-    let (va, la) = vecs(&m.a, sa, &m.a_chars);
-    let (vb, lb) = vecs(&m.b, sb, &m.b_chars);
-    let (ca, cb) = (va.len(), vb.len());
-    if ca == 0 || cb == 0 {
-        return Band::full(na, nb);
     }
-    // DTW over blocks: cost = 1 - cos + length mismatch
-    let cost = |i: usize, j: usize| -> f64 {
-        let dot: f32 = va[i].iter().zip(&vb[j]).map(|(x, y)| x * y).sum();
-        let r = ((lb[j] + 1.0) / (m.ratio * la[i] + 1.0)).ln();
-        1.0 - dot as f64 + 0.5 * r.abs().min(2.0)
-    };
-    let mut d = vec![f64::INFINITY; ca * cb];
-    let mut from = vec![0u8; ca * cb];
+    (v, chars.iter().map(|&c| c as f64).collect())
+}
+
+/// Sum neighbouring pairs: the next coarser level.
+fn halve(v: &[[f32; DIM]], len: &[f64]) -> (Vec<[f32; DIM]>, Vec<f64>) {
+    let n = v.len().div_ceil(2);
+    let mut out = vec![[0f32; DIM]; n];
+    let mut l = vec![0f64; n];
+    for (i, x) in v.iter().enumerate() {
+        for d in 0..DIM {
+            out[i / 2][d] += x[d];
+        }
+        l[i / 2] += len[i];
+    }
+    (out, l)
+}
+
+fn normalized(v: &[[f32; DIM]]) -> Vec<[f32; DIM]> {
+    v.iter()
+        .map(|x| {
+            let n = x.iter().map(|y| y * y).sum::<f32>().sqrt();
+            let mut y = *x;
+            if n > 0.0 {
+                for e in y.iter_mut() {
+                    *e /= n;
+                }
+            }
+            y
+        })
+        .collect()
+}
+
+/// Dynamic time warping of two sequences of blocks inside a band: the
+/// cells of the cheapest monotone path from the first to the last block
+/// (cost: 1 − cosine, plus the log length ratio; steps off the diagonal
+/// pay a little more).
+fn dtw(
+    va: &[[f32; DIM]],
+    la: &[f64],
+    vb: &[[f32; DIM]],
+    lb: &[f64],
+    ratio: f64,
+    band: &Band,
+) -> Vec<(usize, usize)> {
+    let (ca, cb) = (va.len(), vb.len());
+    let na = normalized(va);
+    let nb = normalized(vb);
+    // the band's rows are block indices 0..ca-1 (the band has ca+1 rows)
+    let mut row = Vec::with_capacity(ca);
+    let mut total = 0;
     for i in 0..ca {
-        let costs: Vec<f64> = (0..cb).into_par_iter().map(|j| cost(i, j)).collect();
-        for j in 0..cb {
-            let c = costs[j];
+        row.push(total);
+        total += band.hi[i].min(cb - 1) + 1 - band.lo[i].min(cb - 1);
+    }
+    let lo = |i: usize| band.lo[i].min(cb - 1);
+    let hi = |i: usize| band.hi[i].min(cb - 1);
+    let at = |i: usize, j: usize| -> Option<usize> {
+        (j >= lo(i) && j <= hi(i)).then(|| row[i] + j - lo(i))
+    };
+    let mut d = vec![f64::INFINITY; total];
+    let mut from = vec![0u8; total];
+    for i in 0..ca {
+        let costs: Vec<f64> = (lo(i)..=hi(i))
+            .into_par_iter()
+            .map(|j| {
+                let dot: f32 = na[i].iter().zip(&nb[j]).map(|(x, y)| x * y).sum();
+                let r = ((lb[j] + 1.0) / (ratio * la[i] + 1.0)).ln();
+                1.0 - dot as f64 + 0.5 * r.abs().min(2.0)
+            })
+            .collect();
+        for (k, j) in (lo(i)..=hi(i)).enumerate() {
             let (mut best, mut arg) = (f64::INFINITY, 0u8);
             if i == 0 && j == 0 {
                 best = 0.0;
             }
-            if i > 0 && j > 0 && d[(i - 1) * cb + j - 1] < best {
-                best = d[(i - 1) * cb + j - 1];
+            if i > 0
+                && j > 0
+                && let Some(p) = at(i - 1, j - 1)
+                && d[p] < best
+            {
+                best = d[p];
                 arg = 1;
             }
-            if i > 0 && d[(i - 1) * cb + j] + 0.2 < best {
-                best = d[(i - 1) * cb + j] + 0.2;
+            if i > 0
+                && let Some(p) = at(i - 1, j)
+                && d[p] + 0.2 < best
+            {
+                best = d[p] + 0.2;
                 arg = 2;
             }
-            if j > 0 && d[i * cb + j - 1] + 0.2 < best {
-                best = d[i * cb + j - 1] + 0.2;
+            if j > 0
+                && let Some(p) = at(i, j - 1)
+                && d[p] + 0.2 < best
+            {
+                best = d[p] + 0.2;
                 arg = 3;
             }
-            d[i * cb + j] = best + c;
-            from[i * cb + j] = arg;
+            let c = row[i] + k;
+            d[c] = best + costs[k];
+            from[c] = arg;
         }
     }
-    let mut lo = vec![usize::MAX; na + 1];
-    let mut hi = vec![0usize; na + 1];
+    let mut path = Vec::new();
     let (mut i, mut j) = (ca - 1, cb - 1);
     loop {
-        // block (i, j) on the path: its rows may go with its columns
-        for r in i * bsz..=((i + 1) * bsz).min(na) {
-            lo[r] = lo[r].min(j * bsz);
-            hi[r] = hi[r].max(((j + 1) * bsz).min(nb));
-        }
-        match from[i * cb + j] {
+        path.push((i, j));
+        let Some(c) = at(i, j) else { break };
+        match from[c] {
             1 => {
                 i -= 1;
                 j -= 1;
@@ -551,13 +616,68 @@ pub fn coarse_band(m: &Model, na: usize, nb: usize) -> Band {
             _ => break,
         }
     }
-    for r in 0..=na {
-        if lo[r] == usize::MAX {
-            lo[r] = if r > 0 { lo[r - 1] } else { 0 };
-            hi[r] = if r > 0 { hi[r - 1] } else { 0 };
-        }
+    path.reverse();
+    path
+}
+
+/// A band for long documents, coarse to fine: sentences are summed into
+/// blocks of 2, 4, 8 ... (hashed bags of their evidence keys); the
+/// coarsest level (at most 256 blocks a side) is aligned by dynamic time
+/// warping over the whole grid, every finer level only near the path of
+/// the level above, down to blocks of 4 sentences. The work at every
+/// level is proportional to the length of the documents.
+pub fn coarse_band(m: &Model, na: usize, nb: usize) -> Band {
+    let (sa, sb) = m.sentences();
+    let (va0, la0) = sentence_vectors(&m.a, sa, &m.a_chars);
+    let (vb0, lb0) = sentence_vectors(&m.b, sb, &m.b_chars);
+    if va0.is_empty() || vb0.is_empty() {
+        return Band::full(na, nb);
     }
-    Band::from_raw(lo, hi, na, nb, bsz.max(4))
+    // levels 0 (sentences), 1 (pairs), 2 (blocks of 4) ...
+    let mut levels = vec![((va0, la0), (vb0, lb0))];
+    while levels.len() < 3 || {
+        let last = &levels[levels.len() - 1];
+        last.0.0.len().max(last.1.0.len()) > 256
+    } {
+        let last = &levels[levels.len() - 1];
+        let next = (halve(&last.0.0, &last.0.1), halve(&last.1.0, &last.1.1));
+        levels.push(next);
+    }
+    let top = levels.len() - 1;
+    let (ref a, ref b) = levels[top];
+    let mut path = dtw(
+        &a.0,
+        &a.1,
+        &b.0,
+        &b.1,
+        m.ratio,
+        &Band::full(a.0.len(), b.0.len()),
+    );
+    for level in (2..top).rev() {
+        let (ref a, ref b) = levels[level];
+        let corners = upsample(&path, a.0.len(), b.0.len());
+        let band = Band::around(&corners, a.0.len(), b.0.len(), 3);
+        path = dtw(&a.0, &a.1, &b.0, &b.1, m.ratio, &band);
+    }
+    // blocks of 4 sentences → sentences
+    let mut corners: Vec<(usize, usize)> = path
+        .iter()
+        .map(|&(i, j)| ((i * 4).min(na), (j * 4).min(nb)))
+        .collect();
+    corners.insert(0, (0, 0));
+    corners.push((na, nb));
+    Band::around(&corners, na, nb, 10)
+}
+
+/// Path cells of one level as corners of the next finer level.
+fn upsample(path: &[(usize, usize)], na: usize, nb: usize) -> Vec<(usize, usize)> {
+    let mut c: Vec<(usize, usize)> = path
+        .iter()
+        .map(|&(i, j)| ((i * 2).min(na), (j * 2).min(nb)))
+        .collect();
+    c.insert(0, (0, 0));
+    c.push((na, nb));
+    c
 }
 
 /// The full grid, or a coarse band when the documents are long.
