@@ -87,9 +87,7 @@ fn strict_f1(gold: &Gold, test: &[PathBead]) -> f64 {
     let g: std::collections::HashSet<_> = gold.iter().copied().collect();
     let t: Vec<_> = test.iter().map(|b| (b.a, b.b)).collect();
     let hits = t.iter().filter(|x| g.contains(x)).count() as f64;
-    let full = |v: &Gold| {
-        v.iter().filter(|(a, b)| a.0 < a.1 && b.0 < b.1).count() as f64
-    };
+    let full = |v: &Gold| v.iter().filter(|(a, b)| a.0 < a.1 && b.0 < b.1).count() as f64;
     let p = hits / t.len().max(1) as f64;
     let tf: Vec<_> = t
         .iter()

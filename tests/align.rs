@@ -635,3 +635,45 @@ fn a_one_megabyte_line_aligns_quickly() {
         .assert()
         .success();
 }
+
+#[test]
+fn lexicon_learns_from_the_tm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tm.db");
+    let tm = dir.path().join("tm.tsv");
+    let mut text = String::from("en\tru\n");
+    let colours = [
+        ("red", "красный"),
+        ("green", "зелёный"),
+        ("blue", "синий"),
+        ("white", "белый"),
+    ];
+    let things = [("house", "дом"), ("car", "автомобиль"), ("boat", "катер")];
+    for (ce, cr) in colours {
+        for (te, tr) in things {
+            text.push_str(&format!("the {ce} {te}\t{cr} {tr}\n"));
+        }
+    }
+    std::fs::write(&tm, text).unwrap();
+    polytm(&db).arg("import").arg(&tm).assert().success();
+    let out =
+        stdout(polytm(&db).args(["lexicon", "learn", "--langs", "en,ru", "--min-count", "2"]));
+    assert!(out.contains("from 12 en–ru units"), "{out}");
+    let look = stdout(polytm(&db).args(["lexicon", "lookup", "house", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&look).unwrap();
+    let b: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["b"].as_str().unwrap())
+        .collect();
+    assert_eq!(b, ["дом"], "{look}");
+    // too few units to learn from: an error, nothing stored
+    let before = snapshot(&db);
+    polytm(&db)
+        .args(["lexicon", "learn", "--langs", "en,zh"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("needs at least 10"));
+    assert_eq!(snapshot(&db), before);
+}

@@ -298,3 +298,42 @@ pub fn estimate(m: &mut Model, path: &[PathBead]) {
     m.a.recompute_base(&sa);
     m.b.recompute_base(&sb);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+
+    #[test]
+    fn ibm1_learns_word_pairs_that_keep_company() {
+        let pairs = [
+            ("the red house", "das rote Haus"),
+            ("the red car", "das rote Auto"),
+            ("a green house", "ein grünes Haus"),
+            ("the green car", "das grüne Auto"),
+            ("a red house", "ein rotes Haus"),
+            ("a green car", "ein grünes Auto"),
+        ];
+        let ra: Vec<&str> = pairs.iter().map(|p| p.0).collect();
+        let rb: Vec<&str> = pairs.iter().map(|p| p.1).collect();
+        let ta = Tokenized::new(&Lang::en(), &ra);
+        let tb = Tokenized::new(&Lang::parse("de").unwrap(), &rb);
+        let groups: Vec<(Vec<usize>, Vec<usize>)> =
+            (0..pairs.len()).map(|i| (vec![i], vec![i])).collect();
+        let found: Vec<(String, String)> = word_pairs(&ta, &tb, &groups, 2, 0.2)
+            .into_iter()
+            .map(|(x, y, _)| {
+                (
+                    ta.types[x as usize].form.clone(),
+                    tb.types[y as usize].form.clone(),
+                )
+            })
+            .collect();
+        assert!(found.contains(&("hous".into(), "haus".into())), "{found:?}");
+        assert!(found.contains(&("car".into(), "auto".into())), "{found:?}");
+        assert!(
+            !found.contains(&("hous".into(), "auto".into())),
+            "{found:?}"
+        );
+    }
+}

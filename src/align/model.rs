@@ -669,3 +669,44 @@ fn background_variance(a: &Tokenized, b: &Tokenized, ratio: f64) -> f64 {
     }
     (sum / n as f64).max(1.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+
+    #[test]
+    fn rare_words_weigh_more_and_lengths_peak_at_the_ratio() {
+        let a: Vec<String> = (0..20)
+            .map(|i| format!("Sentence number {i} talks about Kavanaugh and the weather."))
+            .collect();
+        let b: Vec<String> = (0..20)
+            .map(|i| format!("Предложение номер {i} про Каванафа и погоду, и всё."))
+            .collect();
+        let ra: Vec<&str> = a.iter().map(String::as_str).collect();
+        let rb: Vec<&str> = b.iter().map(String::as_str).collect();
+        let ta = Tokenized::new(&Lang::en(), &ra);
+        let tb = Tokenized::new(&Lang::ru(), &rb);
+        let lex = Lexicon::new();
+        let m = Model::new(&ta, &tb, &[&lex], &Anchors::default());
+        let ty =
+            |t: &Tokenized, form: &str| t.types.iter().position(|x| x.form == form).unwrap() as u32;
+        // "7" occurs once on each side, "Kavanaugh" in every sentence
+        let seven = ty(&ta, "7");
+        let kav = ty(&ta, "kavanaugh");
+        assert!(
+            !m.a.keys[kav as usize].is_empty(),
+            "skeleton kvn links the names"
+        );
+        assert!(m.a.gain(seven, 10) > m.a.gain(kav, 10));
+        assert!(m.a.gain(seven, 10) > m.a.gain(seven, 200));
+        assert!(m.a.gain(kav, 10) >= 0.0);
+        // words without a counterpart have no keys
+        assert!(m.a.keys[ty(&ta, "weather") as usize].is_empty());
+        let la = 100.0;
+        let best = m.length_llr(la, la * m.ratio);
+        assert!(best > m.length_llr(la, la * m.ratio * 1.5));
+        assert!(best > m.length_llr(la, la * m.ratio * 0.6));
+        assert!(best > 0.0);
+    }
+}

@@ -688,3 +688,100 @@ pub fn first_band(m: &Model, na: usize, nb: usize) -> Band {
         coarse_band(m, na, nb)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::align::features::Tokenized;
+    use crate::align::lexicon::Lexicon;
+    use crate::align::model::Anchors;
+    use crate::lang::Lang;
+
+    fn docs(n: usize) -> (Vec<String>, Vec<String>) {
+        // numbers make every sentence recognisable; B merges every 5th pair
+        let a: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    "In {} there were {} cases and {} deaths.",
+                    1000 + i,
+                    7 * i + 3,
+                    11 * i + 5
+                )
+            })
+            .collect();
+        let mut b = Vec::new();
+        let mut i = 0;
+        while i < n {
+            if i % 5 == 4 && i + 1 < n {
+                b.push(format!("{} {}", a[i], a[i + 1]));
+                i += 2;
+            } else {
+                b.push(a[i].clone());
+                i += 1;
+            }
+        }
+        (a, b)
+    }
+
+    fn run(n: usize, full: bool) -> Vec<PathBead> {
+        let (a, b) = docs(n);
+        let ra: Vec<&str> = a.iter().map(String::as_str).collect();
+        let rb: Vec<&str> = b.iter().map(String::as_str).collect();
+        let ta = Tokenized::new(&Lang::en(), &ra);
+        let tb = Tokenized::new(&Lang::parse("de").unwrap(), &rb);
+        let lex = Lexicon::new();
+        let m = Model::new(&ta, &tb, &[&lex], &Anchors::default());
+        let band = if full {
+            Band::full(ta.len(), tb.len())
+        } else {
+            coarse_band(&m, ta.len(), tb.len())
+        };
+        let cov = Coverage::build(&m, &band);
+        best_path(&m, &cov, &band)
+    }
+
+    fn check(path: &[PathBead], n: usize) {
+        let (mut i, mut j) = (0, 0);
+        let mut expect_j = 0;
+        for b in path {
+            assert_eq!((b.a.0, b.b.0), (i, j));
+            i = b.a.1;
+            j = b.b.1;
+            // the merges are found: A i, i+1 with one B sentence
+            let merged = b.a.0 % 5 == 4 && b.a.1 - b.a.0 == 2;
+            assert!(b.a.1 - b.a.0 == 1 || merged, "{b:?}");
+            assert_eq!(b.b, (expect_j, expect_j + 1), "{b:?}");
+            expect_j += 1;
+            assert!(b.posterior > 0.5 && b.posterior <= 1.0, "{b:?}");
+        }
+        assert_eq!(i, n);
+    }
+
+    #[test]
+    fn full_grid_finds_merges() {
+        check(&run(40, true), 40);
+    }
+
+    #[test]
+    fn coarse_band_holds_the_path() {
+        let path = run(1500, false);
+        check(&path, 1500);
+    }
+
+    #[test]
+    fn band_around_a_path_is_monotone_and_joins_the_corners() {
+        let corners = [(0, 0), (2, 1), (5, 5), (9, 6), (10, 10)];
+        let b = Band::around(&corners, 10, 10, 1);
+        for &(i, j) in &corners {
+            assert!(b.contains(i, j), "({i},{j}) {b:?}");
+        }
+        for i in 1..=10 {
+            assert!(b.lo[i] >= b.lo[i - 1] && b.hi[i] >= b.hi[i - 1]);
+            assert!(b.lo[i] <= b.hi[i]);
+        }
+        assert_eq!(b.lo[0], 0);
+        assert_eq!(b.hi[10], 10);
+        assert!(b.cells() < 121);
+        assert_eq!(Band::full(3, 4).cells(), 20);
+    }
+}
