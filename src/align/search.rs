@@ -742,8 +742,7 @@ mod tests {
 
     fn check(path: &[PathBead], n: usize) {
         let (mut i, mut j) = (0, 0);
-        let mut expect_j = 0;
-        for b in path {
+        for (expect_j, b) in path.iter().enumerate() {
             assert_eq!((b.a.0, b.b.0), (i, j));
             i = b.a.1;
             j = b.b.1;
@@ -751,7 +750,6 @@ mod tests {
             let merged = b.a.0 % 5 == 4 && b.a.1 - b.a.0 == 2;
             assert!(b.a.1 - b.a.0 == 1 || merged, "{b:?}");
             assert_eq!(b.b, (expect_j, expect_j + 1), "{b:?}");
-            expect_j += 1;
             assert!(b.posterior > 0.5 && b.posterior <= 1.0, "{b:?}");
         }
         assert_eq!(i, n);
