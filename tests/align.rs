@@ -677,3 +677,30 @@ fn lexicon_learns_from_the_tm() {
         .stderr(predicate::str::contains("needs at least 10"));
     assert_eq!(snapshot(&db), before);
 }
+
+#[test]
+fn presplit_numbers_are_line_numbers_and_blank_lines_break_paragraphs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (en, ru) = (dir.path().join("p.en"), dir.path().join("p.ru"));
+    std::fs::write(
+        &en,
+        "On 17 May 2018 it met.\n\nIt met again in 2019.\nThen it ended?\n",
+    )
+    .unwrap();
+    std::fs::write(&ru, "17 мая 2018 года оно собралось.\n\nОно вновь собралось в 2019 году.\nПотом всё закончилось?\n").unwrap();
+    let out = stdout(
+        polytm(&dir.path().join("tm.db"))
+            .args([
+                "align",
+                "--langs",
+                "en,ru",
+                "--presplit",
+                "--format",
+                "beads",
+                "--no-store",
+            ])
+            .arg(&en)
+            .arg(&ru),
+    );
+    assert_eq!(out, "[0]:[0]\n[2]:[2]\n[3]:[3]\n");
+}

@@ -9,9 +9,9 @@
 //! Without `--presplit` each file is cut into sentences by `polytm segment`
 //! (blank lines separate paragraphs); with it, every non-blank line is one
 //! sentence and blank lines are paragraph breaks. Sentence numbers in the
-//! output are 0-based: input line numbers with `--presplit`, else the
-//! numbers of the sentences as `polytm segment` prints them (blank lines
-//! not counted). The units go into the TM in one transaction unless
+//! output are 0-based: input line numbers with `--presplit` (a blank line
+//! is in no unit), else the numbers of the sentences as `polytm segment`
+//! prints them (blank lines not counted). The units go into the TM in one transaction unless
 //! `--no-store`.
 
 use std::collections::BTreeMap;
@@ -112,6 +112,10 @@ struct Input {
     sentences: Vec<String>,
     /// Paragraph of each sentence.
     paragraph: Vec<u32>,
+    /// The number each sentence is printed with: its 0-based line in the
+    /// file with --presplit (blank lines are paragraph breaks, in no
+    /// unit), else its index.
+    number: Vec<usize>,
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
@@ -215,7 +219,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         stored = Some(store_units(s, &args, &doc_name, &inputs, &beads)?);
     }
     match args.format {
-        Format::Beads => print_beads(&beads),
+        Format::Beads => print_beads(&inputs, &beads),
         Format::Tsv => print_tsv(&inputs, &beads),
         Format::Json => print_json_units(&inputs, &beads),
         Format::Summary => print_summary(&inputs, &beads, &doc_name, stored),
@@ -228,10 +232,11 @@ fn read_input(tag: &LangTag, path: &Path, presplit: bool) -> Result<Input> {
     super::segment::warn_if_wrong_script(path, &text, &tag.lang);
     let mut sentences = Vec::new();
     let mut paragraph = Vec::new();
+    let mut number = Vec::new();
     if presplit {
         let mut para = 0u32;
         let mut blank = false;
-        for line in text.split('\n') {
+        for (n, line) in text.split('\n').enumerate() {
             let line = line.strip_suffix('\r').unwrap_or(line);
             if line.trim().is_empty() {
                 blank = true;
@@ -243,6 +248,7 @@ fn read_input(tag: &LangTag, path: &Path, presplit: bool) -> Result<Input> {
             blank = false;
             sentences.push(line.to_string());
             paragraph.push(para);
+            number.push(n);
         }
     } else {
         let chars: Vec<char> = text.chars().collect();
@@ -252,6 +258,7 @@ fn read_input(tag: &LangTag, path: &Path, presplit: bool) -> Result<Input> {
             .enumerate()
         {
             for s in &p.sentences {
+                number.push(sentences.len());
                 sentences.push(one_line(&chars, *s));
                 paragraph.push(k as u32);
             }
@@ -262,6 +269,7 @@ fn read_input(tag: &LangTag, path: &Path, presplit: bool) -> Result<Input> {
         path: path.to_path_buf(),
         sentences,
         paragraph,
+        number,
     })
 }
 
@@ -457,24 +465,25 @@ fn warn_unmatched(inputs: &[Input], beads: &[Bead]) {
     }
 }
 
-fn fmt_side((s, e): (usize, usize)) -> String {
-    let ids: Vec<String> = (s..e).map(|i| i.to_string()).collect();
+fn fmt_side(input: &Input, (s, e): (usize, usize)) -> String {
+    let ids: Vec<String> = input.number[s..e].iter().map(|i| i.to_string()).collect();
     format!("[{}]", ids.join(","))
 }
 
-/// "[0,1]:[0]".
-pub fn bead_line(b: &Bead) -> String {
-    b.sides
+/// "[0,1]:[0]": the numbers of the sentences of each file.
+fn bead_line(inputs: &[Input], b: &Bead) -> String {
+    inputs
         .iter()
-        .map(|&s| fmt_side(s))
+        .zip(&b.sides)
+        .map(|(i, &s)| fmt_side(i, s))
         .collect::<Vec<_>>()
         .join(":")
 }
 
-fn print_beads(beads: &[Bead]) -> Result<()> {
+fn print_beads(inputs: &[Input], beads: &[Bead]) -> Result<()> {
     let mut out = stdout();
     for b in beads {
-        writeln!(out, "{}", bead_line(b))?;
+        writeln!(out, "{}", bead_line(inputs, b))?;
     }
     out.flush()?;
     Ok(())
@@ -516,7 +525,7 @@ fn print_json_units(inputs: &[Input], beads: &[Bead]) -> Result<()> {
             sentences: inputs
                 .iter()
                 .zip(&b.sides)
-                .map(|(i, &(s, e))| (i.tag.tag.clone(), (s..e).collect()))
+                .map(|(i, &(s, e))| (i.tag.tag.clone(), i.number[s..e].to_vec()))
                 .collect(),
             text: inputs
                 .iter()
@@ -605,7 +614,11 @@ fn print_summary(
         head.extend(langs.iter().map(|l| l.to_string()));
         let mut t = Table::new(head).max_width(40);
         for (k, b) in low {
-            let mut row = vec![k.to_string(), bead_line(b), format!("{:.2}", b.confidence)];
+            let mut row = vec![
+                k.to_string(),
+                bead_line(inputs, b),
+                format!("{:.2}", b.confidence),
+            ];
             row.extend(inputs.iter().zip(&b.sides).map(|(i, &r)| unit_text(i, r)));
             t.row(row);
         }
