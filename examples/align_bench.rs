@@ -57,12 +57,27 @@ fn ntrex() -> Option<(Vec<String>, Vec<String>)> {
 type Gold = Vec<((usize, usize), (usize, usize))>;
 
 /// `n` English sentences and their Russian side with merges and drops.
+/// Each pass over the corpus takes its sentences in another order (a
+/// fixed permutation of blocks of 19 sentences), so that the long
+/// document does not repeat itself.
 fn build(en: &[String], ru: &[String], n: usize) -> (Vec<String>, Vec<String>, Gold) {
     let (mut a, mut b, mut gold) = (Vec::new(), Vec::new(), Vec::new());
+    const B: usize = 19;
+    let blocks = en.len().div_ceil(B);
+    let order = |k: usize| -> usize {
+        let pass = k / en.len();
+        let within = k % en.len();
+        let (blk, off) = (within / B, within % B);
+        // a permutation of the blocks that changes with every pass (53
+        // blocks of NTREX-dev: a prime number, every step is coprime)
+        let step = [1, 7, 11, 13, 17, 19, 23, 29][pass % 8];
+        let blk = (blk * step + pass * 5) % blocks;
+        (blk * B + off).min(en.len() - 1)
+    };
     let mut k = 0;
     while a.len() < n {
-        let i = k % en.len();
-        if k % 23 == 22 && i + 1 < en.len() && a.len() + 2 <= n {
+        let i = order(k);
+        if k % 23 == 22 && k % B != B - 1 && i + 1 < en.len() && a.len() + 2 <= n {
             gold.push(((a.len(), a.len() + 2), (b.len(), b.len() + 1)));
             a.push(en[i].clone());
             a.push(en[i + 1].clone());

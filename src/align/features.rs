@@ -108,6 +108,38 @@ impl Tokenized {
         self.sentences.len()
     }
 
+    /// The document in units of `k` consecutive sentences (the last unit
+    /// may be shorter): for a coarse first search of long documents.
+    pub fn merged(&self, k: usize) -> Tokenized {
+        let k = k.max(1);
+        let mut t = Tokenized {
+            lang: self.lang.clone(),
+            sentences: Vec::with_capacity(self.len().div_ceil(k)),
+            chars: Vec::new(),
+            para: Vec::new(),
+            types: self.types.clone(),
+            type_count: self.type_count.clone(),
+            index: HashMap::new(),
+            vocab: HashSet::new(),
+        };
+        for start in (0..self.len()).step_by(k) {
+            let end = (start + k).min(self.len());
+            let mut s: Vec<u32> = Vec::new();
+            for sent in &self.sentences[start..end] {
+                s.extend_from_slice(sent);
+            }
+            if s.len() > super::model::POS_CAP {
+                // keep the rarest tokens: they carry the evidence
+                s.sort_by_key(|&ty| (self.type_count[ty as usize], ty));
+                s.truncate(super::model::POS_CAP);
+            }
+            t.sentences.push(s);
+            t.chars.push(self.chars[start..end].iter().sum());
+            t.para.push(self.para[start]);
+        }
+        t
+    }
+
     /// Set the paragraph of each sentence (non-decreasing numbers).
     pub fn with_paragraphs(mut self, para: &[u32]) -> Tokenized {
         if para.len() == self.sentences.len() {

@@ -95,33 +95,134 @@ pub fn align_pair(a: &Tokenized, b: &Tokenized, ev: &PairEvidence, opts: Options
     if na == 0 || nb == 0 {
         return trivial(na, nb);
     }
-    let m1 = model::Model::new(a, b, &ev.lexicons, &ev.anchors);
-    let band1 = if opts.full_grid {
-        search::Band::full(na, nb)
-    } else {
-        search::first_band(&m1, na, nb)
-    };
-    let cov1 = search::Coverage::build(&m1, &band1);
-    let path1 = search::best_path(&m1, &cov1, &band1);
+    let (band1, path1) = first_pass(a, b, ev, opts);
     if !opts.second_pass {
         return path1;
     }
-    drop(cov1);
     let learnt = learn::ibm1(a, b, &path1);
     let mut lexicons = ev.lexicons.clone();
     lexicons.push(&learnt);
     let mut m2 = model::Model::new(a, b, &lexicons, &ev.anchors);
     learn::estimate(&mut m2, &path1);
-    let band2 = if opts.full_grid || band1.cells() == (na + 1) * (nb + 1) {
+    let band2 = if band1.cells() == (na + 1) * (nb + 1) {
         band1
     } else {
-        let corners: Vec<(usize, usize)> = std::iter::once((0, 0))
-            .chain(path1.iter().map(|b| (b.a.1, b.b.1)))
-            .collect();
-        search::Band::around(&corners, na, nb, 12)
+        search::Band::around(&corners(&path1), na, nb, 12)
     };
-    let cov2 = search::Coverage::build(&m2, &band2);
-    search::best_path(&m2, &cov2, &band2)
+    search_widening(&m2, band2, 12).1
+}
+
+/// Largest grid searched whole.
+const FULL_GRID_CELLS: usize = 300_000;
+
+/// Largest grid of coarse units searched whole.
+const COARSE_GRID_CELLS: usize = 60_000;
+
+/// The first pass: the whole grid for documents of up to a few hundred
+/// sentences; for longer ones, coarse to fine with the same model: the
+/// documents in units of 4^L sentences (so that the grid of units is
+/// small) aligned over the whole grid, then units four times smaller
+/// searched only near that path, down to sentences. Every level costs
+/// time proportional to the length of the documents.
+fn first_pass(
+    a: &Tokenized,
+    b: &Tokenized,
+    ev: &PairEvidence,
+    opts: Options,
+) -> (search::Band, Vec<PathBead>) {
+    let (na, nb) = (a.len(), b.len());
+    let fits = |k: usize| (na / k + 1) * (nb / k + 1) <= COARSE_GRID_CELLS;
+    if opts.full_grid || (na + 1) * (nb + 1) <= FULL_GRID_CELLS {
+        let m = model::Model::new(a, b, &ev.lexicons, &ev.anchors);
+        return search_widening(&m, search::Band::full(na, nb), 8);
+    }
+    let mut k = 4;
+    while !fits(k) {
+        k *= 4;
+    }
+    let mut corners_s: Option<Vec<(usize, usize)>> = None; // in sentences
+    loop {
+        let (ua, ub, anchors) = if k == 1 {
+            (None, None, None)
+        } else {
+            (
+                Some(a.merged(k)),
+                Some(b.merged(k)),
+                Some(Anchors {
+                    a: merge_anchors(&ev.anchors.a, k),
+                    b: merge_anchors(&ev.anchors.b, k),
+                }),
+            )
+        };
+        let ta = ua.as_ref().unwrap_or(a);
+        let tb = ub.as_ref().unwrap_or(b);
+        let mut m = model::Model::new(
+            ta,
+            tb,
+            &ev.lexicons,
+            anchors.as_ref().unwrap_or(&ev.anchors),
+        );
+        if k > 1 {
+            m.coarse(0.3);
+        }
+        let (nua, nub) = (ta.len(), tb.len());
+        let band = match &corners_s {
+            None => search::Band::full(nua, nub),
+            Some(c) => {
+                let cu: Vec<(usize, usize)> = c.iter().map(|&(i, j)| (i / k, j / k)).collect();
+                search::Band::around(&cu, nua, nub, if k == 1 { 8 } else { 6 })
+            }
+        };
+        let (band, path) = search_widening(&m, band, if k == 1 { 8 } else { 6 });
+        if k == 1 {
+            return (band, path);
+        }
+        corners_s = Some(
+            corners(&path)
+                .into_iter()
+                .map(|(i, j)| ((i * k).min(na), (j * k).min(nb)))
+                .collect(),
+        );
+        k /= 4;
+    }
+}
+
+/// Glossary concepts of units of `k` sentences.
+fn merge_anchors(per_sentence: &[Vec<u32>], k: usize) -> Vec<Vec<u32>> {
+    per_sentence
+        .chunks(k.max(1))
+        .map(|c| c.iter().flatten().copied().collect())
+        .collect()
+}
+
+/// Bead corners of a path, from (0, 0).
+fn corners(path: &[PathBead]) -> Vec<(usize, usize)> {
+    std::iter::once((0, 0))
+        .chain(path.iter().map(|b| (b.a.1, b.b.1)))
+        .collect()
+}
+
+/// The best path in a band; while it runs along the band's edge, search
+/// again in the band joined with one twice as wide around the new path
+/// (at most four times): the band follows a path it guessed wrong.
+fn search_widening(
+    m: &model::Model,
+    mut band: search::Band,
+    mut w: usize,
+) -> (search::Band, Vec<PathBead>) {
+    let (na, nb) = (band.na(), band.nb);
+    for _ in 0..4 {
+        let cov = search::Coverage::build(m, &band);
+        let path = search::best_path(m, &cov, &band);
+        if band.touched_by(&path).is_empty() {
+            return (band, path);
+        }
+        w *= 2;
+        band = band.union(&search::Band::around(&corners(&path), na, nb, w));
+    }
+    let cov = search::Coverage::build(m, &band);
+    let path = search::best_path(m, &cov, &band);
+    (band, path)
 }
 
 /// Every sentence on its own when one side is empty.

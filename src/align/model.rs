@@ -161,6 +161,8 @@ pub struct Model {
     pub b_chars: Vec<u32>,
     /// Paragraph hints, when both sides have paragraphs.
     pub para: Option<Paragraphs>,
+    /// The shapes searched (indices into [`SHAPES`]).
+    pub shapes: Vec<usize>,
 }
 
 /// Paragraph breaks as evidence: a bead that starts a paragraph on one
@@ -478,10 +480,26 @@ impl Model {
             a_chars: a.chars.clone(),
             b_chars: b.chars.clone(),
             para: Paragraphs::new(a, b),
+            shapes: (0..SHAPES.len()).collect(),
         };
         m.s2_bg = background_variance(a, b, ratio);
         m.s2 = (m.s2_bg / 8.0).max(0.5);
         m
+    }
+
+    /// For coarse units of several sentences: merges are the rule, so the
+    /// shape priors are flattened (`p^t`, renormalised), and only the
+    /// shapes up to 2-2 are searched.
+    pub fn coarse(&mut self, t: f64) {
+        self.shapes = (0..6).collect();
+        self.temper_prior(t);
+    }
+
+    /// Flatten the shape priors (`p^t`, renormalised).
+    pub fn temper_prior(&mut self, t: f64) {
+        let scaled: Vec<f64> = self.log_prior.iter().map(|l| l * t).collect();
+        let z = scaled.iter().map(|l| l.exp()).sum::<f64>().ln();
+        self.log_prior = scaled.into_iter().map(|l| l - z).collect();
     }
 
     /// δ of a group of A characters against a group of B characters.

@@ -109,8 +109,40 @@ impl Band {
         Band { lo: l, hi: h, nb }
     }
 
+    /// Both bands' cells.
+    pub fn union(&self, other: &Band) -> Band {
+        Band {
+            lo: self
+                .lo
+                .iter()
+                .zip(&other.lo)
+                .map(|(a, b)| *a.min(b))
+                .collect(),
+            hi: self
+                .hi
+                .iter()
+                .zip(&other.hi)
+                .map(|(a, b)| *a.max(b))
+                .collect(),
+            nb: self.nb,
+        }
+    }
+
+    /// The corners of the path that run along an edge of the band (where
+    /// the band is not the edge of the grid): there the best path may lie
+    /// outside it.
+    pub fn touched_by(&self, path: &[PathBead]) -> Vec<(usize, usize)> {
+        path.iter()
+            .flat_map(|b| [(b.a.0, b.b.0), (b.a.1, b.b.1)])
+            .filter(|&(i, j)| {
+                (self.lo[i] > 0 && j <= self.lo[i] + 1)
+                    || (self.hi[i] < self.nb && j + 1 >= self.hi[i])
+            })
+            .collect()
+    }
+
     #[inline]
-    fn contains(&self, i: usize, j: usize) -> bool {
+    pub fn contains(&self, i: usize, j: usize) -> bool {
         j >= self.lo[i] && j <= self.hi[i]
     }
 }
@@ -348,8 +380,12 @@ fn logaddexp(a: f64, b: f64) -> f64 {
     if b == f64::NEG_INFINITY {
         return a;
     }
-    let m = a.max(b);
-    m + ((a - m).exp() + (b - m).exp()).ln()
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    let d = lo - hi;
+    if d < -40.0 {
+        return hi;
+    }
+    hi + d.exp().ln_1p()
 }
 
 /// The best path in the band (Viterbi), with the posterior of each of its
@@ -387,7 +423,8 @@ pub fn best_path(m: &Model, cov: &Coverage, band: &Band) -> Vec<PathBead> {
             let mut best = f64::NEG_INFINITY;
             let mut arg = u8::MAX;
             let mut f = f64::NEG_INFINITY;
-            for (s, &(a, b)) in SHAPES.iter().enumerate() {
+            for &s in &m.shapes {
+                let (a, b) = SHAPES[s];
                 let (a, b) = (a as usize, b as usize);
                 if a > i || b > j || !band.contains(i - a, j - b) {
                     continue;
@@ -431,7 +468,8 @@ pub fn best_path(m: &Model, cov: &Coverage, band: &Band) -> Vec<PathBead> {
                 continue;
             }
             let mut acc = f64::NEG_INFINITY;
-            for (s, &(a, b)) in SHAPES.iter().enumerate() {
+            for &s in &m.shapes {
+                let (a, b) = SHAPES[s];
                 let (a, b) = (a as usize, b as usize);
                 if i + a > na || j + b > nb || !band.contains(i + a, j + b) {
                     continue;
@@ -471,222 +509,6 @@ pub fn best_path(m: &Model, cov: &Coverage, band: &Band) -> Vec<PathBead> {
     }
     beads.reverse();
     beads
-}
-
-const DIM: usize = 128;
-
-/// Hashed bag of evidence keys of each sentence (rare keys weigh more),
-/// and its length in characters.
-fn sentence_vectors(
-    side: &super::model::SideModel,
-    sents: &[Vec<u32>],
-    chars: &[u32],
-) -> (Vec<[f32; DIM]>, Vec<f64>) {
-    let mut v = vec![[0f32; DIM]; sents.len()];
-    for (i, s) in sents.iter().enumerate() {
-        for &t in s {
-            let keys = &side.keys[t as usize];
-            if keys.is_empty() {
-                continue;
-            }
-            let f = side.f[t as usize].max(1e-6) as f64;
-            let w = ((-f.ln()).max(0.0) * side.p[t as usize] as f64) as f32 / keys.len() as f32;
-            for &k in keys {
-                let h = (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                let d = (h >> 40) as usize % DIM;
-                let sign = if h >> 63 == 1 { 1.0 } else { -1.0 };
-                v[i][d] += sign * w;
-            }
-        }
-    }
-    (v, chars.iter().map(|&c| c as f64).collect())
-}
-
-/// Sum neighbouring pairs: the next coarser level.
-fn halve(v: &[[f32; DIM]], len: &[f64]) -> (Vec<[f32; DIM]>, Vec<f64>) {
-    let n = v.len().div_ceil(2);
-    let mut out = vec![[0f32; DIM]; n];
-    let mut l = vec![0f64; n];
-    for (i, x) in v.iter().enumerate() {
-        for d in 0..DIM {
-            out[i / 2][d] += x[d];
-        }
-        l[i / 2] += len[i];
-    }
-    (out, l)
-}
-
-fn normalized(v: &[[f32; DIM]]) -> Vec<[f32; DIM]> {
-    v.iter()
-        .map(|x| {
-            let n = x.iter().map(|y| y * y).sum::<f32>().sqrt();
-            let mut y = *x;
-            if n > 0.0 {
-                for e in y.iter_mut() {
-                    *e /= n;
-                }
-            }
-            y
-        })
-        .collect()
-}
-
-/// Dynamic time warping of two sequences of blocks inside a band: the
-/// cells of the cheapest monotone path from the first to the last block
-/// (cost: 1 − cosine, plus the log length ratio; steps off the diagonal
-/// pay a little more).
-fn dtw(
-    va: &[[f32; DIM]],
-    la: &[f64],
-    vb: &[[f32; DIM]],
-    lb: &[f64],
-    ratio: f64,
-    band: &Band,
-) -> Vec<(usize, usize)> {
-    let (ca, cb) = (va.len(), vb.len());
-    let na = normalized(va);
-    let nb = normalized(vb);
-    // the band's rows are block indices 0..ca-1 (the band has ca+1 rows)
-    let mut row = Vec::with_capacity(ca);
-    let mut total = 0;
-    for i in 0..ca {
-        row.push(total);
-        total += band.hi[i].min(cb - 1) + 1 - band.lo[i].min(cb - 1);
-    }
-    let lo = |i: usize| band.lo[i].min(cb - 1);
-    let hi = |i: usize| band.hi[i].min(cb - 1);
-    let at = |i: usize, j: usize| -> Option<usize> {
-        (j >= lo(i) && j <= hi(i)).then(|| row[i] + j - lo(i))
-    };
-    let mut d = vec![f64::INFINITY; total];
-    let mut from = vec![0u8; total];
-    for i in 0..ca {
-        let costs: Vec<f64> = (lo(i)..=hi(i))
-            .into_par_iter()
-            .map(|j| {
-                let dot: f32 = na[i].iter().zip(&nb[j]).map(|(x, y)| x * y).sum();
-                let r = ((lb[j] + 1.0) / (ratio * la[i] + 1.0)).ln();
-                1.0 - dot as f64 + 0.5 * r.abs().min(2.0)
-            })
-            .collect();
-        for (k, j) in (lo(i)..=hi(i)).enumerate() {
-            let (mut best, mut arg) = (f64::INFINITY, 0u8);
-            if i == 0 && j == 0 {
-                best = 0.0;
-            }
-            if i > 0
-                && j > 0
-                && let Some(p) = at(i - 1, j - 1)
-                && d[p] < best
-            {
-                best = d[p];
-                arg = 1;
-            }
-            if i > 0
-                && let Some(p) = at(i - 1, j)
-                && d[p] + 0.2 < best
-            {
-                best = d[p] + 0.2;
-                arg = 2;
-            }
-            if j > 0
-                && let Some(p) = at(i, j - 1)
-                && d[p] + 0.2 < best
-            {
-                best = d[p] + 0.2;
-                arg = 3;
-            }
-            let c = row[i] + k;
-            d[c] = best + costs[k];
-            from[c] = arg;
-        }
-    }
-    let mut path = Vec::new();
-    let (mut i, mut j) = (ca - 1, cb - 1);
-    loop {
-        path.push((i, j));
-        let Some(c) = at(i, j) else { break };
-        match from[c] {
-            1 => {
-                i -= 1;
-                j -= 1;
-            }
-            2 => i -= 1,
-            3 => j -= 1,
-            _ => break,
-        }
-    }
-    path.reverse();
-    path
-}
-
-/// A band for long documents, coarse to fine: sentences are summed into
-/// blocks of 2, 4, 8 ... (hashed bags of their evidence keys); the
-/// coarsest level (at most 256 blocks a side) is aligned by dynamic time
-/// warping over the whole grid, every finer level only near the path of
-/// the level above, down to blocks of 4 sentences. The work at every
-/// level is proportional to the length of the documents.
-pub fn coarse_band(m: &Model, na: usize, nb: usize) -> Band {
-    let (sa, sb) = m.sentences();
-    let (va0, la0) = sentence_vectors(&m.a, sa, &m.a_chars);
-    let (vb0, lb0) = sentence_vectors(&m.b, sb, &m.b_chars);
-    if va0.is_empty() || vb0.is_empty() {
-        return Band::full(na, nb);
-    }
-    // levels 0 (sentences), 1 (pairs), 2 (blocks of 4) ...
-    let mut levels = vec![((va0, la0), (vb0, lb0))];
-    while levels.len() < 3 || {
-        let last = &levels[levels.len() - 1];
-        last.0.0.len().max(last.1.0.len()) > 256
-    } {
-        let last = &levels[levels.len() - 1];
-        let next = (halve(&last.0.0, &last.0.1), halve(&last.1.0, &last.1.1));
-        levels.push(next);
-    }
-    let top = levels.len() - 1;
-    let (ref a, ref b) = levels[top];
-    let mut path = dtw(
-        &a.0,
-        &a.1,
-        &b.0,
-        &b.1,
-        m.ratio,
-        &Band::full(a.0.len(), b.0.len()),
-    );
-    for level in (2..top).rev() {
-        let (ref a, ref b) = levels[level];
-        let corners = upsample(&path, a.0.len(), b.0.len());
-        let band = Band::around(&corners, a.0.len(), b.0.len(), 3);
-        path = dtw(&a.0, &a.1, &b.0, &b.1, m.ratio, &band);
-    }
-    // blocks of 4 sentences → sentences
-    let mut corners: Vec<(usize, usize)> = path
-        .iter()
-        .map(|&(i, j)| ((i * 4).min(na), (j * 4).min(nb)))
-        .collect();
-    corners.insert(0, (0, 0));
-    corners.push((na, nb));
-    Band::around(&corners, na, nb, 10)
-}
-
-/// Path cells of one level as corners of the next finer level.
-fn upsample(path: &[(usize, usize)], na: usize, nb: usize) -> Vec<(usize, usize)> {
-    let mut c: Vec<(usize, usize)> = path
-        .iter()
-        .map(|&(i, j)| ((i * 2).min(na), (j * 2).min(nb)))
-        .collect();
-    c.insert(0, (0, 0));
-    c.push((na, nb));
-    c
-}
-
-/// The full grid, or a coarse band when the documents are long.
-pub fn first_band(m: &Model, na: usize, nb: usize) -> Band {
-    if (na + 1) * (nb + 1) <= 400_000 {
-        Band::full(na, nb)
-    } else {
-        coarse_band(m, na, nb)
-    }
 }
 
 #[cfg(test)]
@@ -731,13 +553,17 @@ mod tests {
         let tb = Tokenized::new(&Lang::parse("de").unwrap(), &rb);
         let lex = Lexicon::new();
         let m = Model::new(&ta, &tb, &[&lex], &Anchors::default());
-        let band = if full {
-            Band::full(ta.len(), tb.len())
+        if full {
+            let band = Band::full(ta.len(), tb.len());
+            let cov = Coverage::build(&m, &band);
+            best_path(&m, &cov, &band)
         } else {
-            coarse_band(&m, ta.len(), tb.len())
-        };
-        let cov = Coverage::build(&m, &band);
-        best_path(&m, &cov, &band)
+            let opts = crate::align::Options {
+                second_pass: false,
+                full_grid: false,
+            };
+            crate::align::align_pair(&ta, &tb, &crate::align::PairEvidence::default(), opts)
+        }
     }
 
     fn check(path: &[PathBead], n: usize) {
@@ -761,7 +587,7 @@ mod tests {
     }
 
     #[test]
-    fn coarse_band_holds_the_path() {
+    fn coarse_to_fine_holds_the_path() {
         let path = run(1500, false);
         check(&path, 1500);
     }
