@@ -30,6 +30,7 @@ fn main() {
             load(Path::new(&args[1]), Path::new(&args[2])).map(|_| ())
         }
         Some("scale") => scale(&args[1..]),
+        Some("gen") if args.len() == 3 => gen_tsv(&args[1], Path::new(&args[2])),
         _ => {
             eprintln!(
                 "usage: fuzzy_bench load TM.tsv DB | fuzzy_bench scale [--sizes N,N] [--queries N] [--dir DIR]"
@@ -44,6 +45,27 @@ fn main() {
 }
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Write a generated EN-RU TM of N units as TSV (for timing `polytm import`).
+fn gen_tsv(n: &str, out: &Path) -> Res<()> {
+    let n: usize = n.parse()?;
+    let (pairs, what) = real_pairs();
+    let tm = generate(&pairs, n, 42 + n as u64);
+    let mut s = String::from("en\tru\n");
+    for (a, b) in &tm {
+        s.push_str(a);
+        s.push('\t');
+        s.push_str(b);
+        s.push('\n');
+    }
+    std::fs::write(out, s)?;
+    println!(
+        "{} units from {what} written to {}",
+        tm.len(),
+        out.display()
+    );
+    Ok(())
+}
 
 /// Import a TSV whose header names the languages. Returns units/s.
 fn load(tsv: &Path, db: &Path) -> Res<f64> {
@@ -80,8 +102,15 @@ fn import_rows(db: &Path, tags: &[LangTag], rows: &[Vec<&str>], name: &str) -> R
         u.src_lang = Some(tags[0].lang.clone());
         w.add(&u)?;
     }
+    let added = t.elapsed().as_secs_f64();
     let stats = w.finish()?;
+    let finished = t.elapsed().as_secs_f64();
     tx.commit()?;
+    eprintln!(
+        "  (units written in {added:.2} s, index finished {:.2} s later, commit {:.2} s)",
+        finished - added,
+        t.elapsed().as_secs_f64() - finished
+    );
     let dt = t.elapsed().as_secs_f64();
     let rate = rows.len() as f64 / dt;
     let ix: i64 = store.conn.query_row(
@@ -151,7 +180,7 @@ fn real_pairs() -> (Vec<(String, String)>, String) {
         );
         return (pairs, what);
     }
-    let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzzy/tm.en-ru.tsv");
+    let fx = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzzy/tm.tsv");
     eprintln!(
         "fuzzy_bench: {} not found; using the fixture {}",
         data.display(),
@@ -159,8 +188,9 @@ fn real_pairs() -> (Vec<(String, String)>, String) {
     );
     let t = std::fs::read_to_string(&fx).unwrap_or_default();
     for l in t.lines().skip(1) {
-        if let Some((a, b)) = l.split_once('\t') {
-            pairs.push((a.to_string(), b.to_string()));
+        let c: Vec<&str> = l.split('\t').collect();
+        if c.len() >= 2 {
+            pairs.push((c[0].to_string(), c[1].to_string()));
         }
     }
     let what = format!("{} fixture segments from {}", pairs.len(), fx.display());
@@ -206,7 +236,13 @@ fn pieces(s: &str) -> Vec<&str> {
 /// near-duplicates as a growing institutional TM.
 fn generate(pairs: &[(String, String)], n: usize, seed: u64) -> Vec<(String, String)> {
     let mut rng = Rng(seed);
-    let mut out: Vec<(String, String)> = pairs.iter().take(n).cloned().collect();
+    // a random sample of the real pairs (all of them when n is larger) ...
+    let mut order: Vec<usize> = (0..pairs.len()).collect();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.below(i + 1));
+    }
+    let mut out: Vec<(String, String)> = order.iter().take(n).map(|&i| pairs[i].clone()).collect();
+    // ... then recombinations
     let mut k = 0u64;
     while out.len() < n {
         k += 1;
@@ -235,6 +271,17 @@ fn generate(pairs: &[(String, String)], n: usize, seed: u64) -> Vec<(String, Str
     out
 }
 
+/// CPU time of the calling thread in ms: unlike wall time it does not
+/// count the time other processes hold the CPU.
+fn thread_cpu_ms() -> f64 {
+    cpu_time::ThreadTime::now().as_duration().as_secs_f64() * 1e3
+}
+
+/// CPU time of the whole process (all threads) in ms.
+fn process_cpu_ms() -> f64 {
+    cpu_time::ProcessTime::now().as_duration().as_secs_f64() * 1e3
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -248,6 +295,8 @@ fn scale(args: &[String]) -> Res<()> {
     let mut nq = 1000usize;
     let mut dir = PathBuf::from("/tmp/polytm-bench");
     let mut exhaustive_sample = 50usize;
+    let mut limit = 5usize;
+    let mut reuse = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -261,6 +310,8 @@ fn scale(args: &[String]) -> Res<()> {
             }
             "--queries" => nq = it.next().ok_or("--queries N")?.parse()?,
             "--dir" => dir = PathBuf::from(it.next().ok_or("--dir DIR")?),
+            "--limit" => limit = it.next().ok_or("--limit N")?.parse()?,
+            "--reuse" => reuse = true,
             "--exhaustive-sample" => {
                 exhaustive_sample = it.next().ok_or("--exhaustive-sample N")?.parse()?
             }
@@ -303,13 +354,17 @@ fn scale(args: &[String]) -> Res<()> {
     );
     println!("|---|---|---|---|---|---|---|---|---|---|");
     for &n in &sizes {
-        let tm = generate(&pool, n, 42 + n as u64);
-        let rows: Vec<Vec<&str>> = tm
-            .iter()
-            .map(|(a, b)| vec![a.as_str(), b.as_str()])
-            .collect();
         let db = dir.join(format!("tm-{n}.db"));
-        let rate = import_rows(&db, &tags, &rows, "generated")?;
+        let rate = if reuse && db.exists() {
+            f64::NAN
+        } else {
+            let tm = generate(&pool, n, 42 + n as u64);
+            let rows: Vec<Vec<&str>> = tm
+                .iter()
+                .map(|(a, b)| vec![a.as_str(), b.as_str()])
+                .collect();
+            import_rows(&db, &tags, &rows, "generated")?
+        };
         let t = Instant::now();
         let store = Store::open(&db)?;
         let index_bytes: i64 = store.conn.query_row(
@@ -323,45 +378,72 @@ fn scale(args: &[String]) -> Res<()> {
         let mut lat = Vec::with_capacity(queries.len());
         let mut st = SearchStats::default();
         let mut found = 0usize;
+        let mut slow: Vec<(f64, String, SearchStats, u8)> = Vec::new();
+        let mut cpu_lat = Vec::with_capacity(queries.len());
         for q in &queries {
             let t = Instant::now();
-            let r = m.best_with_stats(q, 50, 5, &mut st)?;
-            lat.push(t.elapsed().as_secs_f64() * 1e3);
+            let c = thread_cpu_ms();
+            let mut one = SearchStats::default();
+            let r = m.best_with_stats(q, 50, limit, &mut one)?;
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            cpu_lat.push(thread_cpu_ms() - c);
+            lat.push(ms);
             found += usize::from(!r.is_empty());
+            st.postings += one.postings;
+            st.candidates += one.candidates;
+            st.signed += one.signed;
+            st.bounded += one.bounded;
+            st.verified += one.verified;
+            slow.push((ms, q.clone(), one, r.first().map_or(0, |p| p.score)));
+        }
+        if std::env::var_os("BENCH_SLOW").is_some() {
+            slow.sort_by(|a, b| b.0.total_cmp(&a.0));
+            for (ms, q, s, best) in slow.iter().take(8) {
+                eprintln!(
+                    "    {ms:.1} ms best {best} {s:?} {} tokens: {}",
+                    q.split_whitespace().count(),
+                    q.chars().take(100).collect::<String>()
+                );
+            }
         }
         lat.sort_by(|a, b| a.total_cmp(b));
+        cpu_lat.sort_by(|a, b| a.total_cmp(b));
         // batch on all cores
         let t = Instant::now();
+        let cpu0 = process_cpu_ms();
         {
             use rayon::prelude::*;
-            let r: Vec<_> = queries.par_iter().map(|q| m.best(q, 50, 5)).collect();
+            let r: Vec<_> = queries.par_iter().map(|q| m.best(q, 50, limit)).collect();
             for x in r {
                 x?;
             }
         }
         let batch_qps = queries.len() as f64 / t.elapsed().as_secs_f64();
+        let batch_cpu_s = (process_cpu_ms() - cpu0) / 1e3;
         // exhaustive on a sample, and agreement of best scores there
-        let store = Store::open(&db)?;
-        let ex = Matcher::open(
-            store,
-            &Lang::en(),
-            &Lang::ru(),
-            Options {
-                exhaustive: true,
-                repair: true,
-            },
-        )?;
         let sample: Vec<&String> = queries.iter().take(exhaustive_sample).collect();
         let mut ex_time = 0.0;
         let mut agree = 0usize;
-        for q in &sample {
-            let t = Instant::now();
-            let a = ex.best(q, 50, 5)?;
-            ex_time += t.elapsed().as_secs_f64();
-            let b = m.best(q, 50, 5)?;
-            let sa: Vec<(u8, i64)> = a.iter().map(|p| (p.score, p.unit)).collect();
-            let sb: Vec<(u8, i64)> = b.iter().map(|p| (p.score, p.unit)).collect();
-            agree += usize::from(sa == sb);
+        if !sample.is_empty() {
+            let store = Store::open(&db)?;
+            let ex = Matcher::open(
+                store,
+                &Lang::en(),
+                &Lang::ru(),
+                Options {
+                    exhaustive: true,
+                    repair: true,
+                },
+            )?;
+            for q in &sample {
+                let t = Instant::now();
+                let a = ex.best(q, 50, limit)?;
+                ex_time += t.elapsed().as_secs_f64();
+                let b = m.best(q, 50, limit)?;
+                let sa: Vec<(u8, i64)> = a.iter().map(|p| (p.score, p.unit)).collect();
+                let sb: Vec<(u8, i64)> = b.iter().map(|p| (p.score, p.unit)).collect();
+                agree += usize::from(sa == sb);
+            }
         }
         let ex_ms = ex_time * 1e3 / sample.len().max(1) as f64;
         let median = percentile(&lat, 0.5);
@@ -372,12 +454,21 @@ fn scale(args: &[String]) -> Res<()> {
             percentile(&lat, 0.99),
             ex_ms / median.max(1e-9),
         );
+        println!(
+            "|   CPU time | | | | | {:.2} | {:.2} | {:.0} per CPU-second ({:.2} CPU-s for the batch) | | |",
+            percentile(&cpu_lat, 0.5),
+            percentile(&cpu_lat, 0.99),
+            queries.len() as f64 / batch_cpu_s.max(1e-9),
+            batch_cpu_s
+        );
         eprintln!(
-            "  {n}: {found}/{} queries with a match ≥ 50; postings read {} / candidates {} / verified {} per query; \
+            "  {n}: {found}/{} queries with a match ≥ 50; postings read {} / candidates {} / signature {} / bounded {} / verified {} per query; \
              {agree}/{} of the exhaustive sample identical",
             queries.len(),
             st.postings / queries.len().max(1),
             st.candidates / queries.len().max(1),
+            st.signed / queries.len().max(1),
+            st.bounded / queries.len().max(1),
             st.verified / queries.len().max(1),
             sample.len()
         );

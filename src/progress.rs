@@ -63,3 +63,18 @@ pub fn bytes_bar(len: u64, what: &str) -> ProgressBar {
     pb.set_message(what.to_string());
     pb
 }
+
+/// A spinner for a step of unknown length ("indexing and saving"), ticking
+/// on its own until finished.
+pub fn spinner(what: &str) -> ProgressBar {
+    if !visible() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"),
+    );
+    pb.set_message(what.to_string());
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}

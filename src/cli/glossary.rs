@@ -255,12 +255,19 @@ fn diff(a: MergeStats, b: MergeStats) -> MergeStats {
 }
 
 fn describe(s: &MergeStats) -> String {
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
     let mut parts = vec![
-        format!("{} concepts added", s.added),
+        format!("{} added", plural(s.added, "concept")),
         format!("{} merged", s.merged),
         format!("{} unchanged", s.unchanged),
     ];
-    parts.push(format!("{} terms added", s.terms_added));
+    parts.push(format!("{} added", plural(s.terms_added, "term")));
     if s.ambiguous > 0 {
         parts.push(format!("{} matched several concepts", s.ambiguous));
     }
@@ -458,6 +465,13 @@ fn scan(args: ScanArgs, ctx: &Ctx) -> Result<()> {
         );
     }
     let rec = glossary.recognizer(&lang);
+    if rec.is_empty() && !glossary.is_empty() {
+        let have: Vec<String> = glossary.langs().iter().map(|l| l.to_string()).collect();
+        eprintln!(
+            "polytm: the glossary has no terms in '{lang}' (it has {})",
+            have.join(", ")
+        );
+    }
     let hits = rec.scan(&text);
     if args.json {
         let out: Vec<ScanHit> = hits

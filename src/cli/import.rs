@@ -111,11 +111,15 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     if total == 1 {
         return Err(if args.json { quiet(first) } else { first });
     }
+    let rest = match total - names.len() {
+        0 => "none was imported".to_string(),
+        1 => "the other was imported".to_string(),
+        n => format!("the other {n} were imported"),
+    };
     let msg = format!(
-        "{} of {total} files failed and imported nothing ({}); the other {} were imported",
+        "{} of {total} files failed and imported nothing ({}); {rest}",
         names.len(),
         names.join(", "),
-        total - names.len()
     );
     Err(same_kind(first, msg))
 }

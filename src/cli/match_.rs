@@ -24,7 +24,7 @@ use super::Ctx;
 use super::output::stdout;
 use crate::error::{Error, Result};
 use crate::formats::input::{Utf16, read_text};
-use crate::fuzzy::{self, Matcher, Options, Proposal, diff};
+use crate::fuzzy::{self, Matcher, Options, Proposal, QueryTerm, diff};
 use crate::lang::{Lang, LangTag};
 
 #[derive(ClapArgs, Debug)]
@@ -34,8 +34,9 @@ use crate::lang::{Lang, LangTag};
         most similar to it, best first, with a percentage as in CAT tools (100 = identical, \
         99 = differs only in case or spacing, 98 = only in punctuation, otherwise \
         100 × (1 − token edit distance / longer length), rounded down). When the query and a \
-        match differ only in numbers or months that can be found in the target, the target is \
-        repaired (2018 → 2019) and marked so; the score stays that of the match.",
+        match differ in numbers, months or glossary terms that can be found in the target, the \
+        target is repaired (2018 → 2019, one agency's name for another's) and marked so; the score \
+        stays that of the match. Glossary terms of the query are listed with their target terms.",
     after_help = "Examples:\n  polytm match --from en --to ru \"The 9th meeting was held in 2019.\"\n  \
         polytm match --from en --to zh --min 75 --json \"Delete the file.\"\n  \
         polytm match --from en --to ru --file queries.txt > best.tsv"
@@ -89,6 +90,8 @@ struct Out<'a> {
     score: u8,
     source: &'a str,
     target: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_markup: Option<&'a str>,
     unit: i64,
     document: Option<&'a str>,
     tm: &'a str,
@@ -108,6 +111,7 @@ impl<'a> Out<'a> {
             score: p.score,
             source: &p.source,
             target: &p.target,
+            target_markup: p.target_markup.as_deref(),
             unit: p.unit,
             document: p.document.as_deref(),
             tm: &p.tm,
@@ -165,7 +169,8 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
                 );
             }
             let props = matcher.best(&query, args.min, limit)?;
-            print_one(&query, &props, &from, &args)?;
+            let terms = matcher.query_terms(&query);
+            print_one(&query, &props, &terms, &from, &args)?;
             1
         }
     };
@@ -186,7 +191,13 @@ fn use_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn print_one(query: &str, props: &[Proposal], from: &Lang, args: &Args) -> Result<()> {
+fn print_one(
+    query: &str,
+    props: &[Proposal],
+    terms: &[QueryTerm],
+    from: &Lang,
+    args: &Args,
+) -> Result<()> {
     let mut out = stdout();
     if args.json {
         let rows: Vec<Out> = props
@@ -203,6 +214,7 @@ fn print_one(query: &str, props: &[Proposal], from: &Lang, args: &Args) -> Resul
         out.flush()?;
         return Ok(());
     }
+    print_terms(&mut out, terms, &args.to)?;
     if props.is_empty() {
         writeln!(out, "No match at or above {}%.", args.min)?;
         out.flush()?;
@@ -250,6 +262,27 @@ fn print_one(query: &str, props: &[Proposal], from: &Lang, args: &Args) -> Resul
     Ok(())
 }
 
+/// "Glossary terms in the query", one a line, before the proposals.
+fn print_terms(out: &mut impl Write, terms: &[QueryTerm], to: &str) -> Result<()> {
+    if terms.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "Glossary terms in the query:")?;
+    for t in terms {
+        let target = t.target.as_deref().unwrap_or("(no term)");
+        let mut line = format!("  {} → {target}", t.text);
+        if !t.alternatives.is_empty() {
+            line.push_str(&format!(" (also: {})", t.alternatives.join("; ")));
+        }
+        if t.deprecated {
+            line.push_str(" [deprecated in the query]");
+        }
+        writeln!(out, "{line}  [{to}]")?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
 fn one_line(s: &str) -> String {
     s.replace(['\n', '\r', '\t'], " ")
 }
@@ -275,6 +308,8 @@ fn run_batch(matcher: &Matcher, text: &str, args: &Args, limit: usize) -> Result
                 n: usize,
                 query: &'a str,
                 matches: Vec<Out<'a>>,
+                #[serde(skip_serializing_if = "Vec::is_empty")]
+                terms: Vec<QueryTerm>,
             }
             serde_json::to_writer(
                 &mut out,
@@ -282,6 +317,7 @@ fn run_batch(matcher: &Matcher, text: &str, args: &Args, limit: usize) -> Result
                     n: i + 1,
                     query: q,
                     matches: props.iter().map(|p| Out::new(p, None)).collect(),
+                    terms: matcher.query_terms(q),
                 },
             )?;
             writeln!(out)?;

@@ -3,6 +3,7 @@
 
 pub mod align;
 pub mod batches;
+pub mod concordance;
 pub mod docs;
 pub mod export;
 pub mod glossary;
@@ -10,6 +11,7 @@ pub mod import;
 pub mod lexicon;
 pub mod match_;
 pub mod output;
+pub mod reindex;
 pub mod segment;
 pub mod stats;
 pub mod term;
@@ -67,6 +69,8 @@ pub enum Command {
     #[command(subcommand)]
     Unit(unit::Cmd),
     Match(match_::Args),
+    Concordance(concordance::Args),
+    Reindex(reindex::Args),
 }
 
 /// What every command gets: where the database is.
@@ -110,6 +114,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Batches(c) => batches::run(c, &ctx),
         Command::Unit(c) => unit::run(c, &ctx),
         Command::Match(a) => match_::run(a, &ctx),
+        Command::Concordance(a) => concordance::run(a, &ctx),
+        Command::Reindex(a) => reindex::run(a, &ctx),
     };
     result.map_err(|e| ctx.name_db(e))
 }

@@ -255,13 +255,22 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
             "the text is empty (to take a language out of the unit use --remove)",
         ));
     }
-    // Keep the tag the unit has when only the language was named.
-    let tag = match existing {
-        Some(v) if tag.tag == tag.lang.as_str() => LangTag {
-            tag: v.tag.clone(),
-            lang: tag.lang,
-        },
-        _ => tag,
+    // When only the language was named, keep the tag the unit (or else its
+    // document) writes it with: `ru` edits `ru-RU`.
+    let tag = if tag.tag == tag.lang.as_str() {
+        let known = match existing {
+            Some(v) => Some(v.tag.clone()),
+            None => document_tag(&tx, args.id, &tag.lang)?,
+        };
+        match known {
+            Some(t) => LangTag {
+                tag: t,
+                lang: tag.lang,
+            },
+            None => tag,
+        }
+    } else {
+        tag
     };
     let variant = if args.markup {
         let inline = parse_inline(&text).map_err(|(at, msg)| {
@@ -298,6 +307,22 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
         }
     );
     Ok(())
+}
+
+/// The tag the unit's document uses for a language, if any.
+fn document_tag(conn: &Connection, id: i64, lang: &Lang) -> Result<Option<String>> {
+    let langs: Option<String> = conn
+        .query_row(
+            "SELECT d.langs FROM units u JOIN documents d ON d.id = u.document_id WHERE u.id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(langs.and_then(|l| {
+        l.split(',')
+            .find(|t| LangTag::parse(t).is_ok_and(|p| &p.lang == lang))
+            .map(String::from)
+    }))
 }
 
 fn delete(args: DeleteArgs, ctx: &Ctx) -> Result<()> {

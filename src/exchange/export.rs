@@ -121,7 +121,7 @@ pub fn export(
     let overview = sx::overview(conn, &sel)?;
     progress.set_length(overview.exportable.max(0) as u64);
     match opts.format {
-        ExportFormat::Tmx => export_tmx(conn, &sel, &overview, out, progress),
+        ExportFormat::Tmx => export_tmx(conn, &sel, &overview, opts, out, progress),
         ExportFormat::Tsv => export_table(conn, &sel, &overview, opts, Delim::Tab, out, progress),
         ExportFormat::Csv => export_table(conn, &sel, &overview, opts, Delim::Comma, out, progress),
     }
@@ -131,18 +131,28 @@ fn export_tmx(
     conn: &Connection,
     sel: &Selection,
     o: &Overview,
+    opts: &ExportOptions,
     out: impl Write,
     progress: &ProgressBar,
 ) -> Result<ExportReport> {
-    // One source language for every unit, and only pairs: that language;
+    // A pair of languages asked for: the first is the source. Otherwise
+    // one source language for every unit, and only pairs: that language;
     // multilingual units or mixed sources: *all*.
-    let single = match &o.single_source {
-        Some(l) if o.max_langs <= 2 => Some(l.clone()),
+    let single = match (&sel.langs, &o.single_source) {
+        (Some(l), _) if l.len() == 2 => Some(l[0].clone()),
+        (_, Some(l)) if o.max_langs <= 2 => Some(l.clone()),
         _ => None,
     };
-    let srclang = match &single {
-        Some(l) => o.main_tag(l).unwrap_or(l.as_str()).to_string(),
-        None => "*all*".to_string(),
+    // The tag: as asked (`--langs en-GB,ru`), else the one most variants use.
+    let asked = opts
+        .langs
+        .as_ref()
+        .and_then(|l| l.first())
+        .filter(|t| t.tag != t.lang.as_str());
+    let srclang = match (&single, asked) {
+        (Some(l), Some(t)) if &t.lang == l => t.tag.clone(),
+        (Some(l), _) => o.main_tag(l).unwrap_or(l.as_str()).to_string(),
+        (None, _) => "*all*".to_string(),
     };
     let header = HeaderOut {
         creationtoolversion: env!("CARGO_PKG_VERSION").to_string(),

@@ -12,7 +12,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -166,11 +166,17 @@ pub fn import_file(store: &mut Store, path: &Path, opts: &ImportOptions) -> Resu
     let doc = opts.doc.clone().unwrap_or_else(|| document_name(path));
     std::thread::scope(|s| {
         let (tx, rx) = sync_channel::<Result<Msg>>(4);
-        let parser = s.spawn(move || match format {
-            Format::Tmx => parse_tmx(path, &tx),
-            Format::Tsv | Format::Csv => parse_table(path, format, &tx),
+        // Written batches go back to be freed where they were allocated
+        // (freeing on another thread is slow with the system allocator).
+        let (back_tx, back_rx) = channel::<Vec<NewUnit>>();
+        let parser = s.spawn(move || {
+            let out = Out { tx, back: back_rx };
+            match format {
+                Format::Tmx => parse_tmx(path, &out),
+                Format::Tsv | Format::Csv => parse_table(path, format, &out),
+            }
         });
-        let result = write_units(store, rx, path, format, &doc, opts.on_duplicate);
+        let result = write_units(store, rx, back_tx, path, format, &doc, opts.on_duplicate);
         if parser.join().is_err() && result.is_ok() {
             return Err(Error::other("internal error: the file reader stopped"));
         }
@@ -181,6 +187,7 @@ pub fn import_file(store: &mut Store, path: &Path, opts: &ImportOptions) -> Resu
 fn write_units(
     store: &mut Store,
     rx: Receiver<Result<Msg>>,
+    back: Sender<Vec<NewUnit>>,
     path: &Path,
     format: Format,
     doc: &str,
@@ -222,8 +229,8 @@ fn write_units(
                 bytes = b;
                 report.encoding = encoding;
             }
-            Msg::Units(units) => {
-                for mut u in units {
+            Msg::Units(mut units) => {
+                for u in units.iter_mut() {
                     u.document_id = Some(doc_id);
                     u.position = Some(position);
                     position += 1;
@@ -235,9 +242,11 @@ fn write_units(
                             report.langs.push(v.tag.tag.clone());
                         }
                     }
-                    w.add(&u)?;
+                    w.add(u)?;
                     report.read += 1;
                 }
+                // Freed by the parsing thread (or here if it has finished).
+                let _ = back.send(units);
                 bar.set_position(bytes.load(Ordering::Relaxed));
             }
             Msg::Warning(s) => report.warnings.push(s),
@@ -258,10 +267,14 @@ fn write_units(
             "{file}: internal error: the file reader stopped early"
         )));
     }
+    // Indexing what was written and committing take a while on a large
+    // file: say so.
+    let spinner = progress::spinner("indexing and saving");
     report.stats = w.finish()?;
     if report.stats.added + report.stats.overwritten == 0 {
         // Nothing new: leave no empty batch or document behind.
         drop(tx);
+        spinner.finish_and_clear();
         return Ok(report);
     }
     tx.execute(
@@ -269,6 +282,7 @@ fn write_units(
         params![doc_id, langs.join(",")],
     )?;
     tx.commit()?;
+    spinner.finish_and_clear();
     report.batch = Some(batch);
     Ok(report)
 }
@@ -307,9 +321,26 @@ fn document(tx: &Transaction, name: &str, batch: i64) -> Result<(i64, bool, i64,
     Ok((tx.last_insert_rowid(), false, 0, Vec::new()))
 }
 
+/// Where the parsing thread sends what it read, and gets written batches
+/// back to free.
+struct Out {
+    tx: SyncSender<Result<Msg>>,
+    back: Receiver<Vec<NewUnit>>,
+}
+
+impl Out {
+    /// Send a message; false when the writer has stopped.
+    fn send(&self, msg: Result<Msg>) -> bool {
+        while let Ok(done) = self.back.try_recv() {
+            drop(done);
+        }
+        self.tx.send(msg).is_ok()
+    }
+}
+
 /// Collects warnings: the first few with their position, the rest counted.
 struct Warnings<'a> {
-    tx: &'a SyncSender<Result<Msg>>,
+    tx: &'a Out,
     shown: usize,
     more: usize,
 }
@@ -318,14 +349,14 @@ impl Warnings<'_> {
     fn add(&mut self, msg: impl FnOnce() -> String) {
         if self.shown < SHOWN_WARNINGS {
             self.shown += 1;
-            let _ = self.tx.send(Ok(Msg::Warning(msg())));
+            self.tx.send(Ok(Msg::Warning(msg())));
         } else {
             self.more += 1;
         }
     }
 }
 
-fn parse_tmx(path: &Path, tx: &SyncSender<Result<Msg>>) {
+fn parse_tmx(path: &Path, tx: &Out) {
     let file = display_path(path);
     let fail = |e: TmxError| -> Error {
         match e {
@@ -338,18 +369,15 @@ fn parse_tmx(path: &Path, tx: &SyncSender<Result<Msg>>) {
     let src = match xml_source::open(path) {
         Ok(s) => s,
         Err(e) => {
-            let _ = tx.send(Err(e));
+            tx.send(Err(e));
             return;
         }
     };
-    if tx
-        .send(Ok(Msg::Started {
-            bytes: src.bytes_read.clone(),
-            len: src.len,
-            encoding: src.encoding.to_string(),
-        }))
-        .is_err()
-    {
+    if !tx.send(Ok(Msg::Started {
+        bytes: src.bytes_read.clone(),
+        len: src.len,
+        encoding: src.encoding.to_string(),
+    })) {
         return;
     }
     let mut reader = TmxReader::new(src.reader);
@@ -365,7 +393,7 @@ fn parse_tmx(path: &Path, tx: &SyncSender<Result<Msg>>) {
             Ok(Some(u)) => u,
             Ok(None) => break,
             Err(e) => {
-                let _ = tx.send(Err(fail(e)));
+                tx.send(Err(fail(e)));
                 return;
             }
         };
@@ -376,20 +404,18 @@ fn parse_tmx(path: &Path, tx: &SyncSender<Result<Msg>>) {
             None => left_out += 1,
         }
         if chunk.len() == CHUNK
-            && tx
-                .send(Ok(Msg::Units(std::mem::replace(
-                    &mut chunk,
-                    Vec::with_capacity(CHUNK),
-                ))))
-                .is_err()
+            && !tx.send(Ok(Msg::Units(std::mem::replace(
+                &mut chunk,
+                Vec::with_capacity(CHUNK),
+            ))))
         {
             return;
         }
     }
-    if !chunk.is_empty() && tx.send(Ok(Msg::Units(chunk))).is_err() {
+    if !chunk.is_empty() && !tx.send(Ok(Msg::Units(chunk))) {
         return;
     }
-    let _ = tx.send(Ok(Msg::Done {
+    tx.send(Ok(Msg::Done {
         left_out,
         more_warnings: warnings.more,
     }));
@@ -453,7 +479,7 @@ pub fn tmx_unit(u: TmxUnit, warn: &mut dyn FnMut(u64, String)) -> Option<NewUnit
     Some(unit)
 }
 
-fn parse_table(path: &Path, format: Format, tx: &SyncSender<Result<Msg>>) {
+fn parse_table(path: &Path, format: Format, tx: &Out) {
     let delim = match format {
         Format::Csv => Delim::Comma,
         _ => Delim::Tab,
@@ -461,20 +487,17 @@ fn parse_table(path: &Path, format: Format, tx: &SyncSender<Result<Msg>>) {
     let mut table = match TmTable::open(path, delim) {
         Ok(t) => t,
         Err(e) => {
-            let _ = tx.send(Err(e));
+            tx.send(Err(e));
             return;
         }
     };
     let bytes = Arc::new(AtomicU64::new(table.bytes_read()));
     let len = std::fs::metadata(path).ok().map(|m| m.len());
-    if tx
-        .send(Ok(Msg::Started {
-            bytes: bytes.clone(),
-            len: if path.as_os_str() == "-" { None } else { len },
-            encoding: "UTF-8".into(),
-        }))
-        .is_err()
-    {
+    if !tx.send(Ok(Msg::Started {
+        bytes: bytes.clone(),
+        len: if path.as_os_str() == "-" { None } else { len },
+        encoding: "UTF-8".into(),
+    })) {
         return;
     }
     let file = display_path(path);
@@ -490,7 +513,7 @@ fn parse_table(path: &Path, format: Format, tx: &SyncSender<Result<Msg>>) {
             Ok(Some(r)) => r,
             Ok(None) => break,
             Err(e) => {
-                let _ = tx.send(Err(e));
+                tx.send(Err(e));
                 return;
             }
         };
@@ -519,22 +542,19 @@ fn parse_table(path: &Path, format: Format, tx: &SyncSender<Result<Msg>>) {
         }
         if chunk.len() == CHUNK {
             bytes.store(table.bytes_read(), Ordering::Relaxed);
-            if tx
-                .send(Ok(Msg::Units(std::mem::replace(
-                    &mut chunk,
-                    Vec::with_capacity(CHUNK),
-                ))))
-                .is_err()
-            {
+            if !tx.send(Ok(Msg::Units(std::mem::replace(
+                &mut chunk,
+                Vec::with_capacity(CHUNK),
+            )))) {
                 return;
             }
         }
     }
     bytes.store(table.bytes_read(), Ordering::Relaxed);
-    if !chunk.is_empty() && tx.send(Ok(Msg::Units(chunk))).is_err() {
+    if !chunk.is_empty() && !tx.send(Ok(Msg::Units(chunk))) {
         return;
     }
-    let _ = tx.send(Ok(Msg::Done {
+    tx.send(Ok(Msg::Done {
         left_out,
         more_warnings: warnings.more,
     }));

@@ -211,11 +211,85 @@ pub const TUV_ATTRS: &[&str] = &[
 
 const SEGTYPES: &[&str] = &["block", "paragraph", "sentence", "phrase"];
 
+/// An element name: the ones TMX defines, or another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Name {
+    Tmx,
+    Header,
+    Body,
+    Tu,
+    Tuv,
+    Seg,
+    Prop,
+    Note,
+    Ude,
+    Bpt,
+    Ept,
+    Ph,
+    It,
+    Hi,
+    Ut,
+    Sub,
+    Other(String),
+}
+
+impl Name {
+    fn of(s: &str) -> Name {
+        match s {
+            "tmx" => Name::Tmx,
+            "header" => Name::Header,
+            "body" => Name::Body,
+            "tu" => Name::Tu,
+            "tuv" => Name::Tuv,
+            "seg" => Name::Seg,
+            "prop" => Name::Prop,
+            "note" => Name::Note,
+            "ude" => Name::Ude,
+            "bpt" => Name::Bpt,
+            "ept" => Name::Ept,
+            "ph" => Name::Ph,
+            "it" => Name::It,
+            "hi" => Name::Hi,
+            "ut" => Name::Ut,
+            "sub" => Name::Sub,
+            other => Name::Other(other.to_string()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Name::Tmx => "tmx",
+            Name::Header => "header",
+            Name::Body => "body",
+            Name::Tu => "tu",
+            Name::Tuv => "tuv",
+            Name::Seg => "seg",
+            Name::Prop => "prop",
+            Name::Note => "note",
+            Name::Ude => "ude",
+            Name::Bpt => "bpt",
+            Name::Ept => "ept",
+            Name::Ph => "ph",
+            Name::It => "it",
+            Name::Hi => "hi",
+            Name::Ut => "ut",
+            Name::Sub => "sub",
+            Name::Other(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// An owned, simplified XML event.
 enum Ev {
-    Start(String, Vec<(String, String)>),
-    Empty(String, Vec<(String, String)>),
-    End(String),
+    Start(Name, Vec<(String, String)>),
+    Empty(Name, Vec<(String, String)>),
+    End(Name),
     Text(String),
     /// An entity or character reference, already resolved.
     Char(String),
@@ -234,6 +308,8 @@ pub struct TmxReader<R: BufRead> {
     /// Offset where the last event started.
     pos: u64,
     state: State,
+    /// Language tags seen, as written, parsed (a file uses a handful).
+    tags: Vec<(String, LangTag)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -259,6 +335,7 @@ impl<R: BufRead> TmxReader<R> {
             doctype_entities: false,
             pos: 0,
             state: State::Prolog,
+            tags: Vec::new(),
         }
     }
 
@@ -287,15 +364,15 @@ impl<R: BufRead> TmxReader<R> {
                 State::Prolog | State::Body => {}
             }
             match self.next()? {
-                Ev::Start(n, attrs) if n == "tu" => {
+                Ev::Start(Name::Tu, attrs) => {
                     let start = self.pos;
                     return self.read_tu(start, attrs, false).map(Some);
                 }
-                Ev::Empty(n, attrs) if n == "tu" => {
+                Ev::Empty(Name::Tu, attrs) => {
                     let start = self.pos;
                     return self.read_tu(start, attrs, true).map(Some);
                 }
-                Ev::End(n) if n == "body" => self.state = State::AfterBody,
+                Ev::End(Name::Body) => self.state = State::AfterBody,
                 Ev::Start(n, _) | Ev::Empty(n, _) => {
                     return Err(at(
                         self.pos,
@@ -314,7 +391,7 @@ impl<R: BufRead> TmxReader<R> {
         let mut closed = false;
         loop {
             match self.next()? {
-                Ev::End(n) if n == "tmx" && !closed => closed = true,
+                Ev::End(Name::Tmx) if !closed => closed = true,
                 Ev::Eof if closed => {
                     self.state = State::Done;
                     return Ok(());
@@ -353,9 +430,9 @@ impl<R: BufRead> TmxReader<R> {
         };
         let pos = self.pos;
         Ok(match ev {
-            Event::Start(s) => Ev::Start(s.name().0.to_string(), attributes(&s, pos)?),
-            Event::Empty(s) => Ev::Empty(s.name().0.to_string(), attributes(&s, pos)?),
-            Event::End(e) => Ev::End(e.name().0.to_string()),
+            Event::Start(s) => Ev::Start(Name::of(s.name().0), attributes(&s, pos)?),
+            Event::Empty(s) => Ev::Empty(Name::of(s.name().0), attributes(&s, pos)?),
+            Event::End(e) => Ev::End(Name::of(e.name().0)),
             Event::Text(t) => Ev::Text(t.xml10_content().into_owned()),
             Event::CData(t) => Ev::Text(t.xml10_content().into_owned()),
             Event::GeneralRef(r) => {
@@ -402,7 +479,7 @@ impl<R: BufRead> TmxReader<R> {
         // Up to <tmx>.
         loop {
             match self.next()? {
-                Ev::Start(n, attrs) if n == "tmx" => {
+                Ev::Start(Name::Tmx, attrs) => {
                     let version = attr(&attrs, "version").unwrap_or("").to_string();
                     if !version.is_empty() && !version.starts_with("1.") {
                         return Err(at(
@@ -438,26 +515,25 @@ impl<R: BufRead> TmxReader<R> {
                 Ev::Other => {}
             }
         }
-        // <header> ... <body>.
-        let mut seen_header = false;
+        // <header> ... <body>. A file without a header (invalid, but
+        // harmless) is read with no source language.
         loop {
             match self.next()? {
-                Ev::Start(n, attrs) if n == "header" => {
+                Ev::Start(Name::Header, attrs) => {
                     self.set_header(attrs);
-                    seen_header = true;
                     loop {
                         match self.next()? {
-                            Ev::Start(m, a) if m == "prop" || m == "note" => {
-                                let meta = self.read_meta(&m, a, false)?;
+                            Ev::Start(m @ (Name::Prop | Name::Note), a) => {
+                                let meta = self.read_meta(m.as_str(), a, false)?;
                                 self.push_header_meta(meta);
                             }
-                            Ev::Empty(m, a) if m == "prop" || m == "note" => {
-                                let meta = self.read_meta(&m, a, true)?;
+                            Ev::Empty(m @ (Name::Prop | Name::Note), a) => {
+                                let meta = self.read_meta(m.as_str(), a, true)?;
                                 self.push_header_meta(meta);
                             }
-                            Ev::Start(m, _) if m == "ude" => self.skip_element("ude")?,
-                            Ev::Empty(m, _) if m == "ude" => {}
-                            Ev::End(m) if m == "header" => break,
+                            Ev::Start(Name::Ude, _) => self.skip_element("ude")?,
+                            Ev::Empty(Name::Ude, _) => {}
+                            Ev::End(Name::Header) => break,
                             Ev::Start(m, _) | Ev::Empty(m, _) => {
                                 return Err(at(
                                     self.pos,
@@ -469,21 +545,14 @@ impl<R: BufRead> TmxReader<R> {
                         }
                     }
                 }
-                Ev::Empty(n, attrs) if n == "header" => {
+                Ev::Empty(Name::Header, attrs) => {
                     self.set_header(attrs);
-                    seen_header = true;
                 }
-                Ev::Start(n, _) if n == "body" => {
-                    if !seen_header {
-                        return Err(at(self.pos, "<body> before <header>"));
-                    }
+                Ev::Start(Name::Body, _) => {
                     self.state = State::Body;
                     return Ok(());
                 }
-                Ev::Empty(n, _) if n == "body" => {
-                    if !seen_header {
-                        return Err(at(self.pos, "<body> before <header>"));
-                    }
+                Ev::Empty(Name::Body, _) => {
                     self.state = State::AfterBody;
                     return Ok(());
                 }
@@ -493,7 +562,7 @@ impl<R: BufRead> TmxReader<R> {
                         format!("<{n}> is not allowed in <tmx> (only <header> and <body>)"),
                     ));
                 }
-                Ev::End(n) if n == "tmx" => {
+                Ev::End(Name::Tmx) => {
                     return Err(at(self.pos, "</tmx> without a <body>"));
                 }
                 Ev::End(n) => return Err(at(self.pos, format!("unexpected </{n}>"))),
@@ -634,23 +703,23 @@ impl<R: BufRead> TmxReader<R> {
         }
         loop {
             match self.next()? {
-                Ev::Start(n, a) if n == "prop" || n == "note" => {
-                    let m = self.read_meta(&n, a, false)?;
+                Ev::Start(n @ (Name::Prop | Name::Note), a) => {
+                    let m = self.read_meta(n.as_str(), a, false)?;
                     unit.meta.push(m);
                 }
-                Ev::Empty(n, a) if n == "prop" || n == "note" => {
-                    let m = self.read_meta(&n, a, true)?;
+                Ev::Empty(n @ (Name::Prop | Name::Note), a) => {
+                    let m = self.read_meta(n.as_str(), a, true)?;
                     unit.meta.push(m);
                 }
-                Ev::Start(n, a) if n == "tuv" => {
+                Ev::Start(Name::Tuv, a) => {
                     let start = self.pos;
                     let v = self.read_tuv(start, a)?;
                     unit.variants.push(v);
                 }
-                Ev::Empty(n, _) if n == "tuv" => {
+                Ev::Empty(Name::Tuv, _) => {
                     return Err(at(self.pos, "<tuv> without <seg>"));
                 }
-                Ev::End(n) if n == "tu" => return Ok(unit),
+                Ev::End(Name::Tu) => return Ok(unit),
                 Ev::Start(n, _) | Ev::Empty(n, _) => {
                     return Err(at(
                         self.pos,
@@ -669,7 +738,16 @@ impl<R: BufRead> TmxReader<R> {
         let Some(lang) = lang else {
             return Err(at(offset, "<tuv> without a language (no xml:lang)"));
         };
-        let tag = LangTag::parse(lang).map_err(|m| at(offset, format!("<tuv>: {m}")))?;
+        let tag = match self.tags.iter().find(|(raw, _)| raw == lang) {
+            Some((_, t)) => t.clone(),
+            None => {
+                let t = LangTag::parse(lang).map_err(|m| at(offset, format!("<tuv>: {m}")))?;
+                if self.tags.len() < 32 {
+                    self.tags.push((lang.to_string(), t.clone()));
+                }
+                t
+            }
+        };
         let mut keep = BTreeMap::new();
         for (k, v) in attrs {
             if TUV_ATTRS.contains(&k.as_str()) {
@@ -680,23 +758,23 @@ impl<R: BufRead> TmxReader<R> {
         let mut seg: Option<Segment> = None;
         loop {
             match self.next()? {
-                Ev::Start(n, a) if n == "prop" || n == "note" => {
-                    meta.push(self.read_meta(&n, a, false)?)
+                Ev::Start(n @ (Name::Prop | Name::Note), a) => {
+                    meta.push(self.read_meta(n.as_str(), a, false)?)
                 }
-                Ev::Empty(n, a) if n == "prop" || n == "note" => {
-                    meta.push(self.read_meta(&n, a, true)?)
+                Ev::Empty(n @ (Name::Prop | Name::Note), a) => {
+                    meta.push(self.read_meta(n.as_str(), a, true)?)
                 }
-                Ev::Start(n, _) | Ev::Empty(n, _) if n == "seg" && seg.is_some() => {
+                Ev::Start(Name::Seg, _) | Ev::Empty(Name::Seg, _) if seg.is_some() => {
                     return Err(at(self.pos, "a second <seg> in one <tuv>"));
                 }
-                Ev::Start(n, _) if n == "seg" => seg = Some(self.read_seg()?),
-                Ev::Empty(n, _) if n == "seg" => {
+                Ev::Start(Name::Seg, _) => seg = Some(self.read_seg()?),
+                Ev::Empty(Name::Seg, _) => {
                     seg = Some(Segment {
                         text: String::new(),
                         plain: None,
                     })
                 }
-                Ev::End(n) if n == "tuv" => break,
+                Ev::End(Name::Tuv) => break,
                 Ev::Start(n, _) | Ev::Empty(n, _) => {
                     return Err(at(
                         self.pos,
@@ -726,38 +804,38 @@ impl<R: BufRead> TmxReader<R> {
         let mut b = InlineBuilder::default();
         loop {
             match self.next()? {
-                Ev::Text(t) | Ev::Char(t) => b.text(&t),
-                Ev::Start(n, a) => b.open(&n, a, false).map_err(|m| at(self.pos, m))?,
-                Ev::Empty(n, a) => b.open(&n, a, true).map_err(|m| at(self.pos, m))?,
+                Ev::Text(t) | Ev::Char(t) => b.text_owned(t),
+                Ev::Start(n, a) => b.open(n.as_str(), a, false).map_err(|m| at(self.pos, m))?,
+                Ev::Empty(n, a) => b.open(n.as_str(), a, true).map_err(|m| at(self.pos, m))?,
                 Ev::End(n) => {
                     if b.close() {
                         continue;
                     }
-                    debug_assert_eq!(n, "seg");
+                    debug_assert_eq!(n, Name::Seg);
                     break;
                 }
                 Ev::Eof => return Err(self.truncated("</seg>")),
                 Ev::Other => {}
             }
         }
-        if let Some(c) = forbidden_char(&b.plain_all) {
+        if let Some(c) = forbidden_char(&b.all) {
             return Err(at(start, forbidden_msg(c, "seg")));
         }
         Ok(b.segment())
     }
 }
 
-/// Builds the three views of a segment's content while it is read.
+/// Builds the views of a segment's content while it is read. Until the
+/// first inline element only `all` is kept (plain text is the common case
+/// and costs one string); the markup and plain views start at that element.
 #[derive(Default)]
 struct InlineBuilder {
-    /// The content as TMX inline XML.
+    /// All text, codes included ("native"), unescaped.
+    all: String,
+    /// Once an inline element was seen: the content as TMX inline XML.
     markup: String,
-    /// Text outside native codes.
+    /// Once an inline element was seen: text outside native codes.
     plain: String,
-    /// All text, codes included ("native").
-    native: String,
-    /// All text, for the character check.
-    plain_all: String,
     has_markup: bool,
     /// Open inline elements: (name, inside a native code).
     stack: Vec<(String, bool)>,
@@ -768,12 +846,22 @@ const CODES: &[&str] = &["bpt", "ept", "ph", "it", "ut"];
 
 impl InlineBuilder {
     fn text(&mut self, t: &str) {
-        escape_text_into(&mut self.markup, t);
-        if !self.hidden() {
-            self.plain.push_str(t);
+        if self.has_markup {
+            escape_text_into(&mut self.markup, t);
+            if !self.hidden() {
+                self.plain.push_str(t);
+            }
         }
-        self.native.push_str(t);
-        self.plain_all.push_str(t);
+        self.all.push_str(t);
+    }
+
+    /// The same, taking the string (no copy for a segment of one text).
+    fn text_owned(&mut self, t: String) {
+        if self.all.is_empty() && !self.has_markup {
+            self.all = t;
+        } else {
+            self.text(&t);
+        }
     }
 
     fn hidden(&self) -> bool {
@@ -828,7 +916,11 @@ impl InlineBuilder {
         if let Some(c) = attrs.iter().find_map(|(_, v)| forbidden_char(v)) {
             return Err(forbidden_msg(c, name));
         }
-        self.has_markup = true;
+        if !self.has_markup {
+            self.has_markup = true;
+            escape_text_into(&mut self.markup, &self.all);
+            self.plain.push_str(&self.all);
+        }
         self.markup.push('<');
         self.markup.push_str(name);
         for (k, v) in attrs.iter().filter(|(k, _)| known.contains(&k.as_str())) {
@@ -870,7 +962,7 @@ impl InlineBuilder {
             }
         } else {
             Segment {
-                text: self.plain,
+                text: self.all,
                 plain: None,
             }
         }
@@ -908,7 +1000,7 @@ pub fn parse_inline(markup: &str) -> std::result::Result<Inline, (usize, String)
         TmxError::Io(e) => (0, e.to_string()),
     };
     match r.next().map_err(err)? {
-        Ev::Start(n, _) if n == "seg" => {}
+        Ev::Start(Name::Seg, _) => {}
         _ => return Err((0, "not inline markup".into())),
     }
     let mut b = InlineBuilder::default();
@@ -916,10 +1008,10 @@ pub fn parse_inline(markup: &str) -> std::result::Result<Inline, (usize, String)
         match r.next().map_err(err)? {
             Ev::Text(t) | Ev::Char(t) => b.text(&t),
             Ev::Start(n, a) => b
-                .open(&n, a, false)
+                .open(n.as_str(), a, false)
                 .map_err(|m| (to_char_offset(r.pos), m))?,
             Ev::Empty(n, a) => b
-                .open(&n, a, true)
+                .open(n.as_str(), a, true)
                 .map_err(|m| (to_char_offset(r.pos), m))?,
             Ev::End(_) => {
                 if !b.close() {
@@ -934,13 +1026,23 @@ pub fn parse_inline(markup: &str) -> std::result::Result<Inline, (usize, String)
         Ev::Eof => {}
         _ => return Err((markup.chars().count(), "text after the segment".into())),
     }
-    if let Some(c) = forbidden_char(&b.plain_all) {
+    if let Some(c) = forbidden_char(&b.all) {
         return Err((0, forbidden_msg(c, "seg")));
     }
+    if !b.has_markup {
+        let mut markup = String::with_capacity(b.all.len());
+        escape_text_into(&mut markup, &b.all);
+        return Ok(Inline {
+            has_markup: false,
+            plain: b.all.clone(),
+            native: b.all,
+            markup,
+        });
+    }
     Ok(Inline {
-        has_markup: b.has_markup,
+        has_markup: true,
         plain: b.plain,
-        native: b.native,
+        native: b.all,
         markup: b.markup,
     })
 }
@@ -1610,6 +1712,42 @@ mod tests {
                 assert_eq!((field.as_str(), ch), ("en text", '\u{b}'))
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_truncation_and_corruption_is_an_error_not_a_panic() {
+        let full = include_str!("../../tests/fixtures/tmx/sample.tmx");
+        assert_eq!(units(full).unwrap().len(), 6);
+        let bytes = full.as_bytes();
+        for cut in 0..bytes.len() - 1 {
+            // whole file except its last bytes: never complete
+            let r = crate::formats::xml_source::from_reader(std::io::Cursor::new(
+                bytes[..cut].to_vec(),
+            ));
+            let Ok((src, _)) = r else { continue };
+            let mut reader = TmxReader::new(src);
+            let mut result = Ok(Some(()));
+            while let Ok(Some(())) = result {
+                result = reader.next_unit().map(|u| u.map(|_| ()));
+            }
+            assert!(result.is_err(), "cut at {cut} read as complete");
+        }
+        // bytes replaced by markup characters: errors or units, never a panic
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..2000 {
+            let mut b = bytes.to_vec();
+            for _ in 0..3 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let i = (seed % b.len() as u64) as usize;
+                b[i] = b"<>&;/\"=x\0"[(seed >> 32) as usize % 9];
+            }
+            if let Ok((src, _)) = crate::formats::xml_source::from_reader(std::io::Cursor::new(b)) {
+                let mut reader = TmxReader::new(src);
+                while let Ok(Some(_)) = reader.next_unit() {}
+            }
         }
     }
 

@@ -43,7 +43,7 @@ use crate::store::index::{Segment, read_lang};
 #[derive(Debug)]
 pub struct LangIndex {
     pub lang: Lang,
-    vocab: FxHashMap<Box<str>, u32>,
+    vocab: FxHashMap<compact_str::CompactString, u32>,
     keys: Vec<Box<str>>,
     punct: Vec<bool>,
     /// Entries (variants), ordered by token count, then as read.
@@ -57,6 +57,47 @@ pub struct LangIndex {
     /// Posting lists: entries (ascending) holding each token.
     post_off: Vec<u32>,
     post: Vec<u32>,
+    /// Prefix posting lists (see `build`), and for each posting how many of
+    /// the entry's tokens are rarer than this one (capped at 255).
+    pre_off: Vec<u32>,
+    pre: Vec<u32>,
+    pre_rank: Vec<u8>,
+    /// (hash of the entry's word ids, entry), sorted.
+    word_hash: Vec<(u64, u32)>,
+    /// Per entry, a 128-bit signature of its tokens ([`sig_bit`]).
+    sigs: Vec<[u64; SIG_WORDS]>,
+    /// Built for lookups only (no prefix lists, signatures, word hashes).
+    lookup_only: bool,
+}
+
+/// The lowest threshold the prefix lists serve; below it the full lists
+/// are read.
+const PREFIX_MIN: u8 = 50;
+
+const SIG_WORDS: usize = 2;
+const SIG_BITS: usize = SIG_WORDS * 64;
+
+/// How many candidates ahead their signature is fetched.
+const PREFETCH: usize = 16;
+
+/// Ask the processor to bring `r` into the cache (no effect elsewhere than
+/// on x86-64).
+#[inline(always)]
+fn prefetch<T>(r: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint; it reads nothing and cannot fault, and
+    // `r` is a valid reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(r as *const T as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = r;
+}
+
+/// The signature bit of a token.
+fn sig_bit(t: u32) -> usize {
+    (t.wrapping_mul(0x9E37_79B1) >> 25) as usize % SIG_BITS
 }
 
 /// One hit of a search: an entry of the index and its score.
@@ -89,6 +130,10 @@ pub struct Query {
 pub struct SearchStats {
     pub postings: usize,
     pub candidates: usize,
+    /// Candidates whose signature was checked.
+    pub signed: usize,
+    /// Candidates whose exact overlap was computed.
+    pub bounded: usize,
     pub verified: usize,
     pub stages: usize,
 }
@@ -96,7 +141,18 @@ pub struct SearchStats {
 impl LangIndex {
     /// Load the index of `lang` from the database.
     pub fn load(conn: &rusqlite::Connection, lang: &Lang) -> Result<LangIndex> {
+        LangIndex::load_with(conn, lang, true)
+    }
+
+    /// Load only what lookups by token need (vocabulary, entries, full
+    /// posting lists), not the fuzzy-search structures: for concordance.
+    pub fn load_for_lookup(conn: &rusqlite::Connection, lang: &Lang) -> Result<LangIndex> {
+        LangIndex::load_with(conn, lang, false)
+    }
+
+    fn load_with(conn: &rusqlite::Connection, lang: &Lang, fuzzy: bool) -> Result<LangIndex> {
         let mut ix = LangIndex::empty(lang);
+        ix.lookup_only = !fuzzy;
         let mut raw_units = Vec::new();
         let mut raw_rec = Vec::new();
         let mut raw_hash = Vec::new();
@@ -125,18 +181,19 @@ impl LangIndex {
     ) -> LangIndex {
         let mut ix = LangIndex::empty(lang);
         let (mut u, mut r, mut h, mut o, mut t) = (vec![], vec![], vec![], vec![0u32], vec![]);
+        let mut scanner = crate::text::tokenize::KeyScanner::default();
         for (unit, rec, text) in entries {
-            let toks = crate::text::tokenize(text, lang);
-            if toks.is_empty() {
+            let before = t.len();
+            scanner.keys(text, lang, |_, key| {
+                let id = ix.intern(key);
+                t.push(id);
+            });
+            if t.len() == before {
                 continue;
             }
             u.push(unit);
             r.push(rec);
             h.push(score::text_hash(text));
-            for tk in &toks {
-                let id = ix.intern(&tk.key);
-                t.push(id);
-            }
             o.push(t.len() as u32);
         }
         ix.build(u, r, h, o, t);
@@ -157,6 +214,12 @@ impl LangIndex {
             len_start: vec![0],
             post_off: vec![0],
             post: Vec::new(),
+            pre_off: vec![0],
+            pre: Vec::new(),
+            pre_rank: Vec::new(),
+            word_hash: Vec::new(),
+            sigs: Vec::new(),
+            lookup_only: false,
         }
     }
 
@@ -166,7 +229,7 @@ impl LangIndex {
         }
         let id = self.keys.len() as u32;
         self.keys.push(key.into());
-        self.vocab.insert(key.into(), id);
+        self.vocab.insert(compact_str::CompactString::new(key), id);
         self.punct.push(is_punct_key(key));
         id
     }
@@ -244,6 +307,106 @@ impl LangIndex {
                 }
             }
         }
+        drop(next);
+        if self.lookup_only {
+            return;
+        }
+        // Prefix postings (PPJoin): rank each entry's tokens rarest first
+        // (list length, then id) and keep only those that can be the rarest
+        // token it shares with a query it scores >= PREFIX_MIN against.
+        let df: Vec<u32> = (0..v)
+            .map(|t| self.post_off[t + 1] - self.post_off[t])
+            .collect();
+        // ranks[k]: for the first occurrence of a token within the entry's
+        // prefix, its rank; NOT_PREFIX otherwise (entries ranked in parallel)
+        const NOT_PREFIX: u8 = u8::MAX;
+        let ranks: Vec<u8> = {
+            use rayon::prelude::*;
+            let chunk = 4096;
+            (0..n.div_ceil(chunk))
+                .into_par_iter()
+                .map(|c| {
+                    let (from, to) = (c * chunk, ((c + 1) * chunk).min(n));
+                    let base = self.offsets[from] as usize;
+                    let mut out = vec![NOT_PREFIX; self.offsets[to] as usize - base];
+                    let mut sorted: Vec<u64> = Vec::new();
+                    for e in from..to {
+                        let (a, b) = (self.offsets[e] as usize, self.offsets[e + 1] as usize);
+                        let keep = (b - a) - min_overlap(b - a, PREFIX_MIN);
+                        sorted.clear();
+                        sorted.extend(
+                            (a..b).map(|k| ((df[self.toks[k] as usize] as u64) << 32) | k as u64),
+                        );
+                        sorted.sort_unstable_by_key(|&x| {
+                            (x >> 32, self.toks[(x & 0xFFFF_FFFF) as usize])
+                        });
+                        let mut prev = u32::MAX;
+                        for (rank, &x) in sorted.iter().enumerate().take(keep + 1) {
+                            let k = (x & 0xFFFF_FFFF) as usize;
+                            let t = self.toks[k];
+                            if t != prev {
+                                out[k - base] = rank.min(254) as u8;
+                                prev = t;
+                            }
+                        }
+                    }
+                    out
+                })
+                .collect::<Vec<_>>()
+                .concat()
+        };
+        let mut pcount = vec![0u32; v + 1];
+        for (k, &r) in ranks.iter().enumerate() {
+            if r != NOT_PREFIX {
+                pcount[self.toks[k] as usize + 1] += 1;
+            }
+        }
+        for t in 1..=v {
+            pcount[t] += pcount[t - 1];
+        }
+        self.pre_off = pcount.clone();
+        self.pre = vec![0u32; pcount[v] as usize];
+        self.pre_rank = vec![0u8; pcount[v] as usize];
+        for e in 0..n {
+            let (a, b) = (self.offsets[e] as usize, self.offsets[e + 1] as usize);
+            for (k, &r) in ranks.iter().enumerate().take(b).skip(a) {
+                if r != NOT_PREFIX {
+                    let t = self.toks[k] as usize;
+                    let at = pcount[t] as usize;
+                    self.pre[at] = e as u32;
+                    self.pre_rank[at] = r;
+                    pcount[t] += 1;
+                }
+            }
+        }
+        drop(ranks);
+        self.sigs = (0..n)
+            .map(|e| {
+                let mut sig = [0u64; SIG_WORDS];
+                for &t in self.entry(e) {
+                    let b = sig_bit(t);
+                    sig[b / 64] |= 1 << (b % 64);
+                }
+                sig
+            })
+            .collect();
+        // Entries by the hash of their words (punctuation left out): the
+        // candidates for 98..100 ("the same words"), found by lookup.
+        let mut buf: Vec<u8> = Vec::new();
+        let mut wh: Vec<(u64, u32)> = Vec::with_capacity(n);
+        for e in 0..n {
+            buf.clear();
+            for &t in self.entry(e) {
+                if !self.punct[t as usize] {
+                    buf.extend_from_slice(&t.to_le_bytes());
+                }
+            }
+            if !buf.is_empty() {
+                wh.push((xxhash_rust::xxh3::xxh3_64(&buf), e as u32));
+            }
+        }
+        wh.sort_unstable();
+        self.word_hash = wh;
     }
 
     /// Number of entries (variants indexed).
@@ -264,6 +427,10 @@ impl LangIndex {
     pub fn memory(&self) -> usize {
         self.units.len() * 8 * 3
             + (self.offsets.len() + self.toks.len() + self.post.len() + self.post_off.len()) * 4
+            + self.pre.len() * 5
+            + self.pre_off.len() * 4
+            + self.word_hash.len() * 16
+            + self.sigs.len() * SIG_WORDS * 8
             + self.keys.iter().map(|k| k.len() + 40).sum::<usize>()
     }
 
@@ -275,12 +442,17 @@ impl LangIndex {
         &self.post[self.post_off[t as usize] as usize..self.post_off[t as usize + 1] as usize]
     }
 
-    fn df(&self, t: u32) -> usize {
-        (self.post_off[t as usize + 1] - self.post_off[t as usize]) as usize
+    /// The prefix list of a token, with ranks.
+    fn prefix(&self, t: u32) -> (&[u32], &[u8]) {
+        let (a, b) = (
+            self.pre_off[t as usize] as usize,
+            self.pre_off[t as usize + 1] as usize,
+        );
+        (&self.pre[a..b], &self.pre_rank[a..b])
     }
 
-    fn is_punct(&self, t: u32) -> bool {
-        self.punct.get(t as usize).copied().unwrap_or(false)
+    fn df(&self, t: u32) -> usize {
+        (self.post_off[t as usize + 1] - self.post_off[t as usize]) as usize
     }
 
     /// Every entry as (unit, recency, token keys joined by spaces), sorted:
@@ -298,6 +470,25 @@ impl LangIndex {
             .collect();
         v.sort();
         v
+    }
+
+    /// Every token of the vocabulary: (id, key).
+    pub fn vocab_keys(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.keys.iter().enumerate().map(|(i, k)| (i as u32, &**k))
+    }
+
+    /// The entries holding token `t` (ascending entry numbers).
+    pub fn entries_with(&self, t: u32) -> &[u32] {
+        if (t as usize) < self.keys.len() {
+            self.postings(t)
+        } else {
+            &[]
+        }
+    }
+
+    /// Unit and recency of an entry.
+    pub fn entry_unit(&self, e: u32) -> (i64, i64) {
+        (self.units[e as usize], self.recency[e as usize])
     }
 
     /// Token id of a key, if the index knows it.
@@ -402,6 +593,9 @@ impl LangIndex {
         accept: &mut dyn FnMut(i64) -> bool,
         stats: &mut SearchStats,
     ) -> Vec<Hit> {
+        if self.lookup_only {
+            return self.scan_all(q, min, limit, accept);
+        }
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             self.search_with(q, min, limit, accept, stats, &mut s)
@@ -446,112 +640,246 @@ impl LangIndex {
         }
         distinct.sort_by_key(|&(t, _)| (self.df(t), t));
         let q_words = q.words.len();
-        let rarest_word = distinct.iter().position(|&(t, _)| !self.is_punct(t));
+        // Signature weights: query tokens per signature bit.
+        let mut weight = [0u32; SIG_BITS];
+        let mut qsig = [0u64; SIG_WORDS];
+        for &(t, c) in &distinct {
+            let b = sig_bit(t);
+            weight[b] += c;
+            qsig[b / 64] |= 1 << (b % 64);
+        }
+        // Query positions rarest first: token k of `distinct` starts at
+        // position first_pos[k] (unknown tokens, shared by nothing, first).
+        let mut first_pos = Vec::with_capacity(distinct.len());
+        let mut p = unknown;
+        for &(_, c) in &distinct {
+            first_pos.push(p);
+            p += c as usize;
+        }
+        let probe_min = min.min(score::MAX_FUZZY);
+        let score_of = |shared: usize, l: usize| -> u8 {
+            let m = n.max(l);
+            score::edit_score(m - shared.min(m), m)
+        };
 
-        // Upper bound of an entry's score from its exact token overlap.
-        let bound = |e: usize, sc: &mut Scratch| -> u8 {
+        // Exact bound of an entry's score from its token overlap (100 when
+        // it may have the query's words with other punctuation: 98..100).
+        let exact = |e: usize, sc: &mut Scratch| -> u8 {
             let toks = self.entry(e);
-            let l = toks.len();
-            let (mut o, mut ow, mut sw) = (0usize, 0usize, 0usize);
+            let mut o = 0usize;
             for &t in toks {
-                let p = self.punct[t as usize];
-                sw += usize::from(!p);
                 if sc.qmask_has(t) && sc.qcnt[t as usize] > 0 {
                     sc.qcnt[t as usize] -= 1;
                     sc.undo.push(t);
                     o += 1;
-                    ow += usize::from(!p);
                 }
+            }
+            let mut same_words = false;
+            if q_words > 0 && o >= q_words {
+                let ow = sc.undo.iter().filter(|&&t| !self.punct[t as usize]).count();
+                let sw = toks.iter().filter(|&&t| !self.punct[t as usize]).count();
+                same_words = ow == q_words && sw == q_words;
             }
             for &t in &sc.undo {
                 sc.qcnt[t as usize] += 1;
             }
             sc.undo.clear();
-            if q_words > 0 && ow == q_words && sw == q_words {
-                return 100; // same words: 98..100 possible
+            if same_words {
+                100
+            } else {
+                score_of(o, toks.len())
             }
-            let m = n.max(l);
-            score::edit_score(m - o, m)
+        };
+        // Signature bound: the query tokens whose bit the entry (of `l`
+        // tokens) has.
+        let signature = |e: usize, l: usize| -> u8 {
+            let sig = &self.sigs[e];
+            let mut shared = 0u32;
+            for w in 0..SIG_WORDS {
+                let mut bits = sig[w] & qsig[w];
+                while bits != 0 {
+                    let b = bits.trailing_zeros() as usize;
+                    shared += weight[w * 64 + b];
+                    bits &= bits - 1;
+                }
+            }
+            score_of(shared as usize, l)
         };
 
-        // Scores 98..100 outside the length window: all of the query's
-        // words are in such a segment, so its rarest word's list has them.
-        let probe_min = min.min(score::MAX_FUZZY);
-        let mut stages: Vec<u8> = [97u8, 90, 80, 70, 60, 50, 40, 30, 20, 10]
+        let mut stages: Vec<u8> = [97u8, 93, 89, 85, 80, 75, 70, 65, 60, 55, 50, 40, 30, 20, 10]
             .into_iter()
             .filter(|&t| t > probe_min)
             .collect();
         stages.push(probe_min);
-        if let Some(w) = rarest_word {
-            let (lo, hi) = self.entry_range(length_window(n, stages[0]));
-            let plist = self.postings(distinct[w].0);
-            for &e in plist {
-                let e = e as usize;
-                if (lo..hi).contains(&e) {
-                    continue; // the first stage reads these
+
+        // Candidates wait in buckets by their best known bound; the bound is
+        // refined (positional → signature → exact overlap) only when the
+        // candidate's bucket is reached, then it is verified.
+        let push = |sc: &mut Scratch, e: usize, ub: u8, level: u8| {
+            if ub >= probe_min {
+                sc.buckets[ub as usize].push((e as u32, level));
+            }
+        };
+
+        // Same words, other punctuation (98..100) escapes the overlap
+        // filters (and may lie outside the length window): look the
+        // query's words up by hash.
+        if q_words > 0 && q.words.iter().all(|&t| t < base) {
+            let mut buf = Vec::with_capacity(q_words * 4);
+            for &t in &q.words {
+                buf.extend_from_slice(&t.to_le_bytes());
+            }
+            let h = xxhash_rust::xxh3::xxh3_64(&buf);
+            let from = self.word_hash.partition_point(|&(x, _)| x < h);
+            for &(x, e) in &self.word_hash[from..] {
+                if x != h {
+                    break;
                 }
-                stats.postings += 1;
-                if !sc.seen(e) {
+                if !sc.seen(e as usize) {
                     stats.candidates += 1;
-                    let ub = bound(e, sc);
-                    if ub >= probe_min {
-                        sc.buckets[ub as usize].push(e as u32);
-                    }
+                    push(sc, e as usize, 100, LEVEL_SIG);
                 }
             }
         }
+        let use_prefix = probe_min >= PREFIX_MIN;
 
-        // Stages of falling thresholds.
-        let mut probed = 0usize; // distinct tokens probed so far
-        let mut covered = unknown; // query positions covered (unknown tokens never match)
-        let mut scanned: Vec<(usize, usize)> = Vec::new(); // per probed token: scanned postings range
+        let mut scanned: Vec<(usize, usize)> = Vec::new(); // per scanned token: postings range read
+        let mut covered = unknown; // query positions scanned (unknown tokens match nothing)
         let mut row = std::mem::take(&mut sc.row);
         for &t in &stages {
             stats.stages += 1;
             let (lo, hi) = self.entry_range(length_window(n, t));
+            // Lossless prefix: enough rare tokens that a segment holding none
+            // of them cannot share min_overlap tokens with the query.
             let need_cover = n - min_overlap(n, t) + 1;
-            while probed < distinct.len()
-                && (covered < need_cover || rarest_word.is_some_and(|w| probed <= w))
-            {
-                covered += distinct[probed].1 as usize;
-                let pl = self.postings(distinct[probed].0);
-                // start with an empty range placed at the window
-                let at = pl.partition_point(|&e| (e as usize) < lo);
-                scanned.push((at, at));
-                probed += 1;
+            while scanned.len() < distinct.len() && covered < need_cover {
+                covered += distinct[scanned.len()].1 as usize;
+                scanned.push((usize::MAX, usize::MAX));
             }
             for (k, range) in scanned.iter_mut().enumerate() {
-                let pl = self.postings(distinct[k].0);
-                let a = pl.partition_point(|&e| (e as usize) < lo);
-                let b = pl.partition_point(|&e| (e as usize) < hi);
-                for part in [(a, range.0.max(a).min(b)), (range.1.max(a).min(b), b)] {
-                    for &e in &pl[part.0..part.1] {
+                let tok = distinct[k].0;
+                let (pl, ranks) = if use_prefix {
+                    self.prefix(tok)
+                } else {
+                    (self.postings(tok), &[][..])
+                };
+                // the window only widens: gallop out from the range read
+                let (a, b) = if range.0 == usize::MAX {
+                    (
+                        pl.partition_point(|&e| (e as usize) < lo),
+                        pl.partition_point(|&e| (e as usize) < hi),
+                    )
+                } else {
+                    (
+                        gallop_back(pl, range.0, lo),
+                        gallop_forward(pl, range.1, hi),
+                    )
+                };
+                let parts = if range.0 == usize::MAX {
+                    [(a, b), (b, b)]
+                } else {
+                    [(a, range.0.max(a).min(b)), (range.1.max(a).min(b), b)]
+                };
+                let rest = n - first_pos[k];
+                for (x, y) in parts {
+                    if x >= y {
+                        continue;
+                    }
+                    stats.postings += y - x;
+                    // entries ascend, so their length only grows
+                    let mut l = self.len_of(pl[x] as usize);
+                    let mut l_end = self.len_start[l + 1] as usize;
+                    let mut need = min_overlap(n.max(l), probe_min);
+                    for (i, &e) in pl.iter().enumerate().take(y).skip(x) {
                         let e = e as usize;
-                        stats.postings += 1;
-                        if sc.seen(e) {
+                        while e >= l_end {
+                            l += 1;
+                            l_end = self.len_start[l + 1] as usize;
+                            need = min_overlap(n.max(l), probe_min);
+                        }
+                        // Positional filter (PPJoin): this is the rarest
+                        // token the entry shares with the query, so neither
+                        // the entry's rarer tokens nor the query's rarer
+                        // positions are shared.
+                        let most = match ranks.get(i) {
+                            Some(&r) => rest.min(l - r as usize),
+                            None => rest.min(l),
+                        };
+                        if most < need || sc.seen(e) {
+                            // too few left to share, or seen via a rarer token
                             continue;
                         }
-                        stats.candidates += 1;
-                        let ub = bound(e, sc);
-                        if ub >= probe_min {
-                            sc.buckets[ub as usize].push(e as u32);
-                        }
+                        sc.cand.push((e as u32, most as u32, l as u32));
                     }
                 }
-                *range = (range.0.min(a), range.1.max(b));
+                // The signature bound costs one memory access per
+                // candidate: take them all now, fetching ahead.
+                stats.candidates += sc.cand.len();
+                stats.signed += sc.cand.len();
+                let cand = std::mem::take(&mut sc.cand);
+                for (j, &(e, most, l)) in cand.iter().enumerate() {
+                    if let Some(&(ahead, _, _)) = cand.get(j + PREFETCH) {
+                        prefetch(&self.sigs[ahead as usize]);
+                    }
+                    let (e, l) = (e as usize, l as usize);
+                    let ub = score_of(most as usize, l).min(signature(e, l));
+                    push(sc, e, ub, LEVEL_SIG);
+                }
+                sc.cand = cand;
+                sc.cand.clear();
+                *range = if range.0 == usize::MAX {
+                    (a, b)
+                } else {
+                    (range.0.min(a), range.1.max(b))
+                };
             }
-            // verify the best bounds first
+            // Refine and verify, best bound first.
             let mut b = 100usize;
             while b >= t as usize {
                 if top.is_full() && (b as u8) < top.worst().score {
                     break;
                 }
-                while let Some(e) = sc.buckets[b].pop() {
-                    let e = e as usize;
+                loop {
+                    // fetch ahead what the exact bounds will read: the
+                    // offsets of entries further down the bucket, then
+                    // their tokens
+                    let bl = &sc.buckets[b];
+                    let Some(&(e32, level)) = bl.last() else {
+                        break;
+                    };
+                    if bl.len() > PREFETCH {
+                        let (ahead, lv) = bl[bl.len() - 1 - PREFETCH];
+                        if lv == LEVEL_SIG {
+                            prefetch(&self.offsets[ahead as usize]);
+                        }
+                        let (near, lv) = bl[bl.len() - 1 - PREFETCH / 2];
+                        if lv == LEVEL_SIG {
+                            prefetch(&self.toks[self.offsets[near as usize] as usize]);
+                        }
+                    }
+                    sc.buckets[b].pop();
+                    let e = e32 as usize;
                     let need = top.need(min);
                     if (b as u8) < need {
-                        sc.buckets[b].push(e as u32);
+                        sc.buckets[b].push((e32, level));
                         break;
+                    }
+                    if level == LEVEL_POS {
+                        stats.signed += 1;
+                        let ub = signature(e, self.len_of(e)).min(b as u8);
+                        if (ub as usize) < b {
+                            push(sc, e, ub, LEVEL_SIG);
+                            continue;
+                        }
+                    }
+                    if level <= LEVEL_SIG {
+                        stats.bounded += 1;
+                        let ub = exact(e, sc);
+                        let ub = if ub == 100 { 100 } else { ub.min(b as u8) };
+                        if (ub as usize) < b {
+                            push(sc, e, ub, LEVEL_EXACT);
+                            continue;
+                        }
                     }
                     stats.verified += 1;
                     if let Some(s) = score::score(
@@ -583,6 +911,7 @@ impl LangIndex {
             }
         }
         sc.row = row;
+        // leave the scratch clean for the next search
         for &(t, _) in &distinct {
             sc.qcnt[t as usize] = 0;
             sc.qmask_clear(t);
@@ -593,12 +922,47 @@ impl LangIndex {
         top.into_sorted()
     }
 
+    /// Token count of entry `e` (entries are ordered by it).
+    fn len_of(&self, e: usize) -> usize {
+        self.len_start.partition_point(|&s| s as usize <= e) - 1
+    }
+
     /// Entries whose length is within `(lo, hi)`, as an index range.
     fn entry_range(&self, (lo, hi): (usize, usize)) -> (usize, usize) {
         let max = self.len_start.len() - 1;
         let a = self.len_start[lo.min(max)] as usize;
         let b = self.len_start[hi.saturating_add(1).min(max)] as usize;
         (a, b)
+    }
+}
+
+/// First index of `pl` (ascending) holding an entry >= `bound`, knowing
+/// it is at most `from`: an exponential search backwards.
+fn gallop_back(pl: &[u32], from: usize, bound: usize) -> usize {
+    let mut right = from.min(pl.len());
+    let mut step = 1;
+    loop {
+        let left = right.saturating_sub(step);
+        if left == 0 || (pl[left] as usize) < bound {
+            return left + pl[left..right].partition_point(|&e| (e as usize) < bound);
+        }
+        right = left;
+        step *= 2;
+    }
+}
+
+/// First index of `pl` (ascending) holding an entry >= `bound`, knowing it
+/// is at least `from`: an exponential search forwards.
+fn gallop_forward(pl: &[u32], from: usize, bound: usize) -> usize {
+    let mut left = from.min(pl.len());
+    let mut step = 1;
+    loop {
+        let right = (left + step).min(pl.len());
+        if right == pl.len() || (pl[right] as usize) >= bound {
+            return left + pl[left..right].partition_point(|&e| (e as usize) < bound);
+        }
+        left = right;
+        step *= 2;
     }
 }
 
@@ -651,23 +1015,34 @@ impl TopK {
 /// Per-thread working memory of searches.
 #[derive(Default)]
 struct Scratch {
-    /// `mark[e] == epoch`: entry `e` already considered in this search.
-    mark: Vec<u32>,
-    epoch: u32,
+    /// Bit set of the entries seen in this search.
+    seen: Vec<u64>,
     /// Query token counts, by token id (zero outside a search).
     qcnt: Vec<u32>,
     /// Bit set of the query's tokens (small: stays in cache).
     qmask: Vec<u64>,
     undo: Vec<u32>,
-    buckets: Vec<Vec<u32>>,
+    /// Candidates of one posting list: (entry, positional bound, length).
+    cand: Vec<(u32, u32, u32)>,
+    /// Candidates by score bound: (entry, how refined the bound is).
+    buckets: Vec<Vec<(u32, u8)>>,
     row: Vec<u32>,
 }
 
+/// Bound from the positional filter only.
+const LEVEL_POS: u8 = 0;
+/// Bound from the signature (or none needed beyond it).
+const LEVEL_SIG: u8 = 1;
+/// Bound from the exact token overlap.
+const LEVEL_EXACT: u8 = 2;
+
 impl Scratch {
     fn begin(&mut self, entries: usize, vocab: usize) {
-        if self.mark.len() < entries {
-            self.mark.resize(entries, 0);
+        let words = entries / 64 + 1;
+        if self.seen.len() < words {
+            self.seen.resize(words, 0);
         }
+        self.seen[..words].iter_mut().for_each(|w| *w = 0);
         if self.qcnt.len() < vocab {
             self.qcnt.resize(vocab, 0);
         }
@@ -677,21 +1052,14 @@ impl Scratch {
         if self.buckets.len() < 101 {
             self.buckets.resize_with(101, Vec::new);
         }
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.mark.iter_mut().for_each(|m| *m = 0);
-            self.epoch = 1;
-        }
     }
 
     /// Mark `e` seen; true if it was seen before.
     fn seen(&mut self, e: usize) -> bool {
-        if self.mark[e] == self.epoch {
-            true
-        } else {
-            self.mark[e] = self.epoch;
-            false
-        }
+        let (w, b) = (e / 64, 1u64 << (e % 64));
+        let was = self.seen[w] & b != 0;
+        self.seen[w] |= b;
+        was
     }
 
     fn qmask_set(&mut self, t: u32) {
@@ -825,6 +1193,89 @@ mod tests {
                     let (a, b) = both(&index, &q, min, k);
                     assert_eq!(a, b, "q={q} min={min} k={k}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn zipfian_fixtures_agree_with_the_scan() {
+        // 300 words, word i about 1/(i+1) as frequent: a few very common
+        // tokens, many rare ones, long and short segments, duplicates
+        let vocab: Vec<String> = (0..300)
+            .map(|i| match i % 17 {
+                0 => ",".to_string(),
+                1 => ".".to_string(),
+                _ => format!("w{i}"),
+            })
+            .collect();
+        let mut x: u64 = 0x1234_5678_9ABC_DEF1;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let harmonic: f64 = (1..=vocab.len()).map(|i| 1.0 / i as f64).sum();
+        let word = |r: u64| -> &str {
+            let mut u = (r % 1_000_000) as f64 / 1_000_000.0 * harmonic;
+            for (i, w) in vocab.iter().enumerate() {
+                u -= 1.0 / (i + 1) as f64;
+                if u <= 0.0 {
+                    return w;
+                }
+            }
+            &vocab[0]
+        };
+        let mut texts: Vec<String> = Vec::new();
+        for i in 0..500 {
+            if i % 7 == 0 && !texts.is_empty() {
+                // a near copy of an earlier one
+                let j = (next() % texts.len() as u64) as usize;
+                let mut t: Vec<String> = texts[j].split(' ').map(String::from).collect();
+                let k = (next() % t.len() as u64) as usize;
+                t[k] = word(next()).to_string();
+                texts.push(t.join(" "));
+                continue;
+            }
+            let n = 1 + next() % 40;
+            let t: Vec<&str> = (0..n).map(|_| word(next())).collect();
+            texts.push(t.join(" "));
+        }
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let index = ix("en", &refs);
+        for i in 0..40 {
+            let q = if i % 2 == 0 {
+                let j = (next() % texts.len() as u64) as usize;
+                let mut t: Vec<String> = texts[j].split(' ').map(String::from).collect();
+                let k = (next() % t.len() as u64) as usize;
+                t[k] = word(next()).to_string();
+                if i % 4 == 0 {
+                    t.push(",".into());
+                }
+                t.join(" ")
+            } else {
+                let n = 1 + next() % 40;
+                (0..n).map(|_| word(next())).collect::<Vec<_>>().join(" ")
+            };
+            for min in [1u8, 50, 75, 98] {
+                for k in [1usize, 5] {
+                    let (a, b) = both(&index, &q, min, k);
+                    assert_eq!(a, b, "q={q} min={min} k={k}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn galloping_finds_the_same_boundaries() {
+        let pl: Vec<u32> = (0..200).map(|i| i * 3).collect();
+        for bound in 0..650usize {
+            let want = pl.partition_point(|&e| (e as usize) < bound);
+            for from in want..=pl.len() {
+                assert_eq!(gallop_back(&pl, from, bound), want, "back {from} {bound}");
+            }
+            for from in 0..=want {
+                assert_eq!(gallop_forward(&pl, from, bound), want, "fwd {from} {bound}");
             }
         }
     }

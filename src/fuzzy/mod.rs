@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod concordance;
 pub mod diff;
 pub mod index;
 pub mod repair;
@@ -29,6 +30,7 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::glossary::{Glossary, Recognizer, TermRepair, TermStatus};
 use crate::lang::Lang;
 use crate::store::Store;
 use index::{Hit, LangIndex, SearchStats};
@@ -52,16 +54,45 @@ impl Default for Options {
     }
 }
 
+/// A glossary term found in a query, with its term in the target language.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryTerm {
+    /// Characters `start..end` of the query.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub concept: i64,
+    /// The concept's term to use in the target language, if it has one.
+    pub target: Option<String>,
+    /// Other (non-deprecated) target-language terms of the concept.
+    pub alternatives: Vec<String>,
+    /// The query used a deprecated term.
+    pub deprecated: bool,
+}
+
+/// The glossary, ready to recognise terms on both sides.
+struct Terms {
+    glossary: Glossary,
+    src: Recognizer,
+    tgt: Recognizer,
+}
+
 /// One proposal: a TM unit whose source resembles the query.
 #[derive(Debug, Clone, Serialize)]
 pub struct Proposal {
     /// Similarity of the query and `source`, 0–100 (see [`score`]). Not
     /// changed by a repair.
     pub score: u8,
-    /// The TM source text, as stored.
+    /// The TM source text (without inline markup when it has some).
     pub source: String,
-    /// The proposed translation: the TM target, with the repairs applied.
+    /// The proposed translation: the TM target (without inline markup),
+    /// with the repairs applied.
     pub target: String,
+    /// When the TM target has inline markup (TMX `bpt/ept/ph/it/hi`): the
+    /// target as TMX inline XML, repaired too when every repair could be
+    /// placed outside the markup (else the stored markup, unrepaired).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_markup: Option<String>,
     /// The TM unit.
     pub unit: i64,
     /// The document the unit came from.
@@ -91,6 +122,7 @@ impl Proposal {
 struct Detail {
     source: String,
     target: String,
+    target_markup: Option<String>,
     document: Option<String>,
     date: String,
 }
@@ -108,7 +140,8 @@ impl Tm {
             .lock()
             .map_err(|_| Error::other("the database connection was poisoned"))?;
         let mut st = db.prepare_cached(
-            "SELECT s.text, t.text, d.name, coalesce(u.changed_at, u.created_at)
+            "SELECT coalesce(s.plain, s.text), coalesce(t.plain, t.text), d.name,
+                    coalesce(u.changed_at, u.created_at), CASE WHEN t.plain IS NULL THEN NULL ELSE t.text END
              FROM units u
              JOIN variants s ON s.unit_id = u.id AND s.lang = ?2
              JOIN variants t ON t.unit_id = u.id AND t.lang = ?3
@@ -120,6 +153,7 @@ impl Tm {
                 Ok(Detail {
                     source: r.get(0)?,
                     target: r.get(1)?,
+                    target_markup: r.get(4)?,
                     document: r.get(2)?,
                     date: r.get(3)?,
                 })
@@ -136,19 +170,80 @@ pub struct Matcher {
     to: Lang,
     opts: Options,
     tms: Vec<Tm>,
+    terms: Option<Terms>,
 }
 
 impl Matcher {
     /// A matcher over the units of `store`.
     pub fn open(store: Store, from: &Lang, to: &Lang, opts: Options) -> Result<Matcher> {
+        // the database's glossary: changed terms are repaired, the query's
+        // terms listed (see `set_glossary`, `clear_glossary`)
+        let glossary = Glossary::load(&store.conn)?;
+        let terms = (!glossary.is_empty()).then(|| Terms {
+            src: glossary.recognizer(from),
+            tgt: glossary.recognizer(to),
+            glossary,
+        });
         let mut m = Matcher {
             from: from.clone(),
             to: to.clone(),
             opts,
             tms: Vec::new(),
+            terms,
         };
         m.add_tm(store, "main")?;
         Ok(m)
+    }
+
+    /// Work without a glossary (no term repairs, no query terms).
+    pub fn clear_glossary(&mut self) {
+        self.terms = None;
+    }
+
+    /// Use this glossary instead of the database's: for pre-translation
+    /// with a glossary file.
+    pub fn set_glossary(&mut self, glossary: Glossary) {
+        self.terms = (!glossary.is_empty()).then(|| Terms {
+            src: glossary.recognizer(&self.from),
+            tgt: glossary.recognizer(&self.to),
+            glossary,
+        });
+    }
+
+    /// The glossary terms found in a query, with the target-language term
+    /// of each (empty without a glossary).
+    pub fn query_terms(&self, query: &str) -> Vec<QueryTerm> {
+        let Some(t) = &self.terms else {
+            return Vec::new();
+        };
+        t.src
+            .scan(query)
+            .into_iter()
+            .map(|h| {
+                let c = t.glossary.concept(h.concept_id);
+                let target = c
+                    .and_then(|c| c.preferred(&self.to))
+                    .map(|x| x.text.clone());
+                let alternatives = c
+                    .map(|c| {
+                        c.terms(&self.to)
+                            .filter(|x| x.status != TermStatus::Deprecated)
+                            .map(|x| x.text.clone())
+                            .filter(|x| Some(x) != target.as_ref())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                QueryTerm {
+                    start: h.start,
+                    end: h.end,
+                    text: h.text,
+                    concept: h.concept_id,
+                    target,
+                    alternatives,
+                    deprecated: h.status == TermStatus::Deprecated,
+                }
+            })
+            .collect()
     }
 
     /// Query another TM alongside (pre-translation's `--tm FILE`: an
@@ -237,15 +332,20 @@ impl Matcher {
             .into_iter()
             .map(|(h, k, d)| {
                 let repaired = if self.opts.repair && h.score < 100 {
-                    repair::repair(query, &d.source, &d.target, &self.from, &self.to)
+                    self.repair(query, &d.source, &d.target)
                 } else {
                     None
                 };
+                let target_markup = d.target_markup.map(|m| match &repaired {
+                    Some(r) => repair::apply_to_markup(&m, &d.target, &r.changes).unwrap_or(m),
+                    None => m,
+                });
                 Proposal {
                     score: h.score,
                     target: repaired
                         .as_ref()
                         .map_or_else(|| d.target.clone(), |r| r.target.clone()),
+                    target_markup,
                     source: d.source,
                     unit: h.unit,
                     document: d.document,
@@ -257,6 +357,69 @@ impl Matcher {
             .collect();
         Ok(out)
     }
+
+    /// Glossary terms first (a concept named in the TM source but another
+    /// in the query: the target gets the other's name, inflected alike),
+    /// then numbers and months.
+    fn repair(&self, query: &str, source: &str, target: &str) -> Option<Repair> {
+        let mut text = target.to_string();
+        let mut changes = Vec::new();
+        if let Some(t) = &self.terms
+            && let TermRepair::Repaired(r) = t
+                .glossary
+                .repair_terms(&t.src, &t.tgt, query, source, target)
+        {
+            changes.extend(term_changes(t, query, source, target, &r));
+            text = r.text;
+        }
+        if let Some(r) = repair::repair(query, source, &text, &self.from, &self.to) {
+            changes.extend(r.changes);
+            text = r.target;
+        }
+        (!changes.is_empty() && text != target).then(|| Repair {
+            original_target: target.to_string(),
+            target: text,
+            changes,
+        })
+    }
+}
+
+/// What a glossary repair changed, for the report.
+fn term_changes(
+    t: &Terms,
+    query: &str,
+    source: &str,
+    target: &str,
+    r: &crate::glossary::Replacement,
+) -> Vec<repair::Change> {
+    let Some(pairs) = crate::glossary::changed_concepts(&t.src.scan(query), &t.src.scan(source))
+    else {
+        return Vec::new();
+    };
+    let first = |hits: &[crate::glossary::Hit], c: i64| {
+        hits.iter()
+            .find(|h| h.concept_id == c)
+            .map(|h| h.text.clone())
+    };
+    let (sq, ss, st) = (t.src.scan(query), t.src.scan(source), t.tgt.scan(target));
+    pairs
+        .into_iter()
+        .filter_map(|(old, new)| {
+            let now = r
+                .spans
+                .iter()
+                .zip(&r.term_ids)
+                .find(|(_, id)| t.glossary.term(**id).is_some_and(|x| x.concept_id == new))
+                .map(|(&(a, b), _)| crate::text::char_slice(&r.text, a, b).to_string())?;
+            Some(repair::Change {
+                kind: "term",
+                source: first(&ss, old)?,
+                query: first(&sq, new)?,
+                was: first(&st, old)?,
+                now,
+            })
+        })
+        .collect()
 }
 
 /// An index built straight from `variants`, bypassing the stored index:
@@ -299,4 +462,94 @@ pub fn wrong_script(text: &str, lang: &Lang) -> bool {
         });
     }
     letters >= 3 && hits * 2 < letters
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::LangTag;
+    use crate::store::new_batch;
+    use crate::store::units::{NewUnit, NewVariant, OnDuplicate, Origin, UnitWriter};
+
+    fn store(rows: &[(&str, &str)]) -> Store {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        for (en, ru) in rows {
+            w.add(&NewUnit::new(
+                Origin::Imported,
+                vec![
+                    NewVariant::new(LangTag::parse("en").unwrap(), *en),
+                    NewVariant::new(LangTag::parse("ru").unwrap(), *ru),
+                ],
+            ))
+            .unwrap();
+        }
+        w.finish().unwrap();
+        tx.commit().unwrap();
+        s
+    }
+
+    #[test]
+    fn inline_markup_stays_out_of_source_and_target_and_is_repaired_in_target_markup() {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t.tmx").unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        let mut en = NewVariant::new(
+            LangTag::parse("en").unwrap(),
+            "Click <bpt i=\"1\">&lt;b&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> within 5 minutes.",
+        );
+        en.plain = Some("Click OK within 5 minutes.".into());
+        let mut ru = NewVariant::new(
+            LangTag::parse("ru").unwrap(),
+            "Нажмите <bpt i=\"1\">&lt;b size=\"5\"&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> в течение 5 минут.",
+        );
+        ru.plain = Some("Нажмите OK в течение 5 минут.".into());
+        w.add(&NewUnit::new(Origin::Imported, vec![en, ru]))
+            .unwrap();
+        w.finish().unwrap();
+        tx.commit().unwrap();
+        let m = Matcher::open(s, &Lang::en(), &Lang::ru(), Options::default()).unwrap();
+        let p = m.best("Click OK within 5 minutes.", 50, 1).unwrap();
+        assert_eq!(p[0].score, 100);
+        assert_eq!(p[0].source, "Click OK within 5 minutes.");
+        assert_eq!(p[0].target, "Нажмите OK в течение 5 минут.");
+        let p = m.best("Click OK within 10 minutes.", 50, 1).unwrap();
+        assert_eq!(p[0].target, "Нажмите OK в течение 10 минут.");
+        assert_eq!(
+            p[0].target_markup.as_deref(),
+            Some(
+                "Нажмите <bpt i=\"1\">&lt;b size=\"5\"&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> в течение 10 минут."
+            )
+        );
+    }
+
+    #[test]
+    fn a_matcher_is_shared_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Matcher>();
+    }
+
+    #[test]
+    fn extra_tms_are_queried_alongside() {
+        let main = store(&[("Open the file.", "Откройте файл.")]);
+        let extra = store(&[("Open the files.", "Откройте файлы.")]);
+        let mut m = Matcher::open(main, &Lang::en(), &Lang::ru(), Options::default()).unwrap();
+        m.add_tm(extra, "extra.tmx").unwrap();
+        assert_eq!(m.segments(), 2);
+        let p = m.best("Open the files.", 50, 5).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!((p[0].score, p[0].tm.as_str()), (100, "extra.tmx"));
+        assert_eq!((p[1].score, p[1].tm.as_str()), (75, "main"));
+        // from many threads at once
+        use rayon::prelude::*;
+        let all: Vec<usize> = (0..64)
+            .into_par_iter()
+            .map(|_| m.best("Open the file.", 50, 5).unwrap().len())
+            .collect();
+        assert!(all.iter().all(|&n| n == 2));
+        assert!(m.best("Open", 0, 5).is_err());
+    }
 }

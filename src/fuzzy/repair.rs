@@ -120,6 +120,108 @@ pub(crate) fn apply(target: &str, mut edits: Vec<Edit>) -> Option<Repair> {
     })
 }
 
+/// The repairs of a plain target carried into its TMX inline markup: each
+/// changed item must occur, outside tags and native codes (`bpt ept ph it
+/// ut` content), exactly as often as in the plain target; then every such
+/// occurrence is replaced. `None` when that cannot be done safely.
+pub fn apply_to_markup(markup: &str, plain: &str, changes: &[Change]) -> Option<String> {
+    let chars: Vec<char> = markup.chars().collect();
+    // free[i]: character i is sentence text, not markup
+    let mut free = vec![true; chars.len()];
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '<' {
+            let end = chars[i..].iter().position(|&c| c == '>').map(|p| i + p)?;
+            let tag: String = chars[i + 1..end].iter().collect();
+            let closing = tag.starts_with('/');
+            let self_closing = tag.ends_with('/');
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let native = matches!(name.as_str(), "bpt" | "ept" | "ph" | "it" | "ut");
+            for f in free.iter_mut().take(end + 1).skip(i) {
+                *f = false;
+            }
+            if native && !self_closing {
+                if closing {
+                    depth = depth.saturating_sub(1);
+                } else {
+                    depth += 1;
+                }
+            }
+            i = end + 1;
+            continue;
+        }
+        if depth > 0 {
+            free[i] = false;
+        }
+        i += 1;
+    }
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for c in changes {
+        if seen.contains(&c.was.as_str()) {
+            continue;
+        }
+        seen.push(&c.was);
+        let was = xml_escape(&c.was);
+        let at = occurrences(&chars, &was, Some(&free));
+        let plain_chars: Vec<char> = plain.chars().collect();
+        if at.is_empty() || at.len() != occurrences(&plain_chars, &c.was, None).len() {
+            return None;
+        }
+        let n = was.chars().count();
+        edits.extend(at.into_iter().map(|a| (a, a + n, xml_escape(&c.now))));
+    }
+    edits.sort();
+    if edits.windows(2).any(|w| w[0].1 > w[1].0) {
+        return None;
+    }
+    let mut out = String::with_capacity(markup.len() + 8);
+    let mut at = 0;
+    for (a, b, t) in edits {
+        out.extend(&chars[at..a]);
+        out.push_str(&t);
+        at = b;
+    }
+    out.extend(&chars[at..]);
+    Some(out)
+}
+
+/// Start offsets of `needle` in `hay` (not inside a longer word or
+/// number; within `free` characters when given).
+fn occurrences(hay: &[char], needle: &str, free: Option<&[bool]>) -> Vec<usize> {
+    let nd: Vec<char> = needle.chars().collect();
+    let mut out = Vec::new();
+    if nd.is_empty() {
+        return out;
+    }
+    let word = |c: char| c.is_alphanumeric() && !is_han(c);
+    let mut i = 0;
+    while i + nd.len() <= hay.len() {
+        let ok = hay[i..i + nd.len()] == nd[..]
+            && free.is_none_or(|f| f[i..i + nd.len()].iter().all(|&x| x))
+            && !(word(nd[0]) && i > 0 && word(hay[i - 1]))
+            && !(word(nd[nd.len() - 1]) && hay.get(i + nd.len()).is_some_and(|&c| word(c)));
+        if ok {
+            out.push(i);
+            i += nd.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 struct SrcItem {
     val: Val,
     text: String,
@@ -1083,6 +1185,33 @@ mod tests {
             let s: Vec<char> = to_han(n).unwrap().chars().collect();
             assert_eq!(parse_han(&s).map(|x| x.0), Some(n), "{n}");
         }
+    }
+
+    #[test]
+    fn repairs_reach_the_markup_outside_native_codes() {
+        let ch = |was: &str, now: &str| Change {
+            kind: "number",
+            source: String::new(),
+            query: String::new(),
+            was: was.into(),
+            now: now.into(),
+        };
+        let markup =
+            r#"В <bpt i="1">&lt;b size="2018"&gt;</bpt>2018<ept i="1">&lt;/b&gt;</ept> году"#;
+        assert_eq!(
+            apply_to_markup(markup, "В 2018 году", &[ch("2018", "2019")]).as_deref(),
+            Some(r#"В <bpt i="1">&lt;b size="2018"&gt;</bpt>2019<ept i="1">&lt;/b&gt;</ept> году"#)
+        );
+        // "8" inside "18" is not the number 8; a tag attribute is not text
+        assert_eq!(
+            apply_to_markup(r#"<ph x="8"/>18 и 8"#, "18 и 8", &[ch("8", "9")]).as_deref(),
+            Some(r#"<ph x="8"/>18 и 9"#)
+        );
+        // not found outside the markup: no markup repair
+        assert_eq!(
+            apply_to_markup(r#"<ph x="1">2018</ph>"#, "", &[ch("2018", "2019")]),
+            None
+        );
     }
 
     #[test]

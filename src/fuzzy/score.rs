@@ -157,6 +157,9 @@ pub struct Seg {
 
 /// Hash of a text for the "identical" rule: xxh3 of its NFC form.
 pub fn text_hash(text: &str) -> u64 {
+    if text.is_ascii() {
+        return xxhash_rust::xxh3::xxh3_64(text.as_bytes()); // ASCII is NFC
+    }
     xxhash_rust::xxh3::xxh3_64(crate::text::nfc(text).as_bytes())
 }
 

@@ -102,6 +102,20 @@ fn compare(q: &[Unit], t: &[Unit]) -> Option<MatchKind> {
         .then_some(MatchKind::Contains)
 }
 
+/// Could `query` hold a term of `lang`? (Do not build recognisers for
+/// languages whose script the query does not use.)
+fn script_fits(query: &str, lang: &Lang) -> bool {
+    use crate::lang::Family;
+    match lang.family() {
+        Family::Chinese => query.chars().any(crate::text::is_han),
+        Family::Russian => query
+            .chars()
+            .any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)),
+        Family::English => query.chars().any(|c| c.is_ascii_alphabetic()),
+        Family::Other => true,
+    }
+}
+
 impl Glossary {
     /// Concepts whose terms match `query` (in `lang` only, when given), best
     /// match first, each concept once.
@@ -156,7 +170,7 @@ impl Glossary {
             Some(l) => vec![l.clone()],
             None => self.langs(),
         };
-        for l in langs {
+        for l in langs.into_iter().filter(|l| script_fits(query, l)) {
             for h in self.recognizer(&l).scan(query) {
                 let rank = h.status.rank();
                 consider(h.concept_id, h.term_id, MatchKind::InText, rank);

@@ -61,6 +61,23 @@ pub struct Replacement {
     pub spans: Vec<(usize, usize)>,
     /// The terms put in, in order.
     pub term_ids: Vec<i64>,
+    /// What was replaced by what (one entry per occurrence).
+    pub changes: Vec<TermChange>,
+}
+
+/// One name replaced in a target.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TermChange {
+    /// The concept named before, and the one named now.
+    pub from: i64,
+    pub to: i64,
+    /// How the TM source and the query name them (empty when unknown, as
+    /// from [`Glossary::replace_concept`]).
+    pub source: String,
+    pub query: String,
+    /// The occurrence in the target before, and what replaced it.
+    pub was: String,
+    pub now: String,
 }
 
 /// The outcome of [`Glossary::repair_terms`].
@@ -277,6 +294,7 @@ impl Glossary {
         let mut out_len = 0usize;
         let mut spans = Vec::new();
         let mut term_ids = Vec::new();
+        let mut changes = Vec::new();
         let mut last = 0usize;
         for h in &hits {
             let old = self.term(h.term_id)?;
@@ -291,6 +309,14 @@ impl Glossary {
             out_len += n;
             out.push_str(&form);
             term_ids.push(new.id);
+            changes.push(TermChange {
+                from,
+                to,
+                source: String::new(),
+                query: String::new(),
+                was: h.text.clone(),
+                now: form,
+            });
             last = h.end;
         }
         out.extend(chars.get(last..)?.iter());
@@ -298,6 +324,7 @@ impl Glossary {
             text: out,
             spans,
             term_ids,
+            changes,
         })
     }
 
@@ -313,13 +340,22 @@ impl Glossary {
         tm_source: &str,
         tm_target: &str,
     ) -> TermRepair {
-        let pairs = match changed_concepts(&src.scan(query), &src.scan(tm_source)) {
+        let q_hits = src.scan(query);
+        let s_hits = src.scan(tm_source);
+        let pairs = match changed_concepts(&q_hits, &s_hits) {
             Some(p) if p.is_empty() => return TermRepair::Unchanged,
             Some(p) => p,
             None => return TermRepair::Failed,
         };
+        let text_of = |hits: &[Hit], c: i64| -> String {
+            hits.iter()
+                .find(|h| h.concept_id == c)
+                .map(|h| h.text.clone())
+                .unwrap_or_default()
+        };
         let mut text = tm_target.to_string();
         let mut placed: Vec<((usize, usize), i64)> = Vec::new();
+        let mut changes = Vec::new();
         for (old, new) in pairs {
             let Some(r) = self.replace_concept(tgt, &text, old, new) else {
                 return TermRepair::Failed;
@@ -327,6 +363,11 @@ impl Glossary {
             // Earlier spans move with the text before them.
             placed = shift_spans(&placed, &text, &r.text);
             placed.extend(r.spans.iter().copied().zip(r.term_ids.iter().copied()));
+            changes.extend(r.changes.into_iter().map(|c| TermChange {
+                source: text_of(&s_hits, old),
+                query: text_of(&q_hits, new),
+                ..c
+            }));
             text = r.text;
         }
         placed.sort();
@@ -334,6 +375,7 @@ impl Glossary {
             text,
             spans: placed.iter().map(|p| p.0).collect(),
             term_ids: placed.iter().map(|p| p.1).collect(),
+            changes,
         })
     }
 }
@@ -462,16 +504,28 @@ mod tests {
             "Kazakhstan's Interior Ministry of the Republic of Kazakhstan",
             "МВД Казахстана (Казахстан)",
         );
+        let TermRepair::Repaired(r) = r else {
+            panic!("not repaired: {r:?}")
+        };
+        assert_eq!(r.text, "МВД Кыргызстана (Кыргызстан)");
+        assert_eq!(r.spans, vec![(0, 15), (17, 27)]);
         assert_eq!(
-            r,
-            TermRepair::Repaired(Replacement {
-                text: "МВД Кыргызстана (Кыргызстан)".into(),
-                spans: vec![(0, 15), (17, 27)],
-                term_ids: vec![
-                    g.concept(2).unwrap().terms[3].id,
-                    g.concept(4).unwrap().terms[1].id
-                ],
-            })
+            r.term_ids,
+            vec![
+                g.concept(2).unwrap().terms[3].id,
+                g.concept(4).unwrap().terms[1].id
+            ]
+        );
+        assert_eq!(
+            r.changes[1],
+            TermChange {
+                from: 1,
+                to: 2,
+                source: "Interior Ministry of the Republic of Kazakhstan".into(),
+                query: "Interior Ministry of the Kyrgyz Republic".into(),
+                was: "МВД Казахстана".into(),
+                now: "МВД Кыргызстана".into(),
+            }
         );
         let r = g.repair_terms(
             &en,

@@ -28,7 +28,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Serialize;
 
 use super::model::TermStatus;
-use super::words::{Rule, Unit, units};
+use super::words::{Rule, Unit, units, units_keeping};
 use crate::lang::Lang;
 use crate::text::{Folded, is_han, is_kana};
 
@@ -97,6 +97,9 @@ struct WordEngine {
     patterns: Vec<(u32, Vec<Unit>)>,
     /// Key or base of a first unit → patterns starting with it.
     first: HashMap<String, Vec<u32>>,
+    /// Every base of every pattern word: a text word's other bases cannot
+    /// match anything and are not computed.
+    bases: std::collections::HashSet<String>,
 }
 
 struct CharEngine {
@@ -278,16 +281,24 @@ impl WordEngine {
                 patterns.push((entry as u32, us));
             }
         }
+        let bases = patterns
+            .iter()
+            .flat_map(|(_, us)| {
+                us.iter()
+                    .flat_map(|u| u.bases.iter().map(|b| b.base.clone()))
+            })
+            .collect();
         WordEngine {
             rule,
             english: lang.family() == crate::lang::Family::English,
             patterns,
             first,
+            bases,
         }
     }
 
     fn candidates(&self, text: &str, lang: &Lang) -> Vec<Cand> {
-        let us = units(text, lang, &self.rule);
+        let us = units_keeping(text, lang, &self.rule, Some(&self.bases));
         let mut out = Vec::new();
         let mut seen: Vec<u32> = Vec::new();
         for i in 0..us.len() {

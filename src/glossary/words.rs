@@ -24,6 +24,8 @@
 //! the same word in capitals; a one-word term written with a capital
 //! (`China`, `Вена`) matches only a capitalised word (not `china`, `вена`).
 
+use std::collections::HashSet;
+
 use crate::lang::{Family, Lang};
 use crate::text::stem::Stemmer;
 use crate::text::tokenize::{Token, TokenKind, tokenize_folded};
@@ -140,18 +142,24 @@ impl Rule {
 
     /// The bases of a folded word with the ending that follows each (see
     /// the module documentation); empty when the word only matches exactly.
-    pub(crate) fn bases(&self, w: &str) -> Vec<Base> {
+    /// With `keep`, only the bases in that set (the bases of the glossary's
+    /// words: any other base cannot match).
+    pub(crate) fn bases(&self, w: &str, keep: Option<&HashSet<String>>) -> Vec<Base> {
         let n = w.chars().count();
         if n <= 3 {
             return Vec::new();
         }
         match self {
-            Rule::Russian => ending_bases(w, RU_ENDINGS),
-            Rule::English => ending_bases(w, EN_ENDINGS),
-            Rule::Stem(s) => vec![Base {
-                base: s.stem(w).into_owned(),
-                ending: STEM,
-            }],
+            Rule::Russian => ending_bases(w, RU_ENDINGS, keep),
+            Rule::English => ending_bases(w, EN_ENDINGS, keep),
+            Rule::Stem(s) => {
+                let base = s.stem(w).into_owned();
+                if keep.is_some_and(|k| !k.contains(&base)) {
+                    Vec::new()
+                } else {
+                    vec![Base { base, ending: STEM }]
+                }
+            }
             Rule::Exact => Vec::new(),
         }
     }
@@ -192,15 +200,20 @@ impl Base {
 }
 
 /// Every prefix of `w` of at least three characters that is followed by one
-/// of `endings`, and `w` itself (ending "").
-fn ending_bases(w: &str, endings: &[&'static str]) -> Vec<Base> {
-    let mut out = vec![Base {
-        base: w.to_string(),
-        ending: "",
-    }];
+/// of `endings`, and `w` itself (ending ""); only those in `keep`, if given.
+fn ending_bases(w: &str, endings: &[&'static str], keep: Option<&HashSet<String>>) -> Vec<Base> {
+    let wanted = |b: &str| keep.is_none_or(|k| k.contains(b));
+    let mut out = Vec::new();
+    if wanted(w) {
+        out.push(Base {
+            base: w.to_string(),
+            ending: "",
+        });
+    }
     for e in endings {
         if let Some(b) = w.strip_suffix(e)
             && b.chars().count() >= 3
+            && wanted(b)
         {
             out.push(Base {
                 base: b.to_string(),
@@ -251,12 +264,28 @@ impl Unit {
 
 /// Cut a text (or a term) into units by the rules of `lang`.
 pub(crate) fn units(text: &str, lang: &Lang, rule: &Rule) -> Vec<Unit> {
-    let folded = Folded::new(text);
-    let tokens = tokenize_folded(&folded, lang);
-    units_of_tokens(text, &tokens, lang, rule)
+    units_keeping(text, lang, rule, None)
 }
 
-pub(crate) fn units_of_tokens(text: &str, tokens: &[Token], lang: &Lang, rule: &Rule) -> Vec<Unit> {
+/// [`units`], keeping only the bases in `keep` (see [`Rule::bases`]).
+pub(crate) fn units_keeping(
+    text: &str,
+    lang: &Lang,
+    rule: &Rule,
+    keep: Option<&HashSet<String>>,
+) -> Vec<Unit> {
+    let folded = Folded::new(text);
+    let tokens = tokenize_folded(&folded, lang);
+    units_of_tokens(text, &tokens, lang, rule, keep)
+}
+
+pub(crate) fn units_of_tokens(
+    text: &str,
+    tokens: &[Token],
+    lang: &Lang,
+    rule: &Rule,
+    keep: Option<&HashSet<String>>,
+) -> Vec<Unit> {
     let english = lang.family() == Family::English;
     let russian = lang.family() == Family::Russian;
     // Character offsets → byte offsets of the original, to look at the
@@ -306,7 +335,7 @@ pub(crate) fn units_of_tokens(text: &str, tokens: &[Token], lang: &Lang, rule: &
                 key = (*n).to_string();
             }
             if !key.chars().any(is_han) {
-                bases = rule.bases(&key);
+                bases = rule.bases(&key, keep);
             }
         }
         out.push(Unit {
@@ -448,9 +477,9 @@ mod tests {
     #[test]
     fn bases() {
         let r = Rule::Russian;
-        let b = r.bases("министерства");
+        let b = r.bases("министерства", None);
         assert!(b.iter().any(|b| b.base == "министерств" && b.ending == "а"));
-        assert!(r.bases("дел").is_empty());
+        assert!(r.bases("дел", None).is_empty());
         assert_eq!(en_spelling("organisation"), "organization");
         assert_eq!(en_spelling("four"), "four");
         assert_eq!(en_spelling("honour"), "honor");

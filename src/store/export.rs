@@ -99,7 +99,8 @@ impl Overview {
     }
 }
 
-/// Count what a selection holds (one pass over it, in SQL).
+/// Count what a selection holds: one streaming pass over it (SQLite's
+/// GROUP BY would sort every row in memory first).
 pub fn overview(conn: &Connection, sel: &Selection) -> Result<Overview> {
     let (w_units, v_units) = sel.clause(false);
     let units: i64 = conn.query_row(
@@ -108,42 +109,64 @@ pub fn overview(conn: &Connection, sel: &Selection) -> Result<Overview> {
         |r| r.get(0),
     )?;
     let (w, v) = sel.clause(true);
-    let (exportable, max_langs, n_src, no_src, src): (i64, i64, i64, i64, Option<String>) = conn
-        .query_row(
-            &format!(
-                "SELECT count(*), coalesce(max(n), 0), count(DISTINCT s), coalesce(sum(s IS NULL), 0), min(s)
-                 FROM (SELECT count(*) AS n,
-                              max(CASE WHEN v.lang = u.src_lang THEN u.src_lang END) AS s
-                       FROM units u JOIN variants v ON v.unit_id = u.id {w}
-                       GROUP BY u.id HAVING count(*) >= 2)"
-            ),
-            params_from_iter(v.iter()),
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )?;
-    let single_source = match (n_src, no_src, src) {
-        (1, 0, Some(s)) => Some(Lang::from_key(&s)),
-        _ => None,
-    };
     let mut st = conn.prepare(&format!(
-        "SELECT v.lang, v.tag, count(*) FROM units u JOIN variants v ON v.unit_id = u.id {w}
-         GROUP BY v.lang, v.tag ORDER BY v.lang, count(*) DESC, v.tag"
+        "SELECT u.id, u.src_lang, v.lang, v.tag FROM units u JOIN variants v ON v.unit_id = u.id
+         {w} ORDER BY u.id"
     ))?;
-    let tags = st
-        .query_map(params_from_iter(v.iter()), |r| {
-            Ok((
-                Lang::from_key(&r.get::<_, String>(0)?),
-                r.get(1)?,
-                r.get(2)?,
-            ))
-        })?
-        .collect::<std::result::Result<_, _>>()?;
-    Ok(Overview {
+    let mut rows = st.query(params_from_iter(v.iter()))?;
+    let mut o = Overview {
         units,
-        exportable,
-        max_langs,
-        single_source,
-        tags,
-    })
+        ..Default::default()
+    };
+    let mut tags: std::collections::HashMap<(String, String), i64> = Default::default();
+    // The unit being read: id, variants, whether its source is among them.
+    let mut cur: Option<(i64, i64, Option<String>)> = None;
+    // Sources seen: the first one, and whether another (or none) was seen.
+    let mut first_src: Option<String> = None;
+    let mut mixed = false;
+    let mut finish = |u: (i64, i64, Option<String>), o: &mut Overview| {
+        if u.1 < 2 {
+            return;
+        }
+        o.exportable += 1;
+        o.max_langs = o.max_langs.max(u.1);
+        match (&first_src, u.2) {
+            (_, None) => mixed = true,
+            (None, Some(s)) => first_src = Some(s),
+            (Some(f), Some(s)) if *f != s => mixed = true,
+            _ => {}
+        }
+    };
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let src: Option<String> = r.get(1)?;
+        let lang: String = r.get(2)?;
+        let tag: String = r.get(3)?;
+        if cur.as_ref().is_some_and(|c| c.0 != id)
+            && let Some(done) = cur.take()
+        {
+            finish(done, &mut o);
+        }
+        let c = cur.get_or_insert((id, 0, None));
+        c.1 += 1;
+        if src.as_deref() == Some(lang.as_str()) {
+            c.2 = src;
+        }
+        *tags.entry((lang, tag)).or_insert(0) += 1;
+    }
+    if let Some(done) = cur.take() {
+        finish(done, &mut o);
+    }
+    if !mixed && o.exportable > 0 {
+        o.single_source = first_src.map(|s| Lang::from_key(&s));
+    }
+    let mut tags: Vec<(Lang, String, i64)> = tags
+        .into_iter()
+        .map(|((l, t), n)| (Lang::from_key(&l), t, n))
+        .collect();
+    tags.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
+    o.tags = tags;
+    Ok(o)
 }
 
 /// A unit read out.

@@ -36,6 +36,7 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, Transaction, params};
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
 use crate::lang::Lang;
@@ -246,7 +247,8 @@ impl Segment {
 #[derive(Debug)]
 pub struct SegmentBuilder {
     seg: Segment,
-    vocab: HashMap<String, u32>,
+    vocab: FxHashMap<compact_str::CompactString, u32>,
+    scanner: crate::text::tokenize::KeyScanner,
 }
 
 impl Default for SegmentBuilder {
@@ -256,7 +258,8 @@ impl Default for SegmentBuilder {
                 offsets: vec![0],
                 ..Segment::default()
             },
-            vocab: HashMap::new(),
+            vocab: FxHashMap::default(),
+            scanner: Default::default(),
         }
     }
 }
@@ -272,13 +275,17 @@ impl SegmentBuilder {
             .keys
             .iter()
             .enumerate()
-            .map(|(i, k)| (k.clone(), i as u32))
+            .map(|(i, k)| (compact_str::CompactString::new(k), i as u32))
             .collect();
         let mut seg = seg;
         if seg.offsets.is_empty() {
             seg.offsets.push(0);
         }
-        SegmentBuilder { seg, vocab }
+        SegmentBuilder {
+            seg,
+            vocab,
+            scanner: Default::default(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -303,7 +310,7 @@ impl SegmentBuilder {
         }
         let id = self.seg.keys.len() as u32;
         self.seg.keys.push(key.to_string());
-        self.vocab.insert(key.to_string(), id);
+        self.vocab.insert(compact_str::CompactString::new(key), id);
         id
     }
 
@@ -341,12 +348,20 @@ impl SegmentBuilder {
 
 /// Tokenise one text the way the matcher does, and push it.
 fn push_text(b: &mut SegmentBuilder, unit: i64, lang: &Lang, recency: i64, text: &str) {
-    let toks = crate::text::tokenize(text, lang);
-    if toks.is_empty() {
+    let start = b.seg.toks.len();
+    let mut scanner = std::mem::take(&mut b.scanner);
+    scanner.keys(text, lang, |_, key| {
+        let id = b.intern(key);
+        b.seg.toks.push(id);
+    });
+    b.scanner = scanner;
+    if b.seg.toks.len() == start {
         return; // nothing to match (a unit of spaces)
     }
-    let hash = crate::fuzzy::score::text_hash(text);
-    b.push(unit, recency, hash, toks.iter().map(|t| t.key.as_str()));
+    b.seg.units.push(unit);
+    b.seg.recency.push(recency);
+    b.seg.hashes.push(crate::fuzzy::score::text_hash(text));
+    b.seg.offsets.push(b.seg.toks.len() as u32);
 }
 
 /// Segments being built, per language; full ones are sealed.
@@ -358,7 +373,12 @@ struct Builders {
 
 impl Builders {
     fn add(&mut self, unit: i64, lang: &Lang, recency: i64, text: &str) {
-        let b = self.open.entry(lang.clone()).or_default();
+        if !self.open.contains_key(lang) {
+            self.open.insert(lang.clone(), SegmentBuilder::new());
+        }
+        let Some(b) = self.open.get_mut(lang) else {
+            return;
+        };
         push_text(b, unit, lang, recency, text);
         if b.is_full() {
             let full = std::mem::replace(b, SegmentBuilder::new());
@@ -456,7 +476,7 @@ fn damaged(msg: String) -> Error {
 /// Bring the index up to date with the units deleted or changed since the
 /// last maintenance: drop their old entries, re-index those that still
 /// exist (except `skip`: units the caller is about to index itself).
-pub fn maintain(tx: &Transaction, skip: &HashSet<i64>) -> Result<()> {
+pub fn maintain(tx: &Transaction, skip: &[i64]) -> Result<()> {
     let stale: Vec<i64> = {
         let mut st = tx.prepare_cached("SELECT unit_id FROM fuzzy_stale ORDER BY unit_id")?;
         st.query_map([], |r| r.get(0))?
@@ -513,7 +533,7 @@ pub fn maintain(tx: &Transaction, skip: &HashSet<i64>) -> Result<()> {
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             let unit: i64 = r.get(0)?;
-            if skip.contains(&unit) {
+            if skip.binary_search(&unit).is_ok() {
                 continue;
             }
             let lang = Lang::from_key(&r.get::<_, String>(1)?);
@@ -534,10 +554,14 @@ pub fn maintain(tx: &Transaction, skip: &HashSet<i64>) -> Result<()> {
 
 struct Job {
     unit: i64,
-    lang: Lang,
+    /// Index into the feed's languages.
+    lang: u16,
     recency: i64,
     text: String,
 }
+
+/// The indexing thread: where to send work, and its result.
+type Worker = (SyncSender<(Vec<Lang>, Vec<Job>)>, JoinHandle<Builders>);
 
 /// Below this many variants a write run is indexed inline at `finish`;
 /// above it a worker thread tokenises while the writer inserts.
@@ -548,8 +572,10 @@ const INLINE_JOBS: usize = 2048;
 #[derive(Default)]
 pub struct IndexFeed {
     buf: Vec<Job>,
-    worker: Option<(SyncSender<Vec<Job>>, JoinHandle<Builders>)>,
-    touched: HashSet<i64>,
+    langs: Vec<Lang>,
+    worker: Option<Worker>,
+    /// Units fed (sorted and deduplicated in `finish`).
+    touched: Vec<i64>,
 }
 
 impl IndexFeed {
@@ -559,10 +585,19 @@ impl IndexFeed {
 
     /// A variant written (or rewritten) for `unit`.
     pub fn push(&mut self, unit: i64, lang: &Lang, recency: i64, text: &str) {
-        self.touched.insert(unit);
+        if self.touched.last() != Some(&unit) {
+            self.touched.push(unit);
+        }
+        let l = match self.langs.iter().position(|x| x == lang) {
+            Some(i) => i,
+            None => {
+                self.langs.push(lang.clone());
+                self.langs.len() - 1
+            }
+        };
         self.buf.push(Job {
             unit,
-            lang: lang.clone(),
+            lang: l as u16,
             recency,
             text: text.to_string(),
         });
@@ -577,12 +612,12 @@ impl IndexFeed {
         }
         let jobs = std::mem::take(&mut self.buf);
         if self.worker.is_none() {
-            let (tx, rx) = sync_channel::<Vec<Job>>(8);
+            let (tx, rx) = sync_channel::<(Vec<Lang>, Vec<Job>)>(16);
             let h = std::thread::spawn(move || {
                 let mut b = Builders::default();
-                while let Ok(jobs) = rx.recv() {
+                while let Ok((langs, jobs)) = rx.recv() {
                     for j in jobs {
-                        b.add(j.unit, &j.lang, j.recency, &j.text);
+                        b.add(j.unit, &langs[j.lang as usize], j.recency, &j.text);
                     }
                 }
                 b
@@ -592,7 +627,7 @@ impl IndexFeed {
         if let Some((tx, _)) = &self.worker {
             // The worker only stops when the sender is dropped; a send
             // error means it panicked, which `finish` reports.
-            let _ = tx.send(jobs);
+            let _ = tx.send((self.langs.clone(), jobs));
         }
     }
 
@@ -602,7 +637,7 @@ impl IndexFeed {
         let built = match self.worker.take() {
             Some((sender, handle)) => {
                 let rest = std::mem::take(&mut self.buf);
-                let _ = sender.send(rest);
+                let _ = sender.send((self.langs.clone(), rest));
                 drop(sender);
                 handle
                     .join()
@@ -611,7 +646,7 @@ impl IndexFeed {
             None => {
                 let mut b = Builders::default();
                 for j in self.buf.drain(..) {
-                    b.add(j.unit, &j.lang, j.recency, &j.text);
+                    b.add(j.unit, &self.langs[j.lang as usize], j.recency, &j.text);
                 }
                 b
             }
@@ -625,6 +660,8 @@ impl IndexFeed {
             st.query_map([], |r| r.get(0))?
                 .collect::<std::result::Result<_, _>>()?
         };
+        self.touched.sort_unstable();
+        self.touched.dedup();
         maintain(tx, &self.touched)?;
         let mut segs = built.finish();
         if !gone.is_empty() {
@@ -664,19 +701,34 @@ pub fn read_lang(
     let mut st =
         conn.prepare_cached("SELECT data FROM fuzzy_segments WHERE lang = ?1 ORDER BY id")?;
     let mut rows = st.query([lang.as_str()])?;
-    while let Some(r) = rows.next()? {
-        let data = r
-            .get_ref(0)?
-            .as_blob()
-            .map_err(|e| damaged(e.to_string()))?;
-        let seg = Segment::decode(data).map_err(damaged)?;
-        if stale.is_empty() {
-            f(&seg, &mut (0..seg.len()));
-        } else {
-            f(
-                &seg,
-                &mut (0..seg.len()).filter(|&i| !stale.contains(&seg.units[i])),
-            );
+    // Segments are decoded a few at a time on all cores, used in order.
+    let group = rayon::current_num_threads().max(1) * 2;
+    let mut blobs: Vec<Vec<u8>> = Vec::with_capacity(group);
+    let mut done = false;
+    while !done {
+        blobs.clear();
+        while blobs.len() < group {
+            match rows.next()? {
+                Some(r) => blobs.push(r.get(0)?),
+                None => {
+                    done = true;
+                    break;
+                }
+            }
+        }
+        use rayon::prelude::*;
+        let segs: Vec<std::result::Result<Segment, String>> =
+            blobs.par_iter().map(|b| Segment::decode(b)).collect();
+        for seg in segs {
+            let seg = seg.map_err(damaged)?;
+            if stale.is_empty() {
+                f(&seg, &mut (0..seg.len()));
+            } else {
+                f(
+                    &seg,
+                    &mut (0..seg.len()).filter(|&i| !stale.contains(&seg.units[i])),
+                );
+            }
         }
     }
     if !stale.is_empty() {

@@ -166,7 +166,45 @@ pub struct UnitWriter<'t> {
     pub touched: Vec<i64>,
     /// Keeps the fuzzy index current (see `store::index`).
     index: super::index::IndexFeed,
+    /// Once a run is large: the content hashes of every unit, so that a
+    /// new unit (the common case) is known to be new without a query. Only
+    /// a negative filter: a hash found here is still checked in SQL.
+    known: Option<std::collections::HashSet<i64, HashIsKey>>,
+    adds: usize,
 }
+
+/// Content hashes are already uniform 64-bit values: use them as they are
+/// instead of hashing them again.
+#[derive(Default, Clone, Copy)]
+struct HashIsKey;
+
+impl std::hash::BuildHasher for HashIsKey {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ b as u64;
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.0 = n as u64;
+    }
+}
+
+/// Adds after which a run loads the content hashes of the TM.
+const LOAD_KNOWN_AFTER: usize = 4096;
+/// Above this many units the hashes are not loaded (memory).
+const LOAD_KNOWN_MAX: i64 = 4_000_000;
 
 impl<'t> UnitWriter<'t> {
     pub fn new(tx: &'t Transaction<'t>, batch_id: i64, policy: OnDuplicate) -> UnitWriter<'t> {
@@ -178,7 +216,30 @@ impl<'t> UnitWriter<'t> {
             stats: WriteStats::default(),
             touched: Vec::new(),
             index: super::index::IndexFeed::new(),
+            known: None,
+            adds: 0,
         }
+    }
+
+    /// Load the content hashes of all units (see `known`).
+    fn load_known(&mut self) -> Result<()> {
+        let n: i64 = self
+            .tx
+            .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
+        if n > LOAD_KNOWN_MAX {
+            return Ok(());
+        }
+        let mut set = std::collections::HashSet::with_capacity_and_hasher(
+            (n as usize * 2).max(1 << 16),
+            HashIsKey,
+        );
+        let mut st = self.tx.prepare("SELECT content_hash FROM units")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            set.insert(r.get::<_, i64>(0)?);
+        }
+        self.known = Some(set);
+        Ok(())
     }
 
     pub fn add(&mut self, unit: &NewUnit) -> Result<Written> {
@@ -190,12 +251,24 @@ impl<'t> UnitWriter<'t> {
                 .map(|v| source_hash(l, &v.text))
         });
         if self.policy != OnDuplicate::Keep {
-            let mut q = self
-                .tx
-                .prepare_cached("SELECT id FROM units WHERE content_hash = ?1 LIMIT 1")?;
-            if let Some(id) = q.query_row([hash], |r| r.get::<_, i64>(0)).optional()? {
-                self.stats.skipped += 1;
-                return Ok(Written::Skipped(id));
+            self.adds += 1;
+            if self.adds == LOAD_KNOWN_AFTER {
+                self.load_known()?;
+            }
+            // Remember the hash now: whatever happens below, a unit with
+            // this content is in the TM after this call.
+            let maybe_there = match &mut self.known {
+                Some(known) => !known.insert(hash),
+                None => true,
+            };
+            if maybe_there {
+                let mut q = self
+                    .tx
+                    .prepare_cached("SELECT id FROM units WHERE content_hash = ?1 LIMIT 1")?;
+                if let Some(id) = q.query_row([hash], |r| r.get::<_, i64>(0)).optional()? {
+                    self.stats.skipped += 1;
+                    return Ok(Written::Skipped(id));
+                }
             }
         }
         if self.policy == OnDuplicate::Overwrite
@@ -288,7 +361,7 @@ pub fn delete_units(tx: &Transaction, ids: &[i64]) -> Result<usize> {
         n += st.execute([id])?;
     }
     // The triggers marked them stale; drop them from the fuzzy index now.
-    super::index::maintain(tx, &Default::default())?;
+    super::index::maintain(tx, &[])?;
     Ok(n)
 }
 
@@ -363,6 +436,8 @@ fn rehash(tx: &Transaction, id: i64) -> Result<()> {
         "UPDATE units SET content_hash = ?2, src_hash = ?3, changed_at = ?4 WHERE id = ?1",
     )?
     .execute(params![id, hash, src_hash, super::now()])?;
+    // The update marked the unit stale: re-index it now.
+    super::index::maintain(tx, &[])?;
     Ok(())
 }
 
@@ -548,6 +623,58 @@ mod tests {
             })
             .unwrap();
         assert!(changed.is_some());
+    }
+
+    #[test]
+    fn large_runs_still_find_duplicates_and_overwrite() {
+        let mut s = Store::in_memory().unwrap();
+        let tx = s.transaction().unwrap();
+        let b = new_batch(&tx, "import", "t.tsv").unwrap();
+        let n = LOAD_KNOWN_AFTER + 100;
+        let unit = |i: usize, t: &str| {
+            let mut u = NewUnit::new(
+                Origin::Imported,
+                vec![
+                    v("en", &format!("source {i}")),
+                    v("ru", &format!("{t} {i}")),
+                ],
+            );
+            u.src_lang = Some(Lang::en());
+            u
+        };
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Skip);
+        for i in 0..n {
+            assert!(matches!(
+                w.add(&unit(i, "цель")).unwrap(),
+                Written::Added(_)
+            ));
+        }
+        assert!(w.known.is_some());
+        // duplicates from before and after the hashes were loaded
+        assert_eq!(w.add(&unit(1, "цель")).unwrap(), Written::Skipped(2));
+        assert_eq!(
+            w.add(&unit(n - 1, "цель")).unwrap(),
+            Written::Skipped(n as i64)
+        );
+        w.finish().unwrap();
+        let mut w = UnitWriter::new(&tx, b, OnDuplicate::Overwrite);
+        for i in 0..n {
+            assert!(matches!(
+                w.add(&unit(i, "новая")).unwrap(),
+                Written::Overwritten(_)
+            ));
+        }
+        // back to the first text: the stale hash does not make it a duplicate
+        assert!(matches!(
+            w.add(&unit(0, "цель")).unwrap(),
+            Written::Overwritten(1)
+        ));
+        assert_eq!(w.add(&unit(0, "цель")).unwrap(), Written::Skipped(1));
+        w.finish().unwrap();
+        let units: i64 = tx
+            .query_row("SELECT count(*) FROM units", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(units, n as i64);
     }
 
     #[test]

@@ -35,6 +35,16 @@ pub fn fold_width(c: char) -> char {
     }
 }
 
+/// Characters known to have canonical combining class 0 without a table
+/// lookup: ASCII, Cyrillic letters, CJK unified ideographs.
+#[inline]
+fn is_starter_fast(c: char) -> bool {
+    c.is_ascii()
+        || ('\u{0400}'..='\u{0482}').contains(&c)
+        || ('\u{048A}'..='\u{04FF}').contains(&c)
+        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
 /// Zero-width characters that carry no meaning for matching.
 fn is_ignorable(c: char) -> bool {
     matches!(
@@ -46,6 +56,13 @@ fn is_ignorable(c: char) -> bool {
 /// Fold one (NFC) character for matching, pushing the result into `out`.
 #[inline]
 pub fn fold_char_into(c: char, out: &mut impl FnMut(char)) {
+    // fast paths (same results as below): Russian letters, Han characters
+    match c {
+        'а'..='е' | 'ж'..='я' => return out(c),
+        'А'..='Е' | 'Ж'..='Я' => return out(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        '\u{4E00}'..='\u{9FFF}' => return out(c),
+        _ => {}
+    }
     let c = fold_width(c);
     match c {
         'ё' | 'Ё' => out('е'),
@@ -83,61 +100,20 @@ impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
         let mut map = Vec::with_capacity(original.len());
-        let mut pending_space: Option<usize> = None;
-        let mut n = 0usize;
-        let mut push = |c: char, from: usize, text: &mut String, map: &mut Vec<usize>| {
-            if c == ' ' {
-                if !text.is_empty() && pending_space.is_none() {
-                    pending_space = Some(from);
-                }
-                return;
-            }
-            if let Some(sp) = pending_space.take() {
-                text.push(' ');
-                map.push(sp);
-            }
-            text.push(c);
-            map.push(from);
-        };
-        // Compose each starter with the combining marks after it, so that
-        // offsets stay in characters of the original even when it is not NFC.
-        let chars: Vec<char> = original.chars().collect();
-        let mut content_end = 0;
-        let mut i = 0;
-        while i < chars.len() {
-            let before = text.len();
-            let start = i;
-            i += 1;
-            while i < chars.len() && canonical_combining_class(chars[i]) != 0 {
-                i += 1;
-            }
-            n = i;
-            let cluster = &chars[start..i];
-            if cluster.len() == 1 {
-                let c = cluster[0];
-                if is_ignorable(c) {
-                    continue;
-                }
-                fold_char_into(c, &mut |f| push(f, start, &mut text, &mut map));
-            } else {
-                let composed: String = cluster.iter().collect::<String>().nfc().collect();
-                for c in composed.chars() {
-                    if is_ignorable(c) {
-                        continue;
-                    }
-                    fold_char_into(c, &mut |f| push(f, start, &mut text, &mut map));
-                }
-            }
-            if text.len() > before {
-                content_end = i;
-            }
-        }
+        let (original_len, content_end) = fold_impl(original, &mut text, Some(&mut map));
         Folded {
             text,
             map,
-            original_len: n.max(chars.len()),
+            original_len,
             content_end,
         }
+    }
+
+    /// The folded text only (no map back), into a reused buffer: what
+    /// [`Folded::new`] puts in `text`, for hot paths that need no offsets.
+    pub fn fold_into(original: &str, text: &mut String) {
+        text.clear();
+        fold_impl(original, text, None);
     }
 
     /// Character range `[start, end)` of the folded text → the range of the
@@ -157,6 +133,94 @@ impl Folded {
         };
         (s, e.max(s))
     }
+}
+
+/// The folding of [`Folded::new`]: the folded text into `text`, the map
+/// back into `map` when asked. Returns (original length, content end).
+fn fold_impl(
+    original: &str,
+    text: &mut String,
+    mut map: Option<&mut Vec<usize>>,
+) -> (usize, usize) {
+    if map.is_none() && original.is_ascii() {
+        // ASCII needs no composition, width folding or ignorable marks:
+        // lower-case, every kind of space one space, trimmed
+        for b in original.bytes() {
+            let c = match b {
+                b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | b' ' => b' ',
+                _ => b.to_ascii_lowercase(),
+            };
+            if c == b' ' {
+                if !text.is_empty() && !text.ends_with(' ') {
+                    text.push(' ');
+                }
+            } else {
+                text.push(c as char);
+            }
+        }
+        if text.ends_with(' ') {
+            text.pop();
+        }
+        let n = original.len();
+        return (n, n);
+    }
+    let mut pending_space: Option<usize> = None;
+    let mut n = 0usize;
+    let mut push = |c: char, from: usize, text: &mut String, map: &mut Option<&mut Vec<usize>>| {
+        if c == ' ' {
+            if !text.is_empty() && pending_space.is_none() {
+                pending_space = Some(from);
+            }
+            return;
+        }
+        if let Some(sp) = pending_space.take() {
+            text.push(' ');
+            if let Some(m) = map.as_mut() {
+                m.push(sp);
+            }
+        }
+        text.push(c);
+        if let Some(m) = map.as_mut() {
+            m.push(from);
+        }
+    };
+    // Compose each starter with the combining marks after it, so that
+    // offsets stay in characters of the original even when it is not NFC.
+    let chars: Vec<char> = original.chars().collect();
+    let mut content_end = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let before = text.len();
+        let start = i;
+        i += 1;
+        while i < chars.len()
+            && !is_starter_fast(chars[i])
+            && canonical_combining_class(chars[i]) != 0
+        {
+            i += 1;
+        }
+        n = i;
+        let cluster = &chars[start..i];
+        if cluster.len() == 1 {
+            let c = cluster[0];
+            if is_ignorable(c) {
+                continue;
+            }
+            fold_char_into(c, &mut |f| push(f, start, text, &mut map));
+        } else {
+            let composed: String = cluster.iter().collect::<String>().nfc().collect();
+            for c in composed.chars() {
+                if is_ignorable(c) {
+                    continue;
+                }
+                fold_char_into(c, &mut |f| push(f, start, text, &mut map));
+            }
+        }
+        if text.len() > before {
+            content_end = i;
+        }
+    }
+    (n.max(chars.len()), content_end)
 }
 
 /// Does the folded text look like it is written in the script of the
@@ -229,6 +293,47 @@ mod tests {
         assert_eq!(f.original_range(0, 2), (2, 4));
         let f = Folded::new("и\u{306}\n");
         assert_eq!(f.original_range(0, 1), (0, 2));
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_tables() {
+        for c in ('\u{0}'..='\u{FFFF}').chain('\u{20000}'..='\u{20100}') {
+            if is_starter_fast(c) {
+                assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            }
+            // the slow path, written out
+            let mut slow = Vec::new();
+            let w = fold_width(c);
+            match w {
+                'ё' | 'Ё' => slow.push('е'),
+                _ if w.is_ascii() => slow.push(w.to_ascii_lowercase()),
+                _ => slow.extend(w.to_lowercase()),
+            }
+            let mut fast = Vec::new();
+            fold_char_into(c, &mut |x| fast.push(x));
+            assert_eq!(fast, slow, "{c:?}");
+        }
+        let mut buf = String::new();
+        for t in ["  Hello\tWorld \n", "A  B", "   ", "x\r\n", "Don't STOP."] {
+            Folded::fold_into(t, &mut buf);
+            assert_eq!(buf, Folded::new(t).text, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn fold_into_gives_the_same_text() {
+        let mut buf = String::new();
+        for t in [
+            "  Ми\u{306}р  мир ",
+            "ＳＣＯ\t２０１８",
+            "a\u{00AD}b c",
+            "上合组织，２０１８年",
+            "",
+            "   ",
+        ] {
+            Folded::fold_into(t, &mut buf);
+            assert_eq!(buf, Folded::new(t).text, "{t:?}");
+        }
     }
 
     #[test]

@@ -58,37 +58,81 @@ pub fn tokenize(text: &str, lang: &Lang) -> Vec<Token> {
 /// Tokenise text that is already folded (reuse the fold when the caller
 /// needs it too).
 pub fn tokenize_folded(f: &Folded, lang: &Lang) -> Vec<Token> {
-    let chars: Vec<char> = f.text.chars().collect();
-    let english = lang.family() == Family::English;
-    let mut out = Vec::with_capacity(chars.len() / 4 + 1);
-    let mut i = 0;
-    let push = |out: &mut Vec<Token>, kind, s: usize, e: usize, key: String| {
+    let mut out = Vec::with_capacity(f.text.len() / 4 + 1);
+    scan(&f.text, lang, |kind, s, e, key| {
         let (start, end) = f.original_range(s, e);
         out.push(Token {
             kind,
-            key,
+            key: key.to_string(),
             start,
             end,
         });
-    };
+    });
+    out
+}
+
+/// The kind and key of every token of `text`, in order, without building
+/// [`Token`]s: the allocation-free path the fuzzy index takes for millions
+/// of segments. Gives exactly the keys [`tokenize`] gives.
+pub fn for_each_key(text: &str, lang: &Lang, f: impl FnMut(TokenKind, &str)) {
+    KeyScanner::default().keys(text, lang, f);
+}
+
+/// [`for_each_key`] with its buffers kept between calls.
+#[derive(Debug, Default)]
+pub struct KeyScanner {
+    folded: String,
+    chars: Vec<char>,
+    key: String,
+}
+
+impl KeyScanner {
+    pub fn keys(&mut self, text: &str, lang: &Lang, mut f: impl FnMut(TokenKind, &str)) {
+        Folded::fold_into(text, &mut self.folded);
+        self.chars.clear();
+        self.chars.extend(self.folded.chars());
+        scan_chars(&self.chars, lang, &mut self.key, |kind, _, _, key| {
+            f(kind, key)
+        });
+    }
+}
+
+/// The tokeniser proper, over folded text: `emit(kind, start, end, key)`
+/// with offsets in characters of the folded text.
+fn scan(folded: &str, lang: &Lang, emit: impl FnMut(TokenKind, usize, usize, &str)) {
+    let chars: Vec<char> = folded.chars().collect();
+    let mut key = String::with_capacity(32);
+    scan_chars(&chars, lang, &mut key, emit);
+}
+
+fn scan_chars(
+    chars: &[char],
+    lang: &Lang,
+    key: &mut String,
+    mut emit: impl FnMut(TokenKind, usize, usize, &str),
+) {
+    let english = lang.family() == Family::English;
+    let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if c == ' ' {
             i += 1;
             continue;
         }
+        key.clear();
         if let Some((len, kind)) = special(&chars[i..]) {
-            let key: String = chars[i..i + len].iter().collect();
-            push(&mut out, kind, i, i + len, key);
+            key.extend(&chars[i..i + len]);
+            emit(kind, i, i + len, key);
             i += len;
             continue;
         }
         if is_han(c) || is_kana(c) {
-            push(&mut out, TokenKind::Han, i, i + 1, c.to_string());
+            key.push(c);
+            emit(TokenKind::Han, i, i + 1, key);
             i += 1;
             continue;
         }
-        if c.is_ascii_digit() || (c.is_numeric() && !c.is_alphabetic()) {
+        if c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric() && !c.is_alphabetic()) {
             let s = i;
             i += 1;
             while i < chars.len() {
@@ -105,9 +149,13 @@ pub fn tokenize_folded(f: &Folded, lang: &Lang) -> Vec<Token> {
             }
             // English ordinals: 8th, 21st, 2nd, 3rd.
             if english && i + 2 <= chars.len() {
-                let suf: String = chars[i..i + 2].iter().collect();
                 let after_ok = i + 2 == chars.len() || !is_word_char(chars[i + 2]);
-                if after_ok && matches!(suf.as_str(), "st" | "nd" | "rd" | "th") {
+                if after_ok
+                    && matches!(
+                        (chars[i], chars[i + 1]),
+                        ('s', 't') | ('n', 'd') | ('r', 'd') | ('t', 'h')
+                    )
+                {
                     i += 2;
                 }
             }
@@ -116,11 +164,11 @@ pub fn tokenize_folded(f: &Folded, lang: &Lang) -> Vec<Token> {
                 while i < chars.len() && is_word_char(chars[i]) && !is_han(chars[i]) {
                     i += 1;
                 }
-                let key: String = chars[s..i].iter().collect();
-                push(&mut out, TokenKind::Word, s, i, key);
+                key.extend(&chars[s..i]);
+                emit(TokenKind::Word, s, i, key);
             } else {
-                let key: String = chars[s..i].iter().collect();
-                push(&mut out, TokenKind::Number, s, i, key);
+                key.extend(&chars[s..i]);
+                emit(TokenKind::Number, s, i, key);
             }
             continue;
         }
@@ -144,11 +192,12 @@ pub fn tokenize_folded(f: &Folded, lang: &Lang) -> Vec<Token> {
                 }
                 break;
             }
-            let key: String = chars[s..i]
-                .iter()
-                .map(|&c| if is_apostrophe(c) { '\'' } else { c })
-                .collect();
-            push(&mut out, TokenKind::Word, s, i, key);
+            key.extend(
+                chars[s..i]
+                    .iter()
+                    .map(|&c| if is_apostrophe(c) { '\'' } else { c }),
+            );
+            emit(TokenKind::Word, s, i, key);
             if english && i < chars.len() && is_apostrophe(chars[i]) {
                 let possessive_s = i + 1 < chars.len()
                     && chars[i + 1] == 's'
@@ -156,23 +205,30 @@ pub fn tokenize_folded(f: &Folded, lang: &Lang) -> Vec<Token> {
                 let plural_possessive =
                     chars[i - 1] == 's' && (i + 1 == chars.len() || !is_word_char(chars[i + 1]));
                 if possessive_s {
-                    push(&mut out, TokenKind::Word, i, i + 2, "'s".into());
+                    emit(TokenKind::Word, i, i + 2, "'s");
                     i += 2;
                 } else if plural_possessive {
-                    push(&mut out, TokenKind::Word, i, i + 1, "'".into());
+                    emit(TokenKind::Word, i, i + 1, "'");
                     i += 1;
                 }
             }
             continue;
         }
-        push(&mut out, TokenKind::Punct, i, i + 1, c.to_string());
+        key.push(c);
+        emit(TokenKind::Punct, i, i + 1, key);
         i += 1;
     }
-    out
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || is_mark(c)
+    // fast paths: ASCII and lower-case Cyrillic (folded Russian text)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    if ('\u{0430}'..='\u{044F}').contains(&c) {
+        return true;
+    }
+    c.is_alphanumeric() || is_mark(c)
 }
 
 fn is_mark(c: char) -> bool {
@@ -410,6 +466,28 @@ mod tests {
         let s: String = chars[t[1].start..t[1].end].iter().collect();
         assert_eq!(s, "ＭＶＤ");
         assert_eq!(t[1].key, "mvd");
+    }
+
+    #[test]
+    fn for_each_key_gives_the_same_keys() {
+        for (text, lang) in [
+            (
+                "On 17 May 2018, the SCO's 8th Meeting — don't stop; %s {0} <b>x</b>",
+                "en",
+            ),
+            ("Министерство  внутренних дел, 8-е совещание ＭＶＤ", "ru"),
+            ("2018年上合组织SCO会议。", "zh"),
+            ("Die Übersetzung, 2019.", "de"),
+        ] {
+            let lang = Lang::parse(lang).unwrap();
+            let mut got = Vec::new();
+            for_each_key(text, &lang, |k, key| got.push((k, key.to_string())));
+            let want: Vec<_> = tokenize(text, &lang)
+                .into_iter()
+                .map(|t| (t.kind, t.key))
+                .collect();
+            assert_eq!(got, want);
+        }
     }
 
     #[test]

@@ -1,0 +1,36 @@
+//! `polytm reindex`: rebuild the fuzzy index from the units.
+//!
+//! The index is kept current by every command that writes units; this is
+//! for a database whose index was damaged, or written by a tool other than
+//! polytm.
+
+use clap::Args as ClapArgs;
+
+use super::Ctx;
+use super::output::Table;
+use crate::error::Result;
+
+#[derive(ClapArgs, Debug)]
+#[command(
+    about = "Rebuild the fuzzy-match index from the units (rarely needed)",
+    long_about = "Rebuild the fuzzy-match index from the units. Every import, alignment, edit and \
+        deletion keeps the index current; rebuild it only when polytm says it is damaged, or \
+        after changing the database with another tool."
+)]
+pub struct Args {}
+
+pub fn run(_args: Args, ctx: &Ctx) -> Result<()> {
+    let mut store = ctx.open()?;
+    let tx = store.transaction()?;
+    crate::store::index::rebuild(&tx)?;
+    tx.commit()?;
+    let mut t = Table::new(["language", "segments indexed", "index size"]);
+    for (lang, entries, bytes) in crate::store::index::sizes(&store.conn)? {
+        t.row([
+            lang,
+            entries.to_string(),
+            super::stats::human_bytes(bytes.max(0) as u64),
+        ]);
+    }
+    t.print()
+}
