@@ -6,6 +6,7 @@
 //! `align` / `glossary` → `store` (SQLite) → `fuzzy` → `pretranslate` →
 //! `formats` (write). `cli` only wires these together.
 
+pub mod align;
 pub mod cli;
 pub mod error;
 pub mod exchange;

@@ -1,6 +1,7 @@
 //! The command line: one file per command, each opening with its help
 //! text and flags, and doing nothing but wiring the library together.
 
+pub mod align;
 pub mod analyze;
 pub mod batches;
 pub mod concordance;
@@ -8,6 +9,7 @@ pub mod docs;
 pub mod export;
 pub mod glossary;
 pub mod import;
+pub mod lexicon;
 pub mod match_;
 pub mod output;
 pub mod pretranslate;
@@ -55,6 +57,8 @@ pub enum Command {
     Glossary(glossary::Args),
     Term(term::Args),
     Segment(segment::Args),
+    Align(align::Args),
+    Lexicon(lexicon::Args),
     Import(import::Args),
     Export(export::Args),
     /// List or remove documents (files imported, texts aligned).
@@ -106,6 +110,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Glossary(a) => glossary::run(a, &ctx),
         Command::Term(a) => term::run(a, &ctx),
         Command::Segment(a) => segment::run(a, &ctx),
+        Command::Align(a) => align::run(a, &ctx),
+        Command::Lexicon(a) => lexicon::run(a, &ctx),
         Command::Import(a) => import::run(a, &ctx),
         Command::Export(a) => export::run(a, &ctx),
         Command::Docs(c) => docs::run(c, &ctx),

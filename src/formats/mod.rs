@@ -1,6 +1,7 @@
 //! File formats, one module each: reading files into plain structures and
 //! writing them out. Nothing here touches the database.
 
+pub mod cedict;
 pub mod glossary_table;
 pub mod input;
 pub mod table;
