@@ -69,6 +69,161 @@ fn files_in(dir: &Path) -> Vec<String> {
     v
 }
 
+/// The quick start: the glossary imported, the two earlier releases
+/// aligned EN/RU/ZH into the TM, the new release pre-translated.
+fn quick_start_tm() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("polytm.db");
+    polytm(&db)
+        .args(["glossary", "import", "glossaries/sco-counter-narcotics.tsv"])
+        .assert()
+        .success();
+    for r in ["2019-05-16-bishkek", "2020-05-14-moscow"] {
+        let f = |l: &str| format!("examples/releases/{r}.{l}.txt");
+        polytm(&db)
+            .args(["align", "--langs", "en,ru,zh", &f("en"), &f("ru"), &f("zh")])
+            .assert()
+            .success();
+    }
+    (dir, db)
+}
+
+#[test]
+fn quick_start_pipeline_on_the_examples() {
+    let (dir, db) = quick_start_tm();
+    assert_eq!(units(&db), 22); // 25 aligned units, 3 sentences identical in both releases
+    // the analysis
+    let j: Value = serde_json::from_str(&stdout(
+        polytm(&db).args(["analyze", "--from", "en", "--to", "ru,zh", "--json", NEW_EN]),
+    ))
+    .unwrap();
+    assert_eq!(j["segments"], 15);
+    assert_eq!(j["words"], 192);
+    for t in 0..2 {
+        let segs: Vec<u64> = j["targets"][t]["total"]["bands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["segments"].as_u64().unwrap())
+            .collect();
+        // repetitions, 100, 95-99, 85-94, 75-84, 50-74, no match
+        assert_eq!(segs, [1, 3, 0, 4, 1, 2, 4], "{}", j["targets"][t]["to"]);
+    }
+    // the proposals, down to 50 %
+    let out = dir.path().join("out");
+    polytm(&db)
+        .args([
+            "pretranslate",
+            "--from",
+            "en",
+            "--to",
+            "ru,zh",
+            "--min",
+            "50",
+            "--format",
+            "tsv",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(NEW_EN)
+        .assert()
+        .success();
+    let ru = std::fs::read_to_string(out.join("2021-05-20-dushanbe.ru.tsv")).unwrap();
+    let zh = std::fs::read_to_string(out.join("2021-05-20-dushanbe.zh.tsv")).unwrap();
+    let field = |t: &str, n: usize| {
+        t.lines()
+            .nth(n - 1)
+            .unwrap()
+            .split('\t')
+            .nth(2)
+            .unwrap()
+            .to_string()
+    };
+    // a year and a country substituted (the country in the Russian prepositional case)
+    assert_eq!(
+        field(&ru, 15),
+        "Следующее совещание состоится в 2022 году в Республике Узбекистан."
+    );
+    assert_eq!(
+        field(&zh, 15),
+        "下一次会议将于2022年在乌兹别克斯坦共和国举行。"
+    );
+    // a date, a city and an ordinal
+    assert!(
+        field(&ru, 2).starts_with("20 мая 2021 года в Душанбе состоялось 11-е Совещание"),
+        "{ru}"
+    );
+    assert!(
+        field(&zh, 2)
+            .starts_with("2021年5月20日，上海合作组织成员国禁毒部门领导人第十一次会议在杜尚别举行"),
+        "{zh}"
+    );
+    // an agency name (Russian instrumental case)
+    assert_eq!(
+        field(&ru, 14),
+        "Совещание было организовано Агентством по контролю за наркотиками при Президенте Республики Таджикистан."
+    );
+    assert_eq!(field(&zh, 14), "会议由塔吉克斯坦总统直属禁毒署承办。");
+
+    // the default run: drafts in a folder, the report and where they are
+    let o = polytm(&db)
+        .args(["pretranslate", "--from", "en", "--to", "ru,zh", "-o"])
+        .arg(dir.path().join("drafts"))
+        .arg(NEW_EN)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("Match analysis en → ru (1 file)")
+            && err.contains("Match analysis en → zh (1 file)")
+    );
+    assert!(
+        err.contains(
+            "drafts/2021-05-20-dushanbe.ru.txt (15 segments: 3 exact, 5 fuzzy for review, 7 empty)"
+        ),
+        "{err}"
+    );
+    let draft =
+        std::fs::read_to_string(dir.path().join("drafts/2021-05-20-dushanbe.ru.txt")).unwrap();
+    assert!(
+        draft.ends_with(
+            "[85%] Следующее совещание состоится в 2022 году в Республике Узбекистан.\n"
+        ),
+        "{draft}"
+    );
+
+    // XLIFF: states as the matches say, and a second run changes nothing
+    let x1 = dir.path().join("r.ru.xlf");
+    polytm(&db)
+        .args([
+            "pretranslate",
+            "--from",
+            "en",
+            "--to",
+            "ru",
+            "--format",
+            "xliff",
+            "-o",
+        ])
+        .arg(&x1)
+        .arg(NEW_EN)
+        .assert()
+        .success();
+    let x = std::fs::read_to_string(&x1).unwrap();
+    assert_eq!(x.matches("state=\"translated\"").count(), 3);
+    assert_eq!(x.matches("state=\"needs-review-translation\"").count(), 5);
+    assert_eq!(x.matches("<alt-trans ").count(), 8);
+    let x2 = dir.path().join("again.xlf");
+    polytm(&db)
+        .args(["pretranslate", "--from", "en", "--to", "ru", "-o"])
+        .arg(&x2)
+        .arg(&x1)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&x2).unwrap(), x);
+}
+
 #[test]
 fn text_into_two_languages_in_a_folder_with_repairs_and_report() {
     let (dir, db) = with_tm();
