@@ -1,9 +1,9 @@
 #!/bin/sh
 # Does a real XLIFF client read polytm's XLIFF as polytm wrote it?
 #
-# Builds polytm, makes a TM (the test fixture of sentences of the 2020
-# release, EN/RU/ZH), pre-translates the new release (text → XLIFF 1.2) and
-# the CAT-tool style
+# Builds polytm, makes the quick start's TM (the SCO glossary imported, the
+# 2019 and 2020 example releases aligned EN/RU/ZH), pre-translates the new
+# release (text → XLIFF 1.2) and the CAT-tool style
 # fixture (XLIFF 1.2 filled in place) into Russian and Chinese, then reads
 # every output with Translate Toolkit (translate.storage.xliff) and checks,
 # unit by unit, against polytm's own TSV of the same run:
@@ -28,7 +28,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db="$work/tm.db"
 rel=examples/releases
-$bin --db "$db" --quiet import tests/fixtures/pretranslate/tm.en-ru-zh.tsv >/dev/null
+$bin --db "$db" --quiet glossary import glossaries/sco-counter-narcotics.tsv >/dev/null
+for r in 2019-05-16-bishkek 2020-05-14-moscow; do
+    $bin --db "$db" --quiet align --langs en,ru,zh "$rel/$r.en.txt" "$rel/$r.ru.txt" "$rel/$r.zh.txt" >/dev/null
+done
 fix=tests/fixtures/pretranslate/dushanbe.en-ru.xlf
 for lang in ru zh; do
     $bin --db "$db" --quiet pretranslate --from en --to $lang --min 50 --format xliff \
