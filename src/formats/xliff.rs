@@ -1221,7 +1221,12 @@ impl Document {
         let Some(src) = src else { return };
         let p = nodes[src].prefix().to_string();
         let sep = self.sep_like(nodes[src].start.start);
-        let lang = escape_attr(opts.target_lang);
+        // the file's own spelling of the target language (ru-RU), else --to's
+        let lang_tag = self.files[unit.file]
+            .target_lang
+            .as_deref()
+            .unwrap_or(opts.target_lang);
+        let lang = escape_attr(lang_tag);
         let whole = matches!(unit.segments.first().map(|s| &s.loc), Some(Loc::Whole));
         // (state, qualifier) of the target, and where alt-trans go.
         let mut alt = String::new();
@@ -1273,7 +1278,7 @@ impl Document {
                     let tag = &self.text[tn.start.clone()];
                     let mut ups = vec![("state", Some(state)), ("state-qualifier", Some(qual))];
                     if tn.attr("xml:lang").is_none() {
-                        ups.push(("xml:lang", Some(opts.target_lang)));
+                        ups.push(("xml:lang", Some(lang_tag)));
                     }
                     let start = open_form(&set_attrs(tag, &ups));
                     edits.push((tn.outer(), format!("{start}{content}</{}>", tn.qname)));
@@ -1326,7 +1331,7 @@ impl Document {
                     let tag = &self.text[tn.start.clone()];
                     let mut ups = vec![("state", Some(state)), ("state-qualifier", Some(qual))];
                     if tn.attr("xml:lang").is_none() {
-                        ups.push(("xml:lang", Some(opts.target_lang)));
+                        ups.push(("xml:lang", Some(lang_tag)));
                     }
                     let mut start = set_attrs(tag, &ups);
                     if tn.empty {
