@@ -704,3 +704,28 @@ fn presplit_numbers_are_line_numbers_and_blank_lines_break_paragraphs() {
     );
     assert_eq!(out, "[0]:[0]\n[2]:[2]\n[3]:[3]\n");
 }
+
+#[test]
+fn tsv_output_imports_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tm.db");
+    let tsv = stdout(
+        polytm(&db)
+            .args([
+                "align",
+                "--langs",
+                "en,ru,zh",
+                "--presplit",
+                "--format",
+                "tsv",
+                "--no-store",
+            ])
+            .arg(fx("meeting.en"))
+            .arg(fx("meeting.ru"))
+            .arg(fx("meeting.zh")),
+    );
+    let file = dir.path().join("units.tsv");
+    std::fs::write(&file, tsv).unwrap();
+    let out = stdout(polytm(&db).arg("import").arg(&file));
+    assert!(out.contains("6 units added"), "{out}");
+}
