@@ -415,6 +415,29 @@ fn chinese_source_words_are_characters_and_said_so() {
 }
 
 #[test]
+fn an_output_name_ending_in_a_slash_is_a_folder() {
+    let (dir, db) = with_tm();
+    let out = format!("{}/new/", dir.path().display());
+    polytm(&db)
+        .args([
+            "pretranslate",
+            "--from",
+            "en",
+            "--to",
+            "ru",
+            "-o",
+            &out,
+            NEW_EN,
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        files_in(&dir.path().join("new")),
+        ["2021-05-20-dushanbe.ru.txt"]
+    );
+}
+
+#[test]
 fn tsv_has_the_contract_columns() {
     let (_dir, db) = with_tm();
     let t = stdout(polytm(&db).args([

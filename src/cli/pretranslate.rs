@@ -27,7 +27,7 @@ use crate::pretranslate::{Layout, Options, Outcome, SourceDoc, input};
 #[command(
     about = "Pre-translate documents from the translation memory, with a match analysis",
     after_help = "Outputs: with one input and one target language, -o OUT is the output file \
-        (standard output without -o); if OUT is an existing folder, or there are several inputs \
+        (standard output without -o); if OUT is an existing folder or ends in /, or there are several inputs \
         or target languages, one file per input and language is written in it \
         (release.en.txt → release.ru.txt). Outputs are complete or absent: each is written to a \
         temporary file and renamed. Input files are never modified.\n\n\
@@ -195,11 +195,15 @@ fn plan(
             ));
         }
         None => None,
-        Some(o) if several || o.is_dir() => {
+        Some(o) if several || is_folder(o) => {
             if o.exists() && !o.is_dir() {
                 return Err(Error::Io {
                     file: display_path(o),
-                    msg: "is a file; several outputs need a folder".into(),
+                    msg: if several {
+                        "is a file; several outputs need a folder".into()
+                    } else {
+                        "is a file, not a folder".into()
+                    },
                 });
             }
             Some(o.clone())
@@ -246,6 +250,14 @@ fn plan(
         plan.push(row);
     }
     Ok(plan)
+}
+
+/// `-o OUT` names a folder: an existing one, or a name ending in `/`.
+fn is_folder(o: &Path) -> bool {
+    o.is_dir()
+        || o.as_os_str()
+            .to_string_lossy()
+            .ends_with(['/', std::path::MAIN_SEPARATOR])
 }
 
 /// The canonical path a file would have (its folder resolved).
@@ -319,7 +331,10 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             });
         }
     }
-    if let Some(dir) = args.output.as_ref().filter(|_| docs.len() * to.len() > 1)
+    if let Some(dir) = args
+        .output
+        .as_ref()
+        .filter(|o| docs.len() * to.len() > 1 || is_folder(o))
         && !dir.exists()
     {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
