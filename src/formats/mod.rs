@@ -9,4 +9,5 @@ pub mod tbx;
 pub mod tm_tsv;
 pub mod tmx;
 pub mod xliff;
+pub mod xml;
 pub mod xml_source;

@@ -34,6 +34,7 @@ use quick_xml::reader::Reader;
 
 use crate::error::{Error, Pos, Result, display_path};
 use crate::formats::input::{Utf16, bom, decode, line_col, read_bytes};
+use crate::formats::xml::{escape_attr, escape_text};
 
 pub const NS_V1: &str = "urn:oasis:names:tc:xliff:document:1.2";
 pub const NS_V2: &str = "urn:oasis:names:tc:xliff:document:2.0";
@@ -982,45 +983,6 @@ fn parse_inline(text: &str, range: Range<usize>, file: &str) -> Result<Content> 
         }
     }
     Ok(c)
-}
-
-/// Escape text for element content. Characters XML 1.0 cannot hold
-/// (control characters other than tab and line breaks) are dropped.
-pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Escape text for a double-quoted attribute value.
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// Set (Some) or remove (None) attributes in a start tag as written,

@@ -257,10 +257,9 @@ pub fn xliff(
 /// fuzzy proposals come back as 100 % matches there, so give it only
 /// `--min 100`, or a penalty (OmegaT: a `tm/penalty-NN/` folder).
 pub fn tmx(doc: &SourceDoc, outs: &[Outcome], from: &LangTag, to: &LangTag) -> Result<String> {
-    use crate::formats::tmx::{
-        HeaderOut, Meta, TmxWriter, UnitOut, VariantOut, iso_to_tmx_date, xml_char,
-    };
-    let clean = |s: &str| -> String { s.chars().filter(|&c| xml_char(c)).collect() };
+    use crate::formats::tmx::{HeaderOut, Meta, TmxWriter, UnitOut, VariantOut, iso_to_tmx_date};
+    use crate::formats::xml::is_xml_char;
+    let clean = |s: &str| -> String { s.chars().filter(|&c| is_xml_char(c)).collect() };
     let header = HeaderOut {
         creationtoolversion: env!("CARGO_PKG_VERSION").to_string(),
         srclang: from.tag.clone(),
