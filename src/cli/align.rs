@@ -147,10 +147,12 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         ));
     }
     // read everything before touching the database
+    let progress = crate::progress::spinner("reading the documents");
     let mut inputs = Vec::new();
     for (tag, path) in tags.iter().zip(&args.files) {
         inputs.push(read_input(tag, path, args.presplit)?);
     }
+    progress.set_message("loading the lexicon and glossary");
     let doc_name = match &args.doc {
         Some(d) if d.trim().is_empty() => return Err(Error::usage("--doc: the name is empty")),
         Some(d) => d.clone(),
@@ -209,15 +211,21 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         second_pass: !args.one_pass,
         full_grid: args.full_grid,
     };
+    let sizes: Vec<String> = inputs
+        .iter()
+        .map(|i| i.sentences.len().to_string())
+        .collect();
+    progress.set_message(format!("aligning {} sentences", sizes.join(" × ")));
     let beads = align::align_tokenized(&toks, &evidence, opts);
-    warn_unmatched(&inputs, &beads);
-
+    progress.set_message("storing the units");
     let mut stored = None;
     if !args.no_store
         && let Some(s) = store.as_mut()
     {
         stored = Some(store_units(s, &args, &doc_name, &inputs, &beads)?);
     }
+    progress.finish_and_clear();
+    warn_unmatched(&inputs, &beads);
     match args.format {
         Format::Beads => print_beads(&inputs, &beads),
         Format::Tsv => print_tsv(&inputs, &beads),
