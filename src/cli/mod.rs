@@ -53,14 +53,22 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    Stats(stats::Args),
-    Glossary(glossary::Args),
-    Term(term::Args),
-    Segment(segment::Args),
+    // Building the translation memory
     Align(align::Args),
+    Segment(segment::Args),
     Lexicon(lexicon::Args),
     Import(import::Args),
     Export(export::Args),
+    // Glossaries
+    Glossary(glossary::Args),
+    Term(term::Args),
+    // Using the translation memory
+    Match(match_::Args),
+    Concordance(concordance::Args),
+    Pretranslate(pretranslate::Args),
+    Analyze(analyze::Args),
+    // Maintaining it
+    Stats(stats::Args),
     /// List or remove documents (files imported, texts aligned).
     #[command(subcommand)]
     Docs(docs::Cmd),
@@ -70,11 +78,7 @@ pub enum Command {
     /// Show, edit or delete one translation unit.
     #[command(subcommand)]
     Unit(unit::Cmd),
-    Match(match_::Args),
-    Concordance(concordance::Args),
     Reindex(reindex::Args),
-    Pretranslate(pretranslate::Args),
-    Analyze(analyze::Args),
 }
 
 /// What every command gets: where the database is.
