@@ -165,7 +165,7 @@ impl Rng {
 
 fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 8);
-    polytm::formats::tmx::escape_text_into(&mut o, s);
+    polytm::formats::xml::escape_text_into(&mut o, s);
     o
 }
 

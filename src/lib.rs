@@ -6,6 +6,7 @@
 //! `align` / `glossary` → `store` (SQLite) → `fuzzy` → `pretranslate` →
 //! `formats` (write). `cli` only wires these together.
 
+pub mod align;
 pub mod cli;
 pub mod error;
 pub mod exchange;
@@ -13,6 +14,7 @@ pub mod formats;
 pub mod fuzzy;
 pub mod glossary;
 pub mod lang;
+pub mod pretranslate;
 pub mod progress;
 pub mod store;
 pub mod text;

@@ -70,7 +70,9 @@ pub fn spinner(what: &str) -> ProgressBar {
     if !visible() {
         return ProgressBar::hidden();
     }
-    let pb = ProgressBar::new_spinner();
+    // Cleared when dropped, so an error message is not printed under a
+    // stale step.
+    let pb = ProgressBar::new_spinner().with_finish(indicatif::ProgressFinish::AndClear);
     pb.set_style(
         ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("valid template"),
     );

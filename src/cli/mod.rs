@@ -1,14 +1,18 @@
 //! The command line: one file per command, each opening with its help
 //! text and flags, and doing nothing but wiring the library together.
 
+pub mod align;
+pub mod analyze;
 pub mod batches;
 pub mod concordance;
 pub mod docs;
 pub mod export;
 pub mod glossary;
 pub mod import;
+pub mod lexicon;
 pub mod match_;
 pub mod output;
+pub mod pretranslate;
 pub mod reindex;
 pub mod segment;
 pub mod stats;
@@ -49,12 +53,22 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    Stats(stats::Args),
-    Glossary(glossary::Args),
-    Term(term::Args),
+    // Building the translation memory
+    Align(align::Args),
     Segment(segment::Args),
+    Lexicon(lexicon::Args),
     Import(import::Args),
     Export(export::Args),
+    // Glossaries
+    Glossary(glossary::Args),
+    Term(term::Args),
+    // Using the translation memory
+    Match(match_::Args),
+    Concordance(concordance::Args),
+    Pretranslate(pretranslate::Args),
+    Analyze(analyze::Args),
+    // Maintaining it
+    Stats(stats::Args),
     /// List or remove documents (files imported, texts aligned).
     #[command(subcommand)]
     Docs(docs::Cmd),
@@ -64,8 +78,6 @@ pub enum Command {
     /// Show, edit or delete one translation unit.
     #[command(subcommand)]
     Unit(unit::Cmd),
-    Match(match_::Args),
-    Concordance(concordance::Args),
     Reindex(reindex::Args),
 }
 
@@ -102,6 +114,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Glossary(a) => glossary::run(a, &ctx),
         Command::Term(a) => term::run(a, &ctx),
         Command::Segment(a) => segment::run(a, &ctx),
+        Command::Align(a) => align::run(a, &ctx),
+        Command::Lexicon(a) => lexicon::run(a, &ctx),
         Command::Import(a) => import::run(a, &ctx),
         Command::Export(a) => export::run(a, &ctx),
         Command::Docs(c) => docs::run(c, &ctx),
@@ -110,6 +124,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Match(a) => match_::run(a, &ctx),
         Command::Concordance(a) => concordance::run(a, &ctx),
         Command::Reindex(a) => reindex::run(a, &ctx),
+        Command::Pretranslate(a) => pretranslate::run(a, &ctx),
+        Command::Analyze(a) => analyze::run(a, &ctx),
     };
     result.map_err(|e| ctx.name_db(e))
 }

@@ -19,7 +19,8 @@ use super::Ctx;
 use super::output::{Table, print_json, stdout};
 use crate::error::{Error, Result};
 use crate::exchange::UnitProps;
-use crate::formats::tmx::{Meta, MetaKind, forbidden_char, parse_inline};
+use crate::formats::tmx::{Meta, MetaKind, parse_inline};
+use crate::formats::xml::forbidden_char;
 use crate::lang::{Lang, LangTag};
 use crate::store::units::{NewVariant, delete_units, remove_variant, set_variant};
 

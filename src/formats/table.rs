@@ -321,7 +321,8 @@ fn split_csv_line(s: &str, sep: char, file: &str, line: usize) -> Result<Vec<Str
 pub enum Column {
     Lang(LangTag),
     /// A known non-language column, by its lower-case name: note, source,
-    /// domain, id, status, comment, definition, context, file.
+    /// domain, id, status, comment, definition, context, file, confidence
+    /// (of an aligned unit).
     Named(String),
 }
 
@@ -341,6 +342,7 @@ const NAMED: &[&str] = &[
     "file",
     "type",
     "subject",
+    "confidence",
 ];
 
 /// Classify a header: language codes and known names; anything else is an

@@ -35,6 +35,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use crate::error::{Error, Pos, Result, display_path};
 use crate::formats::input;
+use crate::formats::xml::escape_text;
 use crate::glossary::model::{Concept, NewConcept, NewTerm, TermStatus, is_all_caps};
 use crate::lang::LangTag;
 
@@ -559,21 +560,6 @@ fn resolve_statuses(tag: &LangTag, terms: Vec<TermB>, c: &mut NewConcept) {
 // ---------------------------------------------------------------------------
 // Writing
 
-/// Text as XML character data: escaped, without characters XML 1.0 cannot
-/// hold.
-fn esc(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || ('\u{20}'..='\u{D7FF}').contains(&c)
-                || ('\u{E000}'..='\u{FFFD}').contains(&c)
-                || c >= '\u{10000}'
-        })
-        .collect();
-    quick_xml::escape::escape(clean.as_str()).into_owned()
-}
-
 /// Write concepts as TBX.
 pub fn write_tbx(
     out: &mut dyn Write,
@@ -599,7 +585,7 @@ pub fn write_tbx(
             w.push_str("<?xml-model href=\"https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/TBX-Basic_DCA.sch\" type=\"application/xml\" schematypens=\"http://purl.oclc.org/dsdl/schematron\"?>\n");
             w.push_str(&format!(
                 "<tbx type=\"TBX-Basic\" style=\"dca\" xml:lang=\"{}\" xmlns=\"urn:iso:std:iso:30042:ed-2\">\n",
-                esc(&main_lang)
+                escape_text(&main_lang)
             ));
             w.push_str("  <tbxHeader>\n    <fileDesc>\n      <sourceDesc>\n");
             w.push_str(&format!("        <p>Exported by polytm {version}</p>\n"));
@@ -608,7 +594,7 @@ pub fn write_tbx(
         Dialect::Martif => {
             w.push_str(&format!(
                 "<martif type=\"TBX\" xml:lang=\"{}\">\n",
-                esc(&main_lang)
+                escape_text(&main_lang)
             ));
             w.push_str("  <martifHeader>\n    <fileDesc>\n      <sourceDesc>\n");
             w.push_str(&format!("        <p>Exported by polytm {version}</p>\n"));
@@ -623,27 +609,33 @@ pub fn write_tbx(
         if let Some(d) = &c.domain {
             w.push_str(&format!(
                 "        <descrip type=\"subjectField\">{}</descrip>\n",
-                esc(d)
+                escape_text(d)
             ));
         }
         if let Some(s) = &c.source {
             w.push_str(&format!(
                 "        <admin type=\"source\">{}</admin>\n",
-                esc(s)
+                escape_text(s)
             ));
         }
         if let Some(n) = &c.note {
-            w.push_str(&format!("        <note>{}</note>\n", esc(n)));
+            w.push_str(&format!("        <note>{}</note>\n", escape_text(n)));
         }
         // Consecutive terms with the same tag share a language section.
         let mut i = 0;
         while i < c.terms.len() {
             let tag = &c.terms[i].tag;
-            w.push_str(&format!("        <{lang_sec} xml:lang=\"{}\">\n", esc(tag)));
+            w.push_str(&format!(
+                "        <{lang_sec} xml:lang=\"{}\">\n",
+                escape_text(tag)
+            ));
             while i < c.terms.len() && &c.terms[i].tag == tag {
                 let t = &c.terms[i];
                 w.push_str(&format!("          <{term_sec}>\n"));
-                w.push_str(&format!("            <term>{}</term>\n", esc(&t.text)));
+                w.push_str(&format!(
+                    "            <term>{}</term>\n",
+                    escape_text(&t.text)
+                ));
                 let (admin, ty) = match t.status {
                     TermStatus::Preferred => ("preferredTerm-admn-sts", None),
                     TermStatus::Variant => ("admittedTerm-admn-sts", None),
@@ -661,11 +653,11 @@ pub fn write_tbx(
                 if let Some(s) = &t.source {
                     w.push_str(&format!(
                         "            <admin type=\"source\">{}</admin>\n",
-                        esc(s)
+                        escape_text(s)
                     ));
                 }
                 if let Some(n) = &t.note {
-                    w.push_str(&format!("            <note>{}</note>\n", esc(n)));
+                    w.push_str(&format!("            <note>{}</note>\n", escape_text(n)));
                 }
                 w.push_str(&format!("          </{term_sec}>\n"));
                 i += 1;

@@ -18,7 +18,8 @@ use std::path::Path;
 
 use crate::error::{Error, Pos, Result, display_path};
 use crate::formats::table::{Column, Delim, TableReader, classify_header};
-use crate::formats::tmx::{Meta, forbidden_char};
+use crate::formats::tmx::Meta;
+use crate::formats::xml::forbidden_char;
 use crate::lang::LangTag;
 
 /// One row read.

@@ -40,6 +40,7 @@ use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use serde::{Deserialize, Serialize};
 
+use crate::formats::xml::{escape_attr_into, escape_text_into, forbidden_char, is_xml_char};
 use crate::formats::xml_source::fault_of;
 use crate::lang::LangTag;
 
@@ -440,7 +441,7 @@ impl<R: BufRead> TmxReader<R> {
                     .resolve_char_ref()
                     .map_err(|e| at(pos, format!("bad character reference &{}; ({e})", &*r)))?
                 {
-                    if !xml_char(c) {
+                    if !is_xml_char(c) {
                         return Err(at(
                             pos,
                             format!(
@@ -1142,70 +1143,11 @@ fn predefined(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Whether XML 1.0 allows the character.
-pub fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// The first character of `s` that XML 1.0 does not allow.
-pub fn forbidden_char(s: &str) -> Option<char> {
-    let b = s.as_bytes();
-    // Fast path: only bytes < 0x20 and the sequences of U+FFFE/U+FFFF matter.
-    let suspicious = b
-        .iter()
-        .any(|&x| (x < 0x20 && x != b'\t' && x != b'\n' && x != b'\r') || x == 0xEF);
-    if !suspicious {
-        return None;
-    }
-    s.chars().find(|&c| !xml_char(c))
-}
-
 fn forbidden_msg(c: char, what: &str) -> String {
     format!(
         "the character U+{:04X} in <{what}> is not allowed in XML 1.0",
         c as u32
     )
-}
-
-/// Escape text content: `& < >`, and `\r` as a reference (a parser turns a
-/// literal carriage return into a line feed).
-pub fn escape_text_into(out: &mut String, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'\r' => "&#13;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-}
-
-/// Escape an attribute value (in double quotes): `& < "`, and tab, line
-/// feed and carriage return as references (a parser turns them into spaces).
-pub fn escape_attr_into(out: &mut String, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\t' => "&#9;",
-            b'\n' => "&#10;",
-            b'\r' => "&#13;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
 }
 
 /// `20180612T101500Z` (or ISO `2018-06-12T10:15:00Z`) → `2018-06-12T10:15:00Z`.
@@ -1749,13 +1691,5 @@ mod tests {
                 while let Ok(Some(_)) = reader.next_unit() {}
             }
         }
-    }
-
-    #[test]
-    fn forbidden_chars() {
-        assert_eq!(forbidden_char("ok\t\n\r 上"), None);
-        assert_eq!(forbidden_char("a\u{0}"), Some('\u{0}'));
-        assert_eq!(forbidden_char("a\u{FFFE}"), Some('\u{FFFE}'));
-        assert_eq!(forbidden_char("\u{FFFD}\u{E000}"), None);
     }
 }

@@ -167,14 +167,17 @@ pub fn apply_to_markup(markup: &str, plain: &str, changes: &[Change]) -> Option<
             continue;
         }
         seen.push(&c.was);
-        let was = xml_escape(&c.was);
+        let was = crate::formats::xml::escape_text(&c.was);
         let at = occurrences(&chars, &was, Some(&free));
         let plain_chars: Vec<char> = plain.chars().collect();
         if at.is_empty() || at.len() != occurrences(&plain_chars, &c.was, None).len() {
             return None;
         }
         let n = was.chars().count();
-        edits.extend(at.into_iter().map(|a| (a, a + n, xml_escape(&c.now))));
+        edits.extend(
+            at.into_iter()
+                .map(|a| (a, a + n, crate::formats::xml::escape_text(&c.now))),
+        );
     }
     edits.sort();
     if edits.windows(2).any(|w| w[0].1 > w[1].0) {
@@ -214,12 +217,6 @@ fn occurrences(hay: &[char], needle: &str, free: Option<&[bool]>) -> Vec<usize> 
         }
     }
     out
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 struct SrcItem {

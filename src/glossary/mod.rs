@@ -248,10 +248,11 @@ impl Glossary {
                 .collect()
         };
         let ow = words(&old.text);
-        let old_status = match old.status {
-            TermStatus::Deprecated => TermStatus::Preferred,
-            s => s,
-        };
+        let old_abbr = old.status == TermStatus::Abbreviation;
+        // Words shared with the old form first (МВД Казахстана → МВД
+        // Кыргызстана); then an abbreviation for an abbreviation; then the
+        // preferred term over variants (a variant in the TM is no reason to
+        // write another concept's variant); then the closest length.
         to.terms(&old.lang)
             .filter(|t| t.status != TermStatus::Deprecated)
             .max_by_key(|t| {
@@ -260,9 +261,9 @@ impl Glossary {
                 let len_diff = (tw.len() as i64 - ow.len() as i64).abs();
                 (
                     shared,
-                    t.status == old_status,
-                    -len_diff,
+                    (t.status == TermStatus::Abbreviation) == old_abbr,
                     -(t.status.rank() as i64),
+                    -len_diff,
                     -t.position,
                 )
             })
@@ -489,6 +490,21 @@ mod tests {
             .unwrap();
         assert_eq!(r.text, "Представители МВД Кыргызстана");
         assert_eq!(g.replace_concept(&ru, "Нет упоминаний", 1, 2), None);
+    }
+
+    #[test]
+    fn a_variant_in_the_text_is_replaced_by_the_preferred_term() {
+        let g = Glossary::from_tsv_str(
+            "en\tzh\n\
+             Interior Ministry of Russia\t俄罗斯内务部 | 俄罗斯联邦内务部\n\
+             Drug Control Agency of Tajikistan\t塔吉克斯坦共和国总统直属禁毒署 | 塔吉克斯坦总统直属禁毒署\n",
+        )
+        .unwrap();
+        let zh = g.recognizer(&Lang::zh());
+        let r = g
+            .replace_concept(&zh, "会议由俄罗斯联邦内务部承办。", 1, 2)
+            .unwrap();
+        assert_eq!(r.text, "会议由塔吉克斯坦共和国总统直属禁毒署承办。");
     }
 
     #[test]

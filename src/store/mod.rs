@@ -10,6 +10,7 @@ pub mod batches;
 pub mod export;
 pub mod glossary;
 pub mod index;
+pub mod lexicon;
 pub mod schema;
 pub mod units;
 

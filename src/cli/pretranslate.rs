@@ -1,0 +1,402 @@
+//! `polytm pretranslate`: fill documents from the translation memory.
+//!
+//! ```text
+//! polytm pretranslate --from en --to ru,zh [--min 75] [--presplit] [--tm FILE]...
+//!                     [--format txt|tsv|xliff|tmx] [-o OUT] [--copy-source] [--overwrite]
+//!                     [--report stderr|stdout|none] [--report-json] [--html FILE] FILE...
+//! ```
+//!
+//! Inputs are plain text (cut into sentences, paragraphs kept), one
+//! segment a line (`--presplit`), or XLIFF 1.2/2.0 from a CAT tool (its
+//! targets are filled; everything else is kept as it was). Every distinct
+//! segment is looked up once; repetitions get the same translation. The
+//! match analysis is printed at the end, with where the outputs are.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args as ClapArgs;
+
+use super::Ctx;
+use crate::error::{Error, Result, display_path};
+use crate::lang::{self, LangTag};
+use crate::pretranslate::output::{self, Format, Pending};
+use crate::pretranslate::report::{self, Report};
+use crate::pretranslate::{Layout, Options, Outcome, SourceDoc, input};
+
+#[derive(ClapArgs, Debug)]
+#[command(
+    about = "Pre-translate documents from the translation memory, with a match analysis",
+    after_help = "Outputs: with one input and one target language, -o OUT is the output file \
+        (standard output without -o); if OUT is an existing folder or ends in /, or there are several inputs \
+        or target languages, one file per input and language is written in it \
+        (release.en.txt → release.ru.txt). Outputs are complete or absent: each is written to a \
+        temporary file and renamed. Input files are never modified.\n\n\
+        Examples:\n  polytm pretranslate --from en --to ru,zh -o out/ release.en.txt\n  \
+        polytm pretranslate --from en --to ru --format xliff -o job.ru.xlf job.xlf\n  \
+        polytm pretranslate --from en --to zh --presplit --format tsv lines.txt"
+)]
+pub struct Args {
+    /// Source language of the files (en, ru, zh, zh-CN ...).
+    #[arg(long, value_name = "LANG")]
+    pub from: String,
+
+    /// Target language(s), comma-separated: ru or ru,zh.
+    #[arg(long, value_name = "LANG[,LANG]")]
+    pub to: String,
+
+    /// Fill targets from matches of this score or more (0-100). The
+    /// analysis shows bands from 50 % whatever the threshold.
+    #[arg(long, default_value_t = 75, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub min: u8,
+
+    /// Text files hold one segment a line (blank lines are not segments).
+    #[arg(long)]
+    pub presplit: bool,
+
+    /// Scan the whole TM instead of using the index (slow; for checking).
+    #[arg(long)]
+    pub exhaustive: bool,
+
+    /// A TMX or TSV translation memory to use for this run only, besides
+    /// the database (repeatable). Nothing is stored.
+    #[arg(long = "tm", value_name = "FILE")]
+    pub tm: Vec<PathBuf>,
+
+    /// Output format [default: xliff for XLIFF inputs, txt for text].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Output file, or folder (see below).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
+
+    /// txt: where nothing matches, copy the source marked "[no match] ".
+    #[arg(long)]
+    pub copy_source: bool,
+
+    /// XLIFF: replace targets that are already translated (kept otherwise).
+    #[arg(long)]
+    pub overwrite: bool,
+
+    /// Where the analysis goes.
+    #[arg(long, value_enum, default_value = "stderr", value_name = "WHERE")]
+    pub report: ReportTo,
+
+    /// Print the analysis as JSON (the same as `polytm analyze --json`).
+    #[arg(long)]
+    pub report_json: bool,
+
+    /// Also write the analysis as a self-contained HTML page.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Files to pre-translate (`-` for standard input).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportTo {
+    Stderr,
+    Stdout,
+    None,
+}
+
+/// The languages of a run: `--from` and `--to`, checked.
+pub fn languages(from: &str, to: &str) -> Result<(LangTag, Vec<LangTag>)> {
+    let from = LangTag::parse(from).map_err(|m| Error::usage(format!("--from: {m}")))?;
+    let to = lang::parse_list(to).map_err(|m| Error::usage(format!("--to: {m}")))?;
+    if let Some(t) = to.iter().find(|t| t.lang == from.lang) {
+        return Err(Error::usage(format!(
+            "--to {} is the source language (--from {})",
+            t.tag, from.tag
+        )));
+    }
+    Ok((from, to))
+}
+
+/// Read every input first: a bad one stops the run before anything is written.
+pub fn read_inputs(
+    files: &[PathBuf],
+    from: &LangTag,
+    to: &[LangTag],
+    presplit: bool,
+) -> Result<Vec<SourceDoc>> {
+    let split: &input::Splitter = if presplit {
+        &input::lines_of
+    } else {
+        &input::sentences
+    };
+    let mut docs = Vec::with_capacity(files.len());
+    for f in files {
+        let d = input::read(f, from, split)?;
+        for t in to {
+            input::check_target(&d, t)?;
+        }
+        docs.push(d);
+    }
+    Ok(docs)
+}
+
+/// Look every document up for every target language.
+pub fn analyse(
+    ctx: &Ctx,
+    docs: &[SourceDoc],
+    from: &LangTag,
+    to: &[LangTag],
+    tms: &[PathBuf],
+    exhaustive: bool,
+    opts: &Options,
+) -> Result<Vec<(Report, Vec<Vec<Outcome>>)>> {
+    let distinct = crate::pretranslate::distinct_segments(docs);
+    let mut levs = Vec::with_capacity(to.len());
+    for t in to {
+        let lev = crate::pretranslate::tm::open(&ctx.db_path, from, t, tms, exhaustive)?;
+        for n in &lev.notes {
+            eprintln!("polytm: note: {n}");
+        }
+        if lev.segments() == 0 {
+            eprintln!(
+                "polytm: note: the translation memory {} has no {} text to match{}",
+                display_path(&ctx.db_path),
+                from.tag,
+                if tms.is_empty() {
+                    ""
+                } else {
+                    ", nor do the --tm files"
+                }
+            );
+        }
+        levs.push(lev);
+    }
+    let pb = crate::progress::bar(Some((distinct * to.len()) as u64), "matching");
+    let mut out = Vec::with_capacity(to.len());
+    for (t, lev) in to.iter().zip(&levs) {
+        let outcomes = crate::pretranslate::leverage(docs, lev, opts, &pb)?;
+        let rep = Report::build(from, t, docs, &outcomes);
+        out.push((rep, outcomes));
+    }
+    pb.finish_and_clear();
+    Ok(out)
+}
+
+/// Where each (input, target language) output goes.
+fn plan(
+    args: &Args,
+    docs: &[SourceDoc],
+    from: &LangTag,
+    to: &[LangTag],
+) -> Result<Vec<Vec<Option<PathBuf>>>> {
+    let several = docs.len() * to.len() > 1;
+    let folder = match &args.output {
+        None if several => {
+            return Err(Error::usage(
+                "several inputs or target languages make several outputs: give -o FOLDER",
+            ));
+        }
+        None => None,
+        Some(o) if several || is_folder(o) => {
+            if o.exists() && !o.is_dir() {
+                return Err(Error::Io {
+                    file: display_path(o),
+                    msg: if several {
+                        "is a file; several outputs need a folder".into()
+                    } else {
+                        "is a file, not a folder".into()
+                    },
+                });
+            }
+            Some(o.clone())
+        }
+        Some(_) => None,
+    };
+    let mut plan = Vec::with_capacity(docs.len());
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let inputs: Vec<PathBuf> = docs
+        .iter()
+        .filter_map(|d| std::fs::canonicalize(&d.path).ok())
+        .collect();
+    for d in docs {
+        let mut row = Vec::with_capacity(to.len());
+        for t in to {
+            let path = match (&folder, &args.output) {
+                (Some(dir), _) => Some(dir.join(output::output_name(
+                    &d.path,
+                    from,
+                    t,
+                    extension(d, format_of(args, d)),
+                ))),
+                (None, Some(file)) => Some(file.clone()),
+                (None, None) => None,
+            };
+            if let Some(p) = &path {
+                if seen.contains(p) {
+                    return Err(Error::usage(format!(
+                        "two outputs would be written to {}: rename an input",
+                        p.display()
+                    )));
+                }
+                let canon = canonical_target(p);
+                if inputs.iter().any(|i| Some(i) == canon.as_ref()) {
+                    return Err(Error::usage(format!(
+                        "{} is an input file; inputs are never overwritten",
+                        p.display()
+                    )));
+                }
+                seen.push(p.clone());
+            }
+            row.push(path);
+        }
+        plan.push(row);
+    }
+    Ok(plan)
+}
+
+/// `-o OUT` names a folder: an existing one, or a name ending in `/`.
+fn is_folder(o: &Path) -> bool {
+    o.is_dir()
+        || o.as_os_str()
+            .to_string_lossy()
+            .ends_with(['/', std::path::MAIN_SEPARATOR])
+}
+
+/// The canonical path a file would have (its folder resolved).
+fn canonical_target(p: &Path) -> Option<PathBuf> {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return Some(c);
+    }
+    let dir = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(dir).ok()?.join(p.file_name()?))
+}
+
+fn format_of(args: &Args, d: &SourceDoc) -> Format {
+    args.format.unwrap_or(match d.layout {
+        Layout::Xliff(_) => Format::Xliff,
+        Layout::Text { .. } => Format::Txt,
+    })
+}
+
+/// An XLIFF filled in place keeps its extension (`.sdlxliff`, `.xliff`).
+fn extension(d: &SourceDoc, f: Format) -> &'static str {
+    if f == Format::Xliff && matches!(d.layout, Layout::Xliff(_)) {
+        match d
+            .path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("xliff") => "xliff",
+            Some("sdlxliff") => "sdlxliff",
+            Some("mqxliff") => "mqxliff",
+            _ => "xlf",
+        }
+    } else {
+        f.extension()
+    }
+}
+
+pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
+    let (from, to) = languages(&args.from, &args.to)?;
+    if args.report == ReportTo::Stdout && args.output.is_none() {
+        return Err(Error::usage(
+            "--report stdout needs -o: the translation goes to standard output",
+        ));
+    }
+    let docs = read_inputs(&args.files, &from, &to, args.presplit)?;
+    let plan = plan(&args, &docs, &from, &to)?;
+    let opts = Options {
+        min: args.min,
+        band_floor: crate::pretranslate::BAND_FLOOR,
+        overwrite: args.overwrite,
+    };
+    let results = analyse(ctx, &docs, &from, &to, &args.tm, args.exhaustive, &opts)?;
+
+    let mut pending = Vec::new();
+    for (di, d) in docs.iter().enumerate() {
+        for (ti, t) in to.iter().enumerate() {
+            let outs = &results[ti].1[di];
+            let content = match format_of(&args, d) {
+                Format::Txt => output::txt(d, outs, t, args.copy_source),
+                Format::Tsv => output::tsv(outs, args.min),
+                Format::Xliff => output::xliff(d, outs, &from, t, args.overwrite),
+                Format::Tmx => output::tmx(d, outs, &from, t)?,
+            };
+            pending.push(Pending {
+                path: plan[di][ti].clone(),
+                content,
+                summary: summary(outs),
+            });
+        }
+    }
+    if let Some(dir) = args
+        .output
+        .as_ref()
+        .filter(|o| docs.len() * to.len() > 1 || is_folder(o))
+        && !dir.exists()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let reports: Vec<Report> = results.into_iter().map(|r| r.0).collect();
+    if let Some(h) = &args.html {
+        pending.push(Pending {
+            path: Some(h.clone()),
+            content: report::to_html(&reports, &crate::store::now()),
+            summary: "match analysis".into(),
+        });
+    }
+    output::write_all(&pending)?;
+
+    let mut text = if args.report_json {
+        serde_json::to_string_pretty(&report::to_json(&reports, true))? + "\n"
+    } else {
+        report::render_table(&reports)
+    };
+    if !args.report_json {
+        text.push('\n');
+        for p in &pending {
+            match &p.path {
+                Some(path) => text.push_str(&format!("Wrote {} ({})\n", path.display(), p.summary)),
+                None => text.push_str(&format!("Wrote standard output ({})\n", p.summary)),
+            }
+        }
+    }
+    match args.report {
+        ReportTo::Stderr => eprint!("{text}"),
+        ReportTo::Stdout => {
+            use std::io::Write;
+            let mut o = super::output::stdout();
+            o.write_all(text.as_bytes())?;
+            o.flush()?;
+        }
+        ReportTo::None => {}
+    }
+    Ok(())
+}
+
+/// "12 segments: 5 exact, 4 fuzzy, 3 without a translation".
+fn summary(outs: &[Outcome]) -> String {
+    let exact = outs
+        .iter()
+        .filter(|o| {
+            o.fill
+                && o.hit
+                    .as_ref()
+                    .is_some_and(|h| h.score >= 100 && h.repaired.is_none())
+        })
+        .count();
+    let fuzzy = outs.iter().filter(|o| o.fill).count() - exact;
+    let kept = outs.iter().filter(|o| o.kept).count();
+    let mut s = format!(
+        "{} segment{}: {exact} exact, {fuzzy} fuzzy for review",
+        outs.len(),
+        if outs.len() == 1 { "" } else { "s" }
+    );
+    if kept > 0 {
+        s.push_str(&format!(", {kept} already translated"));
+    }
+    s.push_str(&format!(", {} empty", outs.len() - exact - fuzzy - kept));
+    s
+}
