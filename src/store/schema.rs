@@ -140,10 +140,11 @@ const ORIGIN_CHECK: &str = "CHECK (origin = 'aligned' OR origin = 'imported' OR 
 ///   place, as SQLite documents for constraint changes that leave the
 ///   stored rows as they are (lang_altertable.html, "otheralter"): no row
 ///   is rewritten.
-/// - no permanent index on `units.src_hash`: only `--on-duplicate
-///   overwrite` looks units up by source text, and it builds the index for
-///   its own run (`UnitWriter`), instead of every import keeping it up to
-///   date at a random place in a b-tree for each unit.
+/// - no index on `units.src_hash` until it is needed: only `--on-duplicate
+///   overwrite` looks units up by source text, and the first such run
+///   makes the index (`UnitWriter`); a TM never overwritten into does not
+///   keep it up to date, at a random place in a b-tree, for every unit of
+///   every import.
 pub fn v3(tx: &Transaction) -> Result<()> {
     let sql: String = tx.query_row(
         "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'units'",

@@ -194,8 +194,8 @@ pub struct UnitWriter<'t> {
     insert_variant: Option<rusqlite::Statement<'t>>,
     /// Reused by `content_hash_with`.
     hash_buf: Vec<u8>,
-    /// This run created the index on `units.src_hash` (overwrite runs:
-    /// see schema migration 3) and drops it at `finish`.
+    /// The index on `units.src_hash` is known to exist (overwrite runs:
+    /// see schema migration 3).
     src_index: bool,
 }
 
@@ -320,8 +320,10 @@ impl<'t> UnitWriter<'t> {
         {
             if !self.src_index {
                 // Only overwrite runs look units up by source text: the
-                // index is theirs (built once per run, not kept up to date
-                // by every import).
+                // index is made by the first of them (about a second per
+                // million units), and kept from then on, so a TM that is
+                // never overwritten into does not pay for it on every
+                // import.
                 self.tx
                     .execute_batch("CREATE INDEX IF NOT EXISTS units_src ON units(src_hash)")?;
                 self.src_index = true;
@@ -399,19 +401,9 @@ impl<'t> UnitWriter<'t> {
     /// End the run: bring derived data (the fuzzy index) up to date.
     pub fn finish(self) -> Result<WriteStats> {
         let UnitWriter {
-            tx,
-            index,
-            stats,
-            src_index,
-            insert_unit,
-            insert_variant,
-            ..
+            tx, index, stats, ..
         } = self;
-        drop((insert_unit, insert_variant));
         index.finish(tx)?;
-        if src_index {
-            tx.execute_batch("DROP INDEX IF EXISTS units_src")?;
-        }
         Ok(stats)
     }
 }
