@@ -644,6 +644,24 @@ fn xml_err(text: &str, file: &str, at: usize, msg: impl Into<String>) -> Error {
     Error::input(file, Some(pos_of(text, at)), msg)
 }
 
+/// The next event of a fragment of `text` that starts at byte `base`, an
+/// error placed at its line and column in the whole file.
+fn fragment_event<'a>(
+    reader: &mut Reader<&'a [u8]>,
+    text: &str,
+    file: &str,
+    base: usize,
+) -> Result<Event<'a>> {
+    reader.read_event().map_err(|e| {
+        xml_err(
+            text,
+            file,
+            base + reader.error_position() as usize,
+            qx_message(&e),
+        )
+    })
+}
+
 /// A short message for a quick-xml error.
 fn qx_message(e: &quick_xml::Error) -> String {
     use quick_xml::Error as E;
@@ -846,14 +864,7 @@ fn seg_mrks(text: &str, range: Range<usize>, file: &str) -> Result<Vec<Mrk>> {
     let mut open: Option<(usize, usize)> = None;
     loop {
         let before = reader.buffer_position() as usize;
-        let ev = reader.read_event().map_err(|e| {
-            xml_err(
-                text,
-                file,
-                base + reader.error_position() as usize,
-                qx_message(&e),
-            )
-        })?;
+        let ev = fragment_event(&mut reader, text, file, base)?;
         let after = reader.buffer_position() as usize;
         match ev {
             Event::Start(ref e) | Event::Empty(ref e) => {
@@ -910,14 +921,7 @@ fn parse_inline(text: &str, range: Range<usize>, file: &str) -> Result<Content> 
     let mut containers: Vec<String> = Vec::new();
     loop {
         let before = reader.buffer_position() as usize;
-        let ev = reader.read_event().map_err(|e| {
-            xml_err(
-                text,
-                file,
-                base + reader.error_position() as usize,
-                qx_message(&e),
-            )
-        })?;
+        let ev = fragment_event(&mut reader, text, file, base)?;
         let after = reader.buffer_position() as usize;
         if let Some((depth, start, local)) = &mut opaque {
             match ev {
