@@ -12,8 +12,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use polytm::glossary::Glossary;
-use polytm::lang::Lang;
+use polytm_glossary::Glossary;
+use polytm_text::lang::Lang;
 use rayon::prelude::*;
 
 fn shared() -> PathBuf {
@@ -80,7 +80,7 @@ fn main() {
         for _ in 0..rounds {
             let n: usize = sentences
                 .iter()
-                .map(|s| polytm::text::tokenize(s, &l).len())
+                .map(|s| polytm_text::tokenize(s, &l).len())
                 .sum();
             std::hint::black_box(n);
         }

@@ -16,8 +16,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use polytm::align::{Options, PairEvidence, PathBead, Tokenized, align_pair};
-use polytm::lang::Lang;
+use polytm_align::{Options, PairEvidence, PathBead, Tokenized, align_pair};
+use polytm_text::lang::Lang;
 
 fn shared() -> PathBuf {
     match std::env::var_os("POLYTM_SHARED") {

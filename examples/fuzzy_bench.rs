@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example fuzzy_bench -- load TM.tsv DB
-//!     import a TSV with a header of language codes through UnitWriter
+//!     import a TSV with a header of language codes through the store's unit sink
 //!     (the path every import takes), index included; prints units/s
 //! cargo run --release --example fuzzy_bench -- scale [--sizes 10000,100000,1000000] [--queries 1000] [--dir /tmp/polytm-bench]
 //!     generate realistic TMs by recombining real segments, import each,
@@ -17,11 +17,24 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use polytm::fuzzy::index::SearchStats;
-use polytm::fuzzy::{Matcher, Options};
-use polytm::lang::{Lang, LangTag};
-use polytm::store::units::{NewUnit, NewVariant, OnDuplicate, Origin, UnitWriter};
-use polytm::store::{Store, new_batch};
+use std::sync::Arc;
+
+use polytm_engine::matcher::{Matcher, Options};
+use polytm_fuzzy::index::SearchStats;
+use polytm_sqlite::SqliteDb;
+use polytm_store::{Database, NewUnit, NewVariant, OnDuplicate, Origin};
+use polytm_text::lang::{Lang, LangTag};
+
+/// Bytes of the stored index of a language (all languages: `None`).
+fn index_bytes(db: &dyn Database, lang: Option<&str>) -> Res<i64> {
+    Ok(db
+        .reader()?
+        .index_sizes()?
+        .iter()
+        .filter(|s| lang.is_none_or(|l| s.lang == l))
+        .map(|s| s.bytes)
+        .sum())
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -85,10 +98,10 @@ fn import_rows(db: &Path, tags: &[LangTag], rows: &[Vec<&str>], name: &str) -> R
         let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
     }
     let t = Instant::now();
-    let mut store = Store::open(db)?;
-    let tx = store.transaction()?;
-    let batch = new_batch(&tx, "import", name)?;
-    let mut w = UnitWriter::new(&tx, batch, OnDuplicate::Skip);
+    let store = SqliteDb::open(db)?;
+    let mut tx = store.writer()?;
+    let batch = tx.new_batch("import", name)?;
+    let mut w = tx.units(batch, OnDuplicate::Skip)?;
     for row in rows {
         if row.len() != tags.len() || row.iter().any(|c| c.is_empty()) {
             continue;
@@ -113,11 +126,7 @@ fn import_rows(db: &Path, tags: &[LangTag], rows: &[Vec<&str>], name: &str) -> R
     );
     let dt = t.elapsed().as_secs_f64();
     let rate = rows.len() as f64 / dt;
-    let ix: i64 = store.conn.query_row(
-        "SELECT coalesce(sum(length(data)), 0) FROM fuzzy_segments",
-        [],
-        |r| r.get(0),
-    )?;
+    let ix = index_bytes(&store, None)?;
     drop(store);
     println!(
         "imported {} rows ({} units added, {} duplicates) in {:.2} s: {:.0} units/s, index included; \
@@ -366,12 +375,8 @@ fn scale(args: &[String]) -> Res<()> {
             import_rows(&db, &tags, &rows, "generated")?
         };
         let t = Instant::now();
-        let store = Store::open(&db)?;
-        let index_bytes: i64 = store.conn.query_row(
-            "SELECT coalesce(sum(length(data)), 0) FROM fuzzy_segments WHERE lang = 'en'",
-            [],
-            |r| r.get(0),
-        )?;
+        let store: Arc<dyn Database> = Arc::new(SqliteDb::open(&db)?);
+        let index_bytes = index_bytes(store.as_ref(), Some("en"))?;
         let m = Matcher::open(store, &Lang::en(), &Lang::ru(), Options::default())?;
         let load = t.elapsed().as_secs_f64();
         // one query at a time, one thread: latency
@@ -425,7 +430,7 @@ fn scale(args: &[String]) -> Res<()> {
         let mut ex_time = 0.0;
         let mut agree = 0usize;
         if !sample.is_empty() {
-            let store = Store::open(&db)?;
+            let store: Arc<dyn Database> = Arc::new(SqliteDb::open(&db)?);
             let ex = Matcher::open(
                 store,
                 &Lang::en(),

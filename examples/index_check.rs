@@ -13,8 +13,9 @@
 use std::path::Path;
 use std::time::Instant;
 
-use polytm::lang::Lang;
-use polytm::store::Store;
+use polytm_sqlite::SqliteDb;
+use polytm_store::{Database, Reader};
+use polytm_text::lang::Lang;
 
 /// (unit, recency, text hash, hash of the token keys) of one entry.
 type Entry = (i64, i64, u64, u64);
@@ -28,9 +29,9 @@ fn keys_hash<'a>(keys: impl Iterator<Item = &'a str>) -> u64 {
     xxhash_rust::xxh3::xxh3_64(&buf)
 }
 
-fn stored(store: &Store, lang: &Lang) -> polytm::Result<Vec<Entry>> {
+fn stored(rd: &dyn Reader, lang: &Lang) -> polytm_core::Result<Vec<Entry>> {
     let mut out = Vec::new();
-    polytm::store::index::read_lang(&store.conn, lang, |seg, entries| {
+    rd.for_each_index_segment(lang, &mut |seg, entries| {
         for i in entries {
             let keys = seg.tokens(i).iter().map(|&t| seg.keys[t as usize].as_str());
             out.push((seg.units[i], seg.recency[i], seg.hashes[i], keys_hash(keys)));
@@ -40,31 +41,24 @@ fn stored(store: &Store, lang: &Lang) -> polytm::Result<Vec<Entry>> {
     Ok(out)
 }
 
-fn fresh(store: &Store, lang: &Lang) -> polytm::Result<Vec<Entry>> {
-    let mut st = store.conn.prepare(
-        "SELECT v.unit_id, u.created_at, u.changed_at, coalesce(v.plain, v.text)
-         FROM variants v JOIN units u ON u.id = v.unit_id WHERE v.lang = ?1",
-    )?;
-    let mut rows = st.query([lang.as_str()])?;
-    let mut scanner = polytm::text::tokenize::KeyScanner::default();
+fn fresh(rd: &dyn Reader, lang: &Lang) -> polytm_core::Result<Vec<Entry>> {
+    let mut scanner = polytm_text::tokenize::KeyScanner::default();
     let mut out = Vec::new();
     let mut keys: Vec<String> = Vec::new();
-    while let Some(r) = rows.next()? {
-        let text: String = r.get(3)?;
+    rd.for_each_variant(lang, &mut |unit, recency, text| {
         keys.clear();
-        scanner.keys(&text, lang, |_, k| keys.push(k.to_string()));
-        if keys.is_empty() {
-            continue; // nothing to match: not indexed
+        scanner.keys(text, lang, |_, k| keys.push(k.to_string()));
+        if !keys.is_empty() {
+            // a text with nothing to match is not indexed
+            out.push((
+                unit,
+                recency,
+                polytm_fuzzy::score::text_hash(text),
+                keys_hash(keys.iter().map(String::as_str)),
+            ));
         }
-        let created: String = r.get(1)?;
-        let changed: Option<String> = r.get(2)?;
-        out.push((
-            r.get(0)?,
-            polytm::store::index::recency(&created, changed.as_deref()),
-            polytm::fuzzy::score::text_hash(&text),
-            keys_hash(keys.iter().map(String::as_str)),
-        ));
-    }
+        Ok(())
+    })?;
     out.sort_unstable();
     Ok(out)
 }
@@ -74,23 +68,33 @@ fn main() {
         eprintln!("usage: index_check DB");
         std::process::exit(2);
     };
-    let store = match Store::open(Path::new(&db)) {
+    let rd = match SqliteDb::open(Path::new(&db)).and_then(|s| {
+        let langs: Vec<String> = s
+            .reader()?
+            .stats()?
+            .languages
+            .into_iter()
+            .map(|l| l.lang)
+            .collect();
+        Ok((s, langs))
+    }) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("index_check: {e}");
             std::process::exit(1);
         }
     };
-    let langs: Vec<String> = store
-        .conn
-        .prepare("SELECT DISTINCT lang FROM variants ORDER BY lang")
-        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
-        .unwrap_or_default();
+    let (store, mut langs) = rd;
+    langs.sort();
+    let rd = store.reader().unwrap_or_else(|e| {
+        eprintln!("index_check: {e}");
+        std::process::exit(1)
+    });
     let mut ok = true;
     for l in langs {
         let lang = Lang::from_key(&l);
         let t = Instant::now();
-        let (a, b) = match (stored(&store, &lang), fresh(&store, &lang)) {
+        let (a, b) = match (stored(rd.as_ref(), &lang), fresh(rd.as_ref(), &lang)) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(e), _) | (_, Err(e)) => {
                 eprintln!("index_check: {l}: {e}");

@@ -165,7 +165,7 @@ impl Rng {
 
 fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len() + 8);
-    polytm::formats::xml::escape_text_into(&mut o, s);
+    polytm_formats::xml::escape_text_into(&mut o, s);
     o
 }
 
@@ -273,11 +273,11 @@ fn timed(bin: &Path, args: &[&str]) -> (f64, Option<f64>, Option<f64>, String) {
 /// XML, inline markup, props) on one thread, without writing them.
 fn parse_only(path: &Path) -> f64 {
     let t = Instant::now();
-    let src = polytm::formats::xml_source::open(path).expect("open");
-    let mut r = polytm::formats::tmx::TmxReader::new(src.reader);
+    let src = polytm_formats::xml_source::open(path).expect("open");
+    let mut r = polytm_formats::tmx::TmxReader::new(src.reader);
     let mut n = 0usize;
     while let Some(u) = r.next_unit().expect("parse") {
-        if polytm::exchange::import::tmx_unit(u, &mut |_, _| {}).is_some() {
+        if polytm_engine::exchange::import::tmx_unit(u, &mut |_, _| {}).is_some() {
             n += 1;
         }
     }

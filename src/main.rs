@@ -1,5 +1,5 @@
 //! The `polytm` binary: parse arguments, run one command, map errors to
-//! exit codes. Everything else is in the library.
+//! exit codes.
 
 use clap::Parser;
 
@@ -7,7 +7,7 @@ fn main() {
     let cli = polytm::cli::Cli::parse();
     match polytm::cli::run(cli) {
         Ok(()) => {}
-        Err(polytm::Error::BrokenPipe) => {}
+        Err(polytm_core::Error::BrokenPipe) => {}
         Err(e) => {
             eprintln!("polytm: {e}");
             std::process::exit(e.exit_code());

@@ -487,39 +487,6 @@ fn bad_input_gets_a_clear_answer() {
 }
 
 #[test]
-fn a_database_of_an_older_schema_is_migrated_and_indexed() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("old.db");
-    {
-        let c = rusqlite::Connection::open(&db).unwrap();
-        let polytm::store::schema::Migration::Sql(v1) = &polytm::store::schema::MIGRATIONS[0]
-        else {
-            panic!("migration 1 is SQL");
-        };
-        c.execute_batch(v1).unwrap();
-        c.pragma_update(None, "user_version", 1).unwrap();
-        c.pragma_update(
-            None,
-            "application_id",
-            polytm::store::schema::APPLICATION_ID,
-        )
-        .unwrap();
-        c.execute_batch(
-            "INSERT INTO batches VALUES (1, 'import', 'old.tmx', '2020-01-01T00:00:00Z');
-             INSERT INTO units(id, batch_id, origin, content_hash, created_at) VALUES
-               (1, 1, 'imported', 1, '2020-01-01T00:00:00Z');
-             INSERT INTO variants VALUES (1, 'en', 'en-US', 'The 8th meeting was held in 2018.', NULL),
-               (1, 'ru', 'ru-RU', '8-е совещание состоялось в 2018 году.', NULL);",
-        )
-        .unwrap();
-    }
-    let m = matches(&db, "en", "ru", &[], "The 9th meeting was held in 2019.");
-    assert_eq!(m[0]["target"], "9-е совещание состоялось в 2019 году.");
-    let stats = json(polytm(&db).args(["stats", "--json"]));
-    assert!(stats["schema_version"].as_i64().unwrap() >= 2);
-}
-
-#[test]
 fn concordance_finds_inflections_and_substrings() {
     let (_d, db) = tm(false);
     let hits = json(polytm(&db).args(["concordance", "--json", "Министерство внутренних дел"]));

@@ -78,27 +78,40 @@ impl Tm {
         if !self.db.exists() {
             return (0, 0);
         }
-        let store = polytm::store::Store::open(&self.db).unwrap();
-        polytm::store::glossary::counts(&store.conn).unwrap()
+        let st = self.json(&["stats", "--json"], None);
+        let terms = st["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["count"].as_i64().unwrap())
+            .sum();
+        (st["concepts"].as_i64().unwrap(), terms)
     }
 
     /// Every concept as a comparable set of (lang, text, status) plus note
     /// and source, independent of ids.
     fn concepts(&self) -> BTreeSet<ConceptKey> {
-        let store = polytm::store::Store::open(&self.db).unwrap();
-        let g = polytm::glossary::Glossary::load(&store.conn).unwrap();
-        g.concepts()
+        let list = self.json(&["glossary", "list", "--json"], None);
+        list.as_array()
+            .unwrap()
             .iter()
             .map(|c| {
-                let terms = c
-                    .terms
+                let terms = c["terms"]
+                    .as_array()
+                    .unwrap()
                     .iter()
-                    .map(|t| (t.lang.to_string(), t.text.clone(), t.status.to_string()))
+                    .map(|t| {
+                        (
+                            t["lang"].as_str().unwrap().to_string(),
+                            t["text"].as_str().unwrap().to_string(),
+                            t["status"].as_str().unwrap().to_string(),
+                        )
+                    })
                     .collect();
                 (
                     terms,
-                    c.note.clone().unwrap_or_default(),
-                    c.source.clone().unwrap_or_default(),
+                    c["note"].as_str().unwrap_or_default().to_string(),
+                    c["source"].as_str().unwrap_or_default().to_string(),
                 )
             })
             .collect()

@@ -16,20 +16,21 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, ValueEnum};
 use serde::Serialize;
 
-use super::Ctx;
 use super::output::{Table, print_json, stdout};
-use crate::align::{self, Anchors, Bead, Lexicon, Options, PairEvidence, Tokenized};
-use crate::error::{Error, Result, display_path};
-use crate::formats::input::{Utf16, read_text, require_text};
-use crate::lang::{LangTag, parse_list};
-use crate::store::units::{NewUnit, NewVariant, OnDuplicate, Origin, UnitWriter};
-use crate::store::{Store, new_batch};
-use crate::text::segment::{Segmenter, one_line};
+use super::{Ctx, OnDuplicate};
+use crate::progress::Bars;
+use polytm_align::{Bead, Options};
+use polytm_core::Progress;
+use polytm_core::error::{Error, Result, display_path};
+use polytm_engine::align::{
+    Input, Stored, check_document, default_doc_name, read_input, store_units, unit_text,
+};
+use polytm_text::lang::parse_list;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -105,19 +106,6 @@ pub struct Args {
     pub one_pass: bool,
 }
 
-/// One input document: its sentences as stored and printed.
-struct Input {
-    tag: LangTag,
-    path: PathBuf,
-    sentences: Vec<String>,
-    /// Paragraph of each sentence.
-    paragraph: Vec<u32>,
-    /// The number each sentence is printed with: its 0-based line in the
-    /// file with --presplit (blank lines are paragraph breaks, in no
-    /// unit), else its index.
-    number: Vec<usize>,
-}
-
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let tags = parse_list(&args.langs).map_err(|e| Error::usage(format!("--langs: {e}")))?;
     if !(2..=3).contains(&tags.len()) {
@@ -147,12 +135,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         ));
     }
     // read everything before touching the database
-    let progress = crate::progress::spinner("reading the documents");
+    let progress = Bars::new();
+    progress.step("reading the documents", None, polytm_core::Count::Items);
     let mut inputs = Vec::new();
     for (tag, path) in tags.iter().zip(&args.files) {
-        inputs.push(read_input(tag, path, args.presplit)?);
+        let input = read_input(tag, path, args.presplit)?;
+        super::segment::warn_if_wrong_script(path, &input.sentences.join(" "), &tag.lang);
+        inputs.push(input);
     }
-    progress.set_message("loading the lexicon and glossary");
     let doc_name = match &args.doc {
         Some(d) if d.trim().is_empty() => return Err(Error::usage("--doc: the name is empty")),
         Some(d) => d.clone(),
@@ -160,71 +150,36 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     };
 
     // the TM: lexicon (and glossary) to read, units to write
-    let mut store = if args.no_store && !ctx.db_path.exists() {
+    let db = if args.no_store && !ctx.db_path.exists() {
         None
     } else {
         Some(ctx.open()?)
     };
-    if let Some(s) = &store
+    if let Some(db) = &db
         && !args.no_store
     {
-        check_document(s, &doc_name, args.replace)?;
+        check_document(db.reader()?.as_ref(), &doc_name, args.replace)?;
     }
-    let toks: Vec<Tokenized> = inputs
-        .iter()
-        .map(|i| {
-            let s: Vec<&str> = i.sentences.iter().map(String::as_str).collect();
-            Tokenized::new(&i.tag.lang, &s).with_paragraphs(&i.paragraph)
-        })
-        .collect();
-    let mut lexicons = Vec::new();
-    for (k, t) in tags.iter().enumerate().skip(1) {
-        let lex = match &store {
-            Some(s) => Lexicon::load(
-                &s.conn,
-                &tags[0].lang,
-                &t.lang,
-                0.0,
-                Some(&toks[0].vocab),
-                Some(&toks[k].vocab),
-            )?,
-            None => Lexicon::new(),
-        };
-        lexicons.push(lex);
-    }
-    let concepts = match &store {
-        Some(s) => glossary_anchors(s, &inputs)?,
-        None => vec![Vec::new(); inputs.len()],
-    };
-    let evidence: Vec<PairEvidence> = lexicons
-        .iter()
-        .enumerate()
-        .map(|(k, l)| PairEvidence {
-            lexicons: vec![l],
-            anchors: Anchors {
-                a: concepts[0].clone(),
-                b: concepts[k + 1].clone(),
-            },
-        })
-        .collect();
     let opts = Options {
         second_pass: !args.one_pass,
         full_grid: args.full_grid,
     };
-    let sizes: Vec<String> = inputs
-        .iter()
-        .map(|i| i.sentences.len().to_string())
-        .collect();
-    progress.set_message(format!("aligning {} sentences", sizes.join(" × ")));
-    let beads = align::align_tokenized(&toks, &evidence, opts);
-    progress.set_message("storing the units");
+    let beads = polytm_engine::align::align(db.as_deref(), &inputs, opts, &progress)?;
+    progress.step("storing the units", None, polytm_core::Count::Items);
     let mut stored = None;
     if !args.no_store
-        && let Some(s) = store.as_mut()
+        && let Some(db) = &db
     {
-        stored = Some(store_units(s, &args, &doc_name, &inputs, &beads)?);
+        stored = Some(store_units(
+            db.as_ref(),
+            &doc_name,
+            &inputs,
+            &beads,
+            args.on_duplicate.into(),
+            args.min_confidence,
+        )?);
     }
-    progress.finish_and_clear();
+    progress.finish();
     warn_unmatched(&inputs, &beads);
     match args.format {
         Format::Beads => print_beads(&inputs, &beads),
@@ -232,219 +187,6 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         Format::Json => print_json_units(&inputs, &beads),
         Format::Summary => print_summary(&inputs, &beads, &doc_name, stored),
     }
-}
-
-fn read_input(tag: &LangTag, path: &Path, presplit: bool) -> Result<Input> {
-    let text = read_text(path, Utf16::Decode)?;
-    require_text(path, &text)?;
-    super::segment::warn_if_wrong_script(path, &text, &tag.lang);
-    let mut sentences = Vec::new();
-    let mut paragraph = Vec::new();
-    let mut number = Vec::new();
-    if presplit {
-        let mut para = 0u32;
-        let mut blank = false;
-        for (n, line) in text.split('\n').enumerate() {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            if line.trim().is_empty() {
-                blank = true;
-                continue;
-            }
-            if blank && !sentences.is_empty() {
-                para += 1;
-            }
-            blank = false;
-            sentences.push(line.to_string());
-            paragraph.push(para);
-            number.push(n);
-        }
-    } else {
-        let chars: Vec<char> = text.chars().collect();
-        for (k, p) in Segmenter::new(&tag.lang)
-            .segment_chars(&chars)
-            .iter()
-            .enumerate()
-        {
-            for s in &p.sentences {
-                number.push(sentences.len());
-                sentences.push(one_line(&chars, *s));
-                paragraph.push(k as u32);
-            }
-        }
-    }
-    Ok(Input {
-        tag: tag.clone(),
-        path: path.to_path_buf(),
-        sentences,
-        paragraph,
-        number,
-    })
-}
-
-/// The glossary concepts recognised in each sentence of each document,
-/// numbered densely (the same concept has the same number everywhere).
-fn glossary_anchors(store: &Store, inputs: &[Input]) -> Result<Vec<Vec<Vec<u32>>>> {
-    let glossary = crate::glossary::Glossary::load(&store.conn)?;
-    if glossary.is_empty() {
-        return Ok(vec![Vec::new(); inputs.len()]);
-    }
-    let mut ids: std::collections::HashMap<i64, u32> = std::collections::HashMap::new();
-    let mut out = Vec::new();
-    for input in inputs {
-        let rec = glossary.recognizer(&input.tag.lang);
-        let per_sentence: Vec<Vec<u32>> = input
-            .sentences
-            .iter()
-            .map(|s| {
-                let mut v: Vec<u32> = rec
-                    .scan(s)
-                    .into_iter()
-                    .map(|h| {
-                        let n = ids.len() as u32;
-                        *ids.entry(h.concept_id).or_insert(n)
-                    })
-                    .collect();
-                v.truncate(64);
-                v
-            })
-            .collect();
-        out.push(per_sentence);
-    }
-    Ok(out)
-}
-
-/// "release.en.txt" with language en → "release".
-fn default_doc_name(path: &Path, tag: &LangTag) -> String {
-    if path.as_os_str() == "-" {
-        return format!("stdin {}", crate::store::now());
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| display_path(path));
-    let mut parts: Vec<&str> = name.split('.').collect();
-    while parts.len() > 1 {
-        let last = parts[parts.len() - 1];
-        let is_ext = matches!(
-            last.to_ascii_lowercase().as_str(),
-            "txt" | "text" | "md" | "tsv" | "para" | "sent" | "sentences"
-        );
-        let is_lang = LangTag::parse(last).is_ok_and(|t| t.lang == tag.lang);
-        if is_ext || is_lang {
-            parts.pop();
-        } else {
-            break;
-        }
-    }
-    parts.join(".")
-}
-
-/// A document of that name must not be in the TM already (unless it is
-/// to be replaced).
-fn check_document(store: &Store, name: &str, replace: bool) -> Result<()> {
-    let found: Option<String> = store
-        .conn
-        .query_row(
-            "SELECT created_at FROM documents WHERE name = ?1",
-            [name],
-            |r| r.get(0),
-        )
-        .ok();
-    if let Some(when) = found
-        && !replace
-    {
-        return Err(Error::other(format!(
-            "document '{name}' is already in the TM (stored {when}); give another name with --doc, or --replace it"
-        )));
-    }
-    Ok(())
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-struct Stored {
-    added: usize,
-    skipped: usize,
-    overwritten: usize,
-    low: usize,
-    replaced: usize,
-}
-
-fn unit_text(input: &Input, (s, e): (usize, usize)) -> String {
-    let sep = if input.tag.lang.is_unspaced() {
-        ""
-    } else {
-        " "
-    };
-    input.sentences[s..e].join(sep)
-}
-
-fn store_units(
-    store: &mut Store,
-    args: &Args,
-    name: &str,
-    inputs: &[Input],
-    beads: &[Bead],
-) -> Result<Stored> {
-    let source = inputs
-        .iter()
-        .map(|i| display_path(&i.path))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let langs = inputs
-        .iter()
-        .map(|i| i.tag.tag.clone())
-        .collect::<Vec<_>>()
-        .join(",");
-    let tx = store.transaction()?;
-    let mut replaced = 0;
-    let old: Option<i64> = tx
-        .query_row("SELECT id FROM documents WHERE name = ?1", [name], |r| {
-            r.get(0)
-        })
-        .ok();
-    if let Some(id) = old {
-        let ids = crate::store::units::units_of_document(&tx, id)?;
-        replaced = crate::store::units::delete_units(&tx, &ids)?;
-        tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
-    }
-    let batch = new_batch(&tx, "align", &source)?;
-    tx.execute(
-        "INSERT INTO documents(name, langs, origin, batch_id, created_at) VALUES (?1, ?2, 'aligned', ?3, ?4)",
-        rusqlite::params![name, langs, batch, crate::store::now()],
-    )?;
-    let doc_id = tx.last_insert_rowid();
-    let mut w = UnitWriter::new(&tx, batch, args.on_duplicate);
-    let mut low = 0;
-    for (k, b) in beads.iter().enumerate() {
-        let variants: Vec<NewVariant> = inputs
-            .iter()
-            .zip(&b.sides)
-            .filter(|(_, (s, e))| e > s)
-            .map(|(i, &r)| NewVariant::new(i.tag.clone(), unit_text(i, r)))
-            .collect();
-        if variants.len() < 2 {
-            continue; // an omission: nothing to translate it with
-        }
-        if b.confidence < args.min_confidence {
-            low += 1;
-            continue;
-        }
-        let mut u = NewUnit::new(Origin::Aligned, variants);
-        u.document_id = Some(doc_id);
-        u.confidence = Some((b.confidence * 1000.0).round() / 1000.0);
-        u.position = Some(k as i64);
-        u.src_lang = Some(inputs[0].tag.lang.clone());
-        w.add(&u)?;
-    }
-    let stats = w.finish()?;
-    tx.commit()?;
-    Ok(Stored {
-        added: stats.added,
-        skipped: stats.skipped,
-        overwritten: stats.overwritten,
-        low,
-        replaced,
-    })
 }
 
 /// Say so when much of one document has no counterpart in the others.

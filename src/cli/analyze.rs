@@ -16,10 +16,10 @@ use clap::Args as ClapArgs;
 
 use super::Ctx;
 use super::output::{print_json, stdout};
-use crate::error::Result;
-use crate::pretranslate::Options;
-use crate::pretranslate::output::{Pending, write_all};
-use crate::pretranslate::report::{self, Report};
+use polytm_core::error::Result;
+use polytm_engine::pretranslate::Options;
+use polytm_engine::pretranslate::output::{Pending, write_all};
+use polytm_engine::pretranslate::report::{self, Report};
 
 #[derive(ClapArgs, Debug)]
 #[command(
@@ -78,11 +78,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         super::pretranslate::analyse(ctx, &docs, &from, &to, &args.tm, args.exhaustive, &opts)?;
     let reports: Vec<Report> = results.into_iter().map(|r| r.0).collect();
     if let Some(h) = &args.html {
-        write_all(&[Pending {
-            path: Some(h.clone()),
-            content: report::to_html(&reports, &crate::store::now()),
-            summary: String::new(),
-        }])?;
+        write_all(
+            &[Pending {
+                path: Some(h.clone()),
+                content: report::to_html(&reports, &polytm_store::now()),
+                summary: String::new(),
+            }],
+            &mut super::output::stdout(),
+        )?;
     }
     if args.json {
         return print_json(&report::to_json(&reports, false));

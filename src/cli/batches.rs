@@ -17,8 +17,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::output::{Table, print_json};
-use crate::error::{Error, Result};
-use crate::store::batches::remove_batch;
+use polytm_core::error::{Error, Result};
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
@@ -63,29 +62,22 @@ pub fn run(cmd: Cmd, ctx: &Ctx) -> Result<()> {
 }
 
 fn list(args: ListArgs, ctx: &Ctx) -> Result<()> {
-    let store = ctx.open()?;
-    let mut st = store.conn.prepare(
-        "SELECT b.id, b.kind, b.source, b.created_at,
-                (SELECT count(*) FROM units u WHERE u.batch_id = b.id),
-                (SELECT count(*) FROM documents d WHERE d.batch_id = b.id),
-                (SELECT count(*) FROM concepts c WHERE c.batch_id = b.id),
-                (SELECT count(*) FROM lexicon l WHERE l.batch_id = b.id)
-         FROM batches b ORDER BY b.id",
-    )?;
-    let rows: Vec<BatchRow> = st
-        .query_map([], |r| {
-            Ok(BatchRow {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                source: r.get(2)?,
-                created_at: r.get(3)?,
-                units: r.get(4)?,
-                documents: r.get(5)?,
-                concepts: r.get(6)?,
-                lexicon: r.get(7)?,
-            })
-        })?
-        .collect::<std::result::Result<_, _>>()?;
+    let db = ctx.open()?;
+    let rows: Vec<BatchRow> = db
+        .reader()?
+        .batches()?
+        .into_iter()
+        .map(|b| BatchRow {
+            id: b.id,
+            kind: b.kind,
+            source: b.source,
+            created_at: b.created_at,
+            units: b.units,
+            documents: b.documents,
+            concepts: b.concepts,
+            lexicon: b.lexicon,
+        })
+        .collect();
     if args.json {
         return print_json(&rows);
     }
@@ -108,11 +100,11 @@ fn list(args: ListArgs, ctx: &Ctx) -> Result<()> {
 }
 
 fn remove(args: RemoveArgs, ctx: &Ctx) -> Result<()> {
-    let mut store = ctx.open()?;
-    let tx = store.transaction()?;
+    let db = ctx.open()?;
+    let mut tx = db.writer()?;
     let mut done = Vec::new();
     for &id in &args.ids {
-        match remove_batch(&tx, id)? {
+        match tx.remove_batch(id)? {
             Some(r) => done.push((id, r)),
             None => {
                 return Err(Error::other(format!(

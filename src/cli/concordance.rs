@@ -14,9 +14,9 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::output::stdout;
-use crate::error::{Error, Result};
-use crate::fuzzy::concordance::{self, Hit};
-use crate::lang::LangTag;
+use polytm_core::error::{Error, Result};
+use polytm_engine::concordance::{self, Hit};
+use polytm_text::lang::LangTag;
 
 #[derive(ClapArgs, Debug)]
 #[command(
@@ -82,8 +82,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         None => concordance::guess_lang(&phrase)
             .ok_or_else(|| Error::usage("cannot tell the language of the phrase: give --lang"))?,
     };
-    let store = ctx.open()?;
-    let found = concordance::search(&store.conn, &phrase, &lang, args.exact, args.limit as usize)?;
+    let db = ctx.open()?;
+    let found = concordance::search(
+        db.reader()?.as_ref(),
+        &phrase,
+        &lang,
+        args.exact,
+        args.limit as usize,
+    )?;
     let mut out = stdout();
     if args.json {
         let rows: Vec<Out> = found

@@ -7,13 +7,11 @@
 //! ```
 
 use clap::{Args as ClapArgs, Subcommand};
-use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::Ctx;
 use super::output::{Table, print_json};
-use crate::error::{Error, Result};
-use crate::store::units::{delete_units, units_of_document};
+use polytm_core::error::{Error, Result};
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
@@ -57,30 +55,21 @@ pub fn run(cmd: Cmd, ctx: &Ctx) -> Result<()> {
 }
 
 fn list(args: ListArgs, ctx: &Ctx) -> Result<()> {
-    let store = ctx.open()?;
-    let mut st = store.conn.prepare(
-        "SELECT d.id, d.name, d.langs, d.origin, d.batch_id, d.created_at,
-                (SELECT count(*) FROM units u WHERE u.document_id = d.id)
-         FROM documents d ORDER BY d.id",
-    )?;
-    let rows: Vec<DocRow> = st
-        .query_map([], |r| {
-            Ok(DocRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                langs: r
-                    .get::<_, String>(2)?
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect(),
-                origin: r.get(3)?,
-                batch: r.get(4)?,
-                created_at: r.get(5)?,
-                units: r.get(6)?,
-            })
-        })?
-        .collect::<std::result::Result<_, _>>()?;
+    let db = ctx.open()?;
+    let rows: Vec<DocRow> = db
+        .reader()?
+        .documents()?
+        .into_iter()
+        .map(|d| DocRow {
+            id: d.id,
+            name: d.name,
+            langs: d.langs,
+            origin: d.origin,
+            units: d.units,
+            batch: d.batch,
+            created_at: d.created_at,
+        })
+        .collect();
     if args.json {
         return print_json(&rows);
     }
@@ -99,23 +88,16 @@ fn list(args: ListArgs, ctx: &Ctx) -> Result<()> {
 }
 
 fn remove(args: RemoveArgs, ctx: &Ctx) -> Result<()> {
-    let mut store = ctx.open()?;
-    let tx = store.transaction()?;
+    let db = ctx.open()?;
+    let mut tx = db.writer()?;
     let mut done = Vec::new();
     for name in &args.names {
-        let id: Option<i64> = tx
-            .query_row("SELECT id FROM documents WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        let Some(id) = id else {
+        let Some(d) = tx.document(name)? else {
             return Err(Error::other(format!(
                 "no document named '{name}' (see `polytm docs list`); nothing removed"
             )));
         };
-        let units = units_of_document(&tx, id)?;
-        let n = delete_units(&tx, &units)?;
-        tx.execute("DELETE FROM documents WHERE id = ?1", [id])?;
+        let n = tx.remove_document(d.id)?;
         done.push((name, n));
     }
     tx.commit()?;

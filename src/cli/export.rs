@@ -15,10 +15,32 @@ use std::path::{Path, PathBuf};
 use clap::Args as ClapArgs;
 
 use super::Ctx;
-use crate::error::{Error, Result, display_path};
-use crate::exchange::export::{ExportFormat, ExportOptions, ExportReport, export, parse_since};
-use crate::lang;
-use crate::progress;
+use crate::progress::Bars;
+use polytm_core::Progress;
+use polytm_core::error::{Error, Result, display_path};
+use polytm_engine::exchange::export::{
+    ExportFormat, ExportOptions, ExportReport, export, parse_since,
+};
+use polytm_store::Reader;
+use polytm_text::lang;
+
+/// The formats `--format` names.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatArg {
+    Tmx,
+    Tsv,
+    Csv,
+}
+
+impl From<FormatArg> for ExportFormat {
+    fn from(f: FormatArg) -> ExportFormat {
+        match f {
+            FormatArg::Tmx => ExportFormat::Tmx,
+            FormatArg::Tsv => ExportFormat::Tsv,
+            FormatArg::Csv => ExportFormat::Csv,
+        }
+    }
+}
 
 #[derive(ClapArgs, Debug)]
 #[command(
@@ -34,7 +56,7 @@ use crate::progress;
 pub struct Args {
     /// Output format [default: from the extension of -o, else tmx].
     #[arg(long, value_enum)]
-    pub format: Option<ExportFormat>,
+    pub format: Option<FormatArg>,
 
     /// Languages to export, comma-separated, in column/variant order (en,ru,zh) [default: all].
     #[arg(long, value_name = "LANGS")]
@@ -55,7 +77,7 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let format = match (args.format, &args.output) {
-        (Some(f), _) => f,
+        (Some(f), _) => f.into(),
         (None, Some(p)) => format_of(p),
         (None, None) => ExportFormat::Tmx,
     };
@@ -78,24 +100,25 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         })?),
         None => None,
     };
-    let store = ctx.open()?;
+    let db = ctx.open()?;
+    let rd = db.reader()?;
     let opts = ExportOptions {
         format,
         langs,
         documents: args.docs.clone(),
         since,
     };
-    let bar = progress::bar(Some(0), "exporting");
+    let bar = Bars::new();
     let (report, target) = match args.output.as_deref() {
-        Some(p) if p.as_os_str() != "-" => (to_file(&store.conn, &opts, p, &bar)?, display_path(p)),
+        Some(p) if p.as_os_str() != "-" => (to_file(rd.as_ref(), &opts, p, &bar)?, display_path(p)),
         _ => {
             let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let r = export(&store.conn, &opts, &mut out, &bar)?;
+            let r = export(rd.as_ref(), &opts, &mut out, &bar)?;
             out.flush()?;
             (r, "standard output".to_string())
         }
     };
-    bar.finish_and_clear();
+    bar.finish();
     summary(&report, &opts, &target);
     Ok(())
 }
@@ -115,10 +138,10 @@ fn format_of(p: &Path) -> ExportFormat {
 
 /// Write to a temporary file beside `path`, then rename it into place.
 fn to_file(
-    conn: &rusqlite::Connection,
+    rd: &dyn Reader,
     opts: &ExportOptions,
     path: &Path,
-    bar: &indicatif::ProgressBar,
+    bar: &dyn Progress,
 ) -> Result<ExportReport> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -135,7 +158,7 @@ fn to_file(
         .tempfile_in(dir)
         .map_err(|e| Error::io(path, e))?;
     let mut out = BufWriter::with_capacity(1 << 16, tmp);
-    let report = export(conn, opts, &mut out, bar).map_err(|e| match e {
+    let report = export(rd, opts, &mut out, bar).map_err(|e| match e {
         // Errors writing the file name the file, not standard output.
         Error::Io { msg, .. } => Error::Io {
             file: display_path(path),

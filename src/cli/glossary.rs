@@ -10,7 +10,7 @@
 //! polytm glossary list
 //! ```
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args as ClapArgs, Subcommand, ValueEnum};
@@ -18,15 +18,18 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::output::{Table, print_json, stdout};
-use crate::error::{Error, Result, display_path};
-use crate::formats::glossary_table::{GlossaryTableReader, write_table};
-use crate::formats::input;
-use crate::formats::table::Delim;
-use crate::formats::tbx::{Dialect, TbxReader, write_tbx};
-use crate::glossary::model::{Concept, LangMap, NewConcept, TermStatus};
-use crate::glossary::{Glossary, Hit};
-use crate::lang::{self, Lang, LangTag};
-use crate::store::glossary::{ConceptWriter, MergeStats};
+use crate::progress::Bars;
+use polytm_core::error::{Error, Result, display_path};
+use polytm_engine::glossary::{GlossaryFormat, for_export, import_files};
+use polytm_formats::glossary_table::write_table;
+use polytm_formats::input;
+use polytm_formats::table::Delim;
+use polytm_formats::tbx::{Dialect, write_tbx};
+use polytm_glossary::merge::MergeStats;
+use polytm_glossary::model::{Concept, LangMap, TermStatus};
+use polytm_glossary::{Glossary, Hit};
+use polytm_store::Database;
+use polytm_text::lang::{self, Lang};
 
 #[derive(ClapArgs, Debug)]
 #[command(about = "Import, export, list glossaries; find their terms in a text")]
@@ -87,7 +90,7 @@ pub struct ExportArgs {
     /// TBX flavour: tbx (TBX-Basic 2019) or martif (TBX 2008, for OmegaT
     /// and Translate Toolkit).
     #[arg(long, value_enum, default_value = "tbx")]
-    pub tbx_dialect: Dialect,
+    pub tbx_dialect: DialectArg,
 
     /// Only these languages (comma-separated); concepts without any are left out.
     #[arg(long, value_name = "LANGS")]
@@ -97,6 +100,22 @@ pub struct ExportArgs {
     /// and renamed, so a failed export leaves no half file.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// The TBX flavours `--tbx-dialect` names.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialectArg {
+    Tbx,
+    Martif,
+}
+
+impl From<DialectArg> for Dialect {
+    fn from(d: DialectArg) -> Dialect {
+        match d {
+            DialectArg::Tbx => Dialect::Tbx,
+            DialectArg::Martif => Dialect::Martif,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,9 +169,14 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     }
 }
 
+/// The glossary of a TM.
+pub(crate) fn load(db: &dyn Database) -> Result<Glossary> {
+    Ok(Glossary::from_concepts(db.reader()?.concepts()?))
+}
+
 /// Parse `--lang` into a language key.
 pub(crate) fn parse_lang(flag: &str, s: &str) -> Result<Lang> {
-    LangTag::parse(s)
+    polytm_text::lang::LangTag::parse(s)
         .map(|t| t.lang)
         .map_err(|m| Error::usage(format!("{flag} {s}: {m}")))
 }
@@ -160,97 +184,13 @@ pub(crate) fn parse_lang(flag: &str, s: &str) -> Result<Lang> {
 // ---------------------------------------------------------------------------
 // import
 
-fn detect_format(path: &Path, forced: Option<InFormat>) -> Result<InFormat> {
-    if let Some(f) = forced {
-        return Ok(f);
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("tbx" | "xml") => return Ok(InFormat::Tbx),
-        Some("csv") => return Ok(InFormat::Csv),
-        Some("tsv" | "tab" | "txt") => return Ok(InFormat::Tsv),
-        _ => {}
-    }
-    if path.as_os_str() == "-" {
-        return Ok(InFormat::Tsv);
-    }
-    // Look at the first bytes: XML starts with '<' (after a BOM and spaces).
-    let mut head = Vec::new();
-    if let Ok(f) = std::fs::File::open(path) {
-        let _ = f.take(512).read_to_end(&mut head);
-    }
-    let text = String::from_utf8_lossy(&head);
-    let t = text.trim_start_matches('\u{FEFF}').trim_start();
-    Ok(if t.starts_with('<') {
-        InFormat::Tbx
-    } else {
-        InFormat::Tsv
-    })
-}
-
-/// Every entry of a glossary file, handed to `each` with its position.
-fn read_file(
-    path: &Path,
-    format: InFormat,
-    each: &mut dyn FnMut(String, NewConcept) -> Result<()>,
-    warn: &mut dyn FnMut(String),
-) -> Result<()> {
-    let name = display_path(path);
-    match format {
-        InFormat::Tbx => {
-            let mut r = TbxReader::open(path)?;
-            let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-            let pb = crate::progress::bytes_bar(len, "importing");
-            while let Some((pos, c)) = r.next_concept()? {
-                each(format!("{name}:{pos}"), c)?;
-                pb.set_position(r.position());
-            }
-            pb.finish_and_clear();
-            for (pos, w) in std::mem::take(&mut r.warnings) {
-                warn(format!("{name}:{pos}: {w}"));
-            }
+impl From<InFormat> for GlossaryFormat {
+    fn from(f: InFormat) -> GlossaryFormat {
+        match f {
+            InFormat::Tsv => GlossaryFormat::Tsv,
+            InFormat::Csv => GlossaryFormat::Csv,
+            InFormat::Tbx => GlossaryFormat::Tbx,
         }
-        InFormat::Tsv | InFormat::Csv => {
-            let delim = if format == InFormat::Csv {
-                Delim::Comma
-            } else {
-                Delim::Tab
-            };
-            let table = crate::formats::table::TableReader::open(path, delim)?;
-            let mut r = GlossaryTableReader::new(table)?;
-            let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-            let pb = crate::progress::bytes_bar(len, "importing");
-            while let Some((line, c)) = r.next_concept()? {
-                if c.terms.is_empty() {
-                    warn(format!("{name}:{line}: a row without terms; skipped"));
-                } else {
-                    each(format!("{name}:{line}"), c)?;
-                }
-                pb.set_position(r.bytes_read());
-            }
-            pb.finish_and_clear();
-        }
-    }
-    Ok(())
-}
-
-#[derive(Serialize)]
-struct FileReport {
-    file: String,
-    #[serde(flatten)]
-    stats: MergeStats,
-}
-
-fn diff(a: MergeStats, b: MergeStats) -> MergeStats {
-    MergeStats {
-        added: a.added - b.added,
-        merged: a.merged - b.merged,
-        unchanged: a.unchanged - b.unchanged,
-        terms_added: a.terms_added - b.terms_added,
-        ambiguous: a.ambiguous - b.ambiguous,
     }
 }
 
@@ -275,55 +215,22 @@ fn describe(s: &MergeStats) -> String {
 }
 
 fn import(args: ImportArgs, ctx: &Ctx) -> Result<()> {
-    let formats: Vec<InFormat> = args
+    let files: Vec<(&Path, GlossaryFormat)> = args
         .files
         .iter()
-        .map(|f| detect_format(f, args.format))
-        .collect::<Result<_>>()?;
-    let mut store = ctx.open()?;
-    let tx = store.transaction()?;
-    let names: Vec<String> = args.files.iter().map(|p| display_path(p)).collect();
-    let batch = crate::store::new_batch(&tx, "glossary", &names.join(", "))?;
-    let mut reports = Vec::new();
-    let mut warnings: Vec<String> = Vec::new();
-    let mut merge_warnings: Vec<String> = Vec::new();
-    let total = {
-        let mut w = ConceptWriter::new(&tx, Some(batch));
-        for (path, format) in args.files.iter().zip(&formats) {
-            let before = w.stats;
-            read_file(
-                path,
-                *format,
-                &mut |at, c| {
-                    let (m, others) = w.add(&c)?;
-                    if !others.is_empty() {
-                        let list: Vec<String> = others.iter().map(|i| format!("#{i}")).collect();
-                        merge_warnings.push(format!(
-                            "{at}: shares terms with concepts #{} and {}; merged into #{}",
-                            m.id(),
-                            list.join(", "),
-                            m.id()
-                        ));
-                    }
-                    Ok(())
-                },
-                &mut |msg| warnings.push(msg),
-            )?;
-            reports.push(FileReport {
-                file: display_path(path),
-                stats: diff(w.stats, before),
-            });
-        }
-        w.finish()
-    };
-    for w in warnings.iter().chain(&merge_warnings) {
+        .map(|f| {
+            (
+                f.as_path(),
+                GlossaryFormat::detect(f, args.format.map(GlossaryFormat::from)),
+            )
+        })
+        .collect();
+    let db = ctx.open()?;
+    let r = import_files(db.as_ref(), &files, args.dry_run, &Bars::new())?;
+    for w in &r.warnings {
         eprintln!("polytm: warning: {w}");
     }
-    if args.dry_run {
-        drop(tx);
-    } else {
-        tx.commit()?;
-    }
+    let (reports, total) = (r.files, r.total);
     let mut out = stdout();
     let verb = if args.dry_run { "would be: " } else { "" };
     for r in &reports {
@@ -341,21 +248,6 @@ fn import(args: ImportArgs, ctx: &Ctx) -> Result<()> {
 
 // ---------------------------------------------------------------------------
 // export
-
-/// Concepts restricted to some languages (none: all).
-fn restrict(concepts: &[Concept], langs: Option<&[LangTag]>) -> Vec<Concept> {
-    let Some(langs) = langs else {
-        return concepts.to_vec();
-    };
-    concepts
-        .iter()
-        .filter_map(|c| {
-            let mut c = c.clone();
-            c.terms.retain(|t| langs.iter().any(|l| l.lang == t.lang));
-            (!c.terms.is_empty()).then_some(c)
-        })
-        .collect()
-}
 
 fn export(args: ExportArgs, ctx: &Ctx) -> Result<()> {
     let langs = match &args.langs {
@@ -378,12 +270,10 @@ fn export(args: ExportArgs, ctx: &Ctx) -> Result<()> {
             _ => OutFormat::Tbx,
         }
     });
-    let store = ctx.open()?;
-    let glossary = Glossary::load(&store.conn)?;
-    let concepts = restrict(glossary.concepts(), langs.as_deref());
+    let concepts = for_export(&ctx.open()?.reader()?.concepts()?, langs.as_deref());
     let write = |out: &mut dyn Write| -> std::io::Result<()> {
         match format {
-            OutFormat::Tbx => write_tbx(out, &concepts, args.tbx_dialect),
+            OutFormat::Tbx => write_tbx(out, &concepts, args.tbx_dialect.into()),
             OutFormat::Tsv => write_table(out, &concepts, Delim::Tab),
             OutFormat::Csv => write_table(out, &concepts, Delim::Comma),
         }
@@ -457,8 +347,7 @@ struct ScanHit<'a> {
 fn scan(args: ScanArgs, ctx: &Ctx) -> Result<()> {
     let lang = parse_lang("--lang", &args.lang)?;
     let text = input::read_text(&args.file, input::Utf16::Refuse)?;
-    let store = ctx.open()?;
-    let glossary = Glossary::load(&store.conn)?;
+    let glossary = load(ctx.open()?.as_ref())?;
     if glossary.is_empty() {
         eprintln!(
             "polytm: the glossary is empty; import one first: polytm glossary import glossaries/sco-counter-narcotics.tsv"
@@ -539,8 +428,7 @@ fn list(args: ListArgs, ctx: &Ctx) -> Result<()> {
         Some(l) => Some(parse_lang("--lang", l)?),
         None => None,
     };
-    let store = ctx.open()?;
-    let glossary = Glossary::load(&store.conn)?;
+    let glossary = load(ctx.open()?.as_ref())?;
     let concepts: Vec<&Concept> = glossary
         .concepts()
         .iter()

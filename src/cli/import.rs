@@ -18,10 +18,29 @@ use clap::Args as ClapArgs;
 use serde::Serialize;
 
 use super::Ctx;
+use super::OnDuplicate;
 use super::output::{print_json, stdout};
-use crate::error::{Error, Result};
-use crate::exchange::import::{Format, ImportOptions, ImportReport, import_file};
-use crate::store::units::OnDuplicate;
+use crate::progress::Bars;
+use polytm_core::error::{Error, Result};
+use polytm_engine::exchange::import::{Format, ImportOptions, ImportReport, import_file};
+
+/// The formats `--format` names.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatArg {
+    Tmx,
+    Tsv,
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Tmx => Format::Tmx,
+            FormatArg::Tsv => Format::Tsv,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
 
 #[derive(ClapArgs, Debug)]
 #[command(
@@ -50,7 +69,7 @@ pub struct Args {
 
     /// The file format, when the extension does not tell it.
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
 
     /// Print a JSON report instead of lines.
     #[arg(long)]
@@ -70,17 +89,17 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             "--doc names one document: give one file (each file is its own document)",
         ));
     }
-    let mut store = ctx.open()?;
+    let db = ctx.open()?;
     let opts = ImportOptions {
-        on_duplicate: args.on_duplicate,
+        on_duplicate: args.on_duplicate.into(),
         doc: args.doc.clone(),
-        format: args.format,
+        format: args.format.map(Format::from),
     };
     let mut outcomes = Vec::new();
     let mut failed: Vec<(String, Error)> = Vec::new();
     for path in &args.files {
-        let name = crate::error::display_path(path);
-        match import_file(&mut store, path, &opts) {
+        let name = polytm_core::error::display_path(path);
+        match import_file(db.as_ref(), path, &opts, &Bars::new()) {
             Ok(r) => {
                 if !args.json {
                     print_report(&r)?;

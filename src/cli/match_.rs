@@ -22,10 +22,11 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::output::stdout;
-use crate::error::{Error, Result};
-use crate::formats::input::{Utf16, read_text};
-use crate::fuzzy::{self, Matcher, Options, Proposal, QueryTerm, diff};
-use crate::lang::{Lang, LangTag};
+use polytm_core::error::{Error, Result};
+use polytm_engine::matcher::{self, Matcher, Options, Proposal, QueryTerm};
+use polytm_formats::input::{Utf16, read_text};
+use polytm_fuzzy::diff;
+use polytm_text::lang::{Lang, LangTag};
 
 #[derive(ClapArgs, Debug)]
 #[command(
@@ -100,7 +101,7 @@ struct Out<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     original_target: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    changes: Option<&'a [fuzzy::repair::Change]>,
+    changes: Option<&'a [polytm_fuzzy::repair::Change]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     diff: Option<String>,
 }
@@ -163,7 +164,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let n = match batch {
         Some(text) => run_batch(&matcher, &text, &args, limit)?,
         None => {
-            if fuzzy::wrong_script(&query, &from) {
+            if matcher::wrong_script(&query, &from) {
                 eprintln!(
                     "polytm: warning: the query does not look like {from} text (--from {from})"
                 );

@@ -20,11 +20,13 @@ pub mod term;
 pub mod unit;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::Result;
-use crate::store::Store;
+use polytm_core::error::Result;
+use polytm_sqlite::SqliteDb;
+use polytm_store::Database;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -81,6 +83,28 @@ pub enum Command {
     Reindex(reindex::Args),
 }
 
+/// What to do with a unit whose text is already in the TM (`--on-duplicate`).
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnDuplicate {
+    /// The same text in the same languages is one unit: do not add it again.
+    #[default]
+    Skip,
+    /// A unit with the same source text: replace its other languages.
+    Overwrite,
+    /// Add it anyway.
+    Keep,
+}
+
+impl From<OnDuplicate> for polytm_store::OnDuplicate {
+    fn from(o: OnDuplicate) -> Self {
+        match o {
+            OnDuplicate::Skip => polytm_store::OnDuplicate::Skip,
+            OnDuplicate::Overwrite => polytm_store::OnDuplicate::Overwrite,
+            OnDuplicate::Keep => polytm_store::OnDuplicate::Keep,
+        }
+    }
+}
+
 /// What every command gets: where the database is.
 pub struct Ctx {
     pub db_path: PathBuf,
@@ -88,15 +112,20 @@ pub struct Ctx {
 
 impl Ctx {
     /// Open (creating on first use) the translation memory.
-    pub fn open(&self) -> Result<Store> {
-        Store::open(&self.db_path)
+    pub fn open(&self) -> Result<Arc<dyn Database>> {
+        Ok(Arc::new(SqliteDb::open(&self.db_path)?))
+    }
+
+    /// An empty private database in memory (a `--tm` file read for one run).
+    pub fn scratch() -> Result<Arc<dyn Database>> {
+        Ok(Arc::new(SqliteDb::in_memory()?))
     }
 
     /// Put the database file name on a database error raised without it.
-    pub fn name_db(&self, e: crate::Error) -> crate::Error {
+    pub fn name_db(&self, e: polytm_core::Error) -> polytm_core::Error {
         match e {
-            crate::Error::Db { file, msg } if file.is_empty() => crate::Error::Db {
-                file: crate::error::display_path(&self.db_path),
+            polytm_core::Error::Db { file, msg } if file.is_empty() => polytm_core::Error::Db {
+                file: polytm_core::error::display_path(&self.db_path),
                 msg,
             },
             e => e,

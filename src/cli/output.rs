@@ -5,10 +5,10 @@ use std::io::Write;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use crate::error::Result;
+use polytm_core::error::Result;
 
 /// Standard output, buffered; write errors (a closed pipe) become
-/// [`crate::error::Error::BrokenPipe`].
+/// [`polytm_core::error::Error::BrokenPipe`].
 pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
     std::io::BufWriter::new(std::io::stdout().lock())
 }
@@ -47,10 +47,6 @@ impl Table {
 
     pub fn row<S: Into<String>>(&mut self, cells: impl IntoIterator<Item = S>) {
         self.rows.push(cells.into_iter().map(Into::into).collect());
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
     }
 
     pub fn render(&self) -> String {

@@ -17,11 +17,38 @@ use std::path::{Path, PathBuf};
 use clap::Args as ClapArgs;
 
 use super::Ctx;
-use crate::error::{Error, Result, display_path};
-use crate::lang::{self, LangTag};
-use crate::pretranslate::output::{self, Format, Pending};
-use crate::pretranslate::report::{self, Report};
-use crate::pretranslate::{Layout, Options, Outcome, SourceDoc, input};
+use crate::progress::Bars;
+use polytm_core::error::{Error, Result, display_path};
+use polytm_core::{Count, Progress};
+use polytm_engine::pretranslate::output::{self, Format, Pending};
+use polytm_engine::pretranslate::report::{self, Report};
+use polytm_engine::pretranslate::{Layout, Options, Outcome, SourceDoc, input};
+use polytm_text::lang::{self, LangTag};
+
+/// The output formats `--format` names.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatArg {
+    /// The draft translation: paragraphs and line breaks kept; fuzzy
+    /// matches marked `[87%] `.
+    Txt,
+    /// One line per segment: `n<TAB>score<TAB>target<TAB>match source`.
+    Tsv,
+    /// XLIFF 1.2 (an XLIFF input is filled in its own version).
+    Xliff,
+    /// The proposals as TMX 1.4b, for a CAT tool's project TM.
+    Tmx,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Txt => Format::Txt,
+            FormatArg::Tsv => Format::Tsv,
+            FormatArg::Xliff => Format::Xliff,
+            FormatArg::Tmx => Format::Tmx,
+        }
+    }
+}
 
 #[derive(ClapArgs, Debug)]
 #[command(
@@ -64,7 +91,7 @@ pub struct Args {
 
     /// Output format [default: xliff for XLIFF inputs, txt for text].
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub format: Option<FormatArg>,
 
     /// Output file, or folder (see below).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
@@ -148,10 +175,20 @@ pub fn analyse(
     exhaustive: bool,
     opts: &Options,
 ) -> Result<Vec<(Report, Vec<Vec<Outcome>>)>> {
-    let distinct = crate::pretranslate::distinct_segments(docs);
+    let distinct = polytm_engine::pretranslate::distinct_segments(docs);
     let mut levs = Vec::with_capacity(to.len());
+    let db = ctx.open()?;
+    let bars = Bars::new();
     for t in to {
-        let lev = crate::pretranslate::tm::open(&ctx.db_path, from, t, tms, exhaustive)?;
+        let lev = polytm_engine::pretranslate::tm::open(
+            db.clone(),
+            from,
+            t,
+            tms,
+            exhaustive,
+            &Ctx::scratch,
+            &bars,
+        )?;
         for n in &lev.notes {
             eprintln!("polytm: note: {n}");
         }
@@ -169,14 +206,14 @@ pub fn analyse(
         }
         levs.push(lev);
     }
-    let pb = crate::progress::bar(Some((distinct * to.len()) as u64), "matching");
+    bars.step("matching", Some((distinct * to.len()) as u64), Count::Items);
     let mut out = Vec::with_capacity(to.len());
     for (t, lev) in to.iter().zip(&levs) {
-        let outcomes = crate::pretranslate::leverage(docs, lev, opts, &pb)?;
+        let outcomes = polytm_engine::pretranslate::leverage(docs, lev, opts, &bars)?;
         let rep = Report::build(from, t, docs, &outcomes);
         out.push((rep, outcomes));
     }
-    pb.finish_and_clear();
+    bars.finish();
     Ok(out)
 }
 
@@ -273,7 +310,7 @@ fn canonical_target(p: &Path) -> Option<PathBuf> {
 }
 
 fn format_of(args: &Args, d: &SourceDoc) -> Format {
-    args.format.unwrap_or(match d.layout {
+    args.format.map(Format::from).unwrap_or(match d.layout {
         Layout::Xliff(_) => Format::Xliff,
         Layout::Text { .. } => Format::Txt,
     })
@@ -309,7 +346,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let plan = plan(&args, &docs, &from, &to)?;
     let opts = Options {
         min: args.min,
-        band_floor: crate::pretranslate::BAND_FLOOR,
+        band_floor: polytm_engine::pretranslate::BAND_FLOOR,
         overwrite: args.overwrite,
     };
     let results = analyse(ctx, &docs, &from, &to, &args.tm, args.exhaustive, &opts)?;
@@ -343,11 +380,11 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     if let Some(h) = &args.html {
         pending.push(Pending {
             path: Some(h.clone()),
-            content: report::to_html(&reports, &crate::store::now()),
+            content: report::to_html(&reports, &polytm_store::now()),
             summary: "match analysis".into(),
         });
     }
-    output::write_all(&pending)?;
+    output::write_all(&pending, &mut super::output::stdout())?;
 
     let mut text = if args.report_json {
         serde_json::to_string_pretty(&report::to_json(&reports, true))? + "\n"

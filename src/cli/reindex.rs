@@ -8,7 +8,7 @@ use clap::Args as ClapArgs;
 
 use super::Ctx;
 use super::output::Table;
-use crate::error::Result;
+use polytm_core::error::Result;
 
 #[derive(ClapArgs, Debug)]
 #[command(
@@ -20,16 +20,16 @@ use crate::error::Result;
 pub struct Args {}
 
 pub fn run(_args: Args, ctx: &Ctx) -> Result<()> {
-    let mut store = ctx.open()?;
-    let tx = store.transaction()?;
-    crate::store::index::rebuild(&tx)?;
+    let db = ctx.open()?;
+    let mut tx = db.writer()?;
+    tx.rebuild_index()?;
     tx.commit()?;
     let mut t = Table::new(["language", "segments indexed", "index size"]);
-    for (lang, entries, bytes) in crate::store::index::sizes(&store.conn)? {
+    for s in db.reader()?.index_sizes()? {
         t.row([
-            lang,
-            entries.to_string(),
-            super::stats::human_bytes(bytes.max(0) as u64),
+            s.lang,
+            s.entries.to_string(),
+            super::stats::human_bytes(s.bytes.max(0) as u64),
         ]);
     }
     t.print()

@@ -18,10 +18,10 @@ use serde::Serialize;
 
 use super::Ctx;
 use super::output::{print_json, stdout};
-use crate::error::{Error, Result, display_path};
-use crate::formats::input::{Utf16, read_text, require_text};
-use crate::lang::{Lang, LangTag};
-use crate::text::segment::{Segmenter, one_line};
+use polytm_core::error::{Error, Result, display_path};
+use polytm_formats::input::{Utf16, read_text, require_text};
+use polytm_text::lang::{Lang, LangTag};
+use polytm_text::segment::{Segmenter, one_line};
 
 #[derive(ClapArgs, Debug)]
 #[command(
@@ -95,12 +95,12 @@ pub fn run(args: Args, _ctx: &Ctx) -> Result<()> {
 /// Warn (on stderr) when a text does not look like it is written in the
 /// script of its language: a Russian file given as `zh` and the like.
 pub fn warn_if_wrong_script(path: &std::path::Path, text: &str, lang: &Lang) {
-    if let Some(share) = crate::text::normalize::script_share(text, lang)
+    if let Some(share) = polytm_text::normalize::script_share(text, lang)
         && share < 0.5
     {
         let script = match lang.family() {
-            crate::lang::Family::Chinese => "Chinese characters",
-            crate::lang::Family::Russian => "Cyrillic letters",
+            polytm_text::lang::Family::Chinese => "Chinese characters",
+            polytm_text::lang::Family::Russian => "Cyrillic letters",
             _ => "Latin letters",
         };
         eprintln!(

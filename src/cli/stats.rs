@@ -4,11 +4,10 @@
 //! language, lexicon entries, and the size of the file.
 
 use clap::Args as ClapArgs;
-use serde::Serialize;
 
 use super::Ctx;
 use super::output::{Table, print_json};
-use crate::error::Result;
+use polytm_core::error::Result;
 
 #[derive(ClapArgs, Debug)]
 #[command(about = "Show what the translation memory holds")]
@@ -18,80 +17,8 @@ pub struct Args {
     pub json: bool,
 }
 
-#[derive(Serialize)]
-struct Stats {
-    database: String,
-    bytes: u64,
-    schema_version: i64,
-    units: i64,
-    documents: i64,
-    batches: i64,
-    pairs: Vec<PairCount>,
-    languages: Vec<LangCount>,
-    concepts: i64,
-    terms: Vec<LangCount>,
-    lexicon: Vec<PairCount>,
-}
-
-#[derive(Serialize)]
-struct PairCount {
-    a: String,
-    b: String,
-    count: i64,
-}
-
-#[derive(Serialize)]
-struct LangCount {
-    lang: String,
-    count: i64,
-}
-
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
-    let store = ctx.open()?;
-    let c = &store.conn;
-    let one = |sql: &str| -> Result<i64> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
-    let pairs = |sql: &str| -> Result<Vec<PairCount>> {
-        let mut st = c.prepare(sql)?;
-        let rows = st.query_map([], |r| {
-            Ok(PairCount {
-                a: r.get(0)?,
-                b: r.get(1)?,
-                count: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
-    };
-    let langs = |sql: &str| -> Result<Vec<LangCount>> {
-        let mut st = c.prepare(sql)?;
-        let rows = st.query_map([], |r| {
-            Ok(LangCount {
-                lang: r.get(0)?,
-                count: r.get(1)?,
-            })
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
-    };
-    let stats = Stats {
-        database: store.path.display().to_string(),
-        bytes: store.file_size(),
-        schema_version: store.schema_version()?,
-        units: one("SELECT count(*) FROM units")?,
-        documents: one("SELECT count(*) FROM documents")?,
-        batches: one("SELECT count(*) FROM batches")?,
-        pairs: pairs(
-            "SELECT a.lang, b.lang, count(*) FROM variants a JOIN variants b
-               ON a.unit_id = b.unit_id AND a.lang < b.lang
-             GROUP BY a.lang, b.lang ORDER BY count(*) DESC",
-        )?,
-        languages: langs(
-            "SELECT lang, count(*) FROM variants GROUP BY lang ORDER BY count(*) DESC",
-        )?,
-        concepts: one("SELECT count(*) FROM concepts")?,
-        terms: langs("SELECT lang, count(*) FROM terms GROUP BY lang ORDER BY lang")?,
-        lexicon: pairs(
-            "SELECT lang_a, lang_b, count(*) FROM lexicon GROUP BY lang_a, lang_b ORDER BY lang_a, lang_b",
-        )?,
-    };
+    let stats = ctx.open()?.reader()?.stats()?;
     if args.json {
         return print_json(&stats);
     }

@@ -18,12 +18,12 @@ use serde::Serialize;
 use super::Ctx;
 use super::glossary::parse_lang;
 use super::output::{Table, print_json, stdout};
-use crate::error::{Error, Result};
-use crate::glossary::model::{Concept, LangMap, NewConcept, NewTerm, TermStatus, parse_cell};
-use crate::glossary::{Glossary, MatchKind};
-use crate::lang::{Lang, LangTag};
-use crate::store::glossary as sg;
-use crate::text::fold;
+use polytm_core::error::{Error, Result};
+use polytm_engine::glossary as eg;
+use polytm_glossary::MatchKind;
+use polytm_glossary::model::{Concept, LangMap, NewConcept, NewTerm, TermStatus, parse_cell};
+use polytm_store::{ConceptFields, Writer};
+use polytm_text::lang::{Lang, LangTag};
 
 #[derive(ClapArgs, Debug)]
 #[command(
@@ -295,8 +295,7 @@ fn lookup(args: Args, ctx: &Ctx) -> Result<()> {
         Some(l) => Some(parse_lang("--lang", l)?),
         None => None,
     };
-    let store = ctx.open()?;
-    let glossary = Glossary::load(&store.conn)?;
+    let glossary = super::glossary::load(ctx.open()?.as_ref())?;
     let found = glossary.lookup(&query, lang.as_ref());
     if args.json {
         let out: Vec<ConceptOut> = found
@@ -384,14 +383,8 @@ fn add(args: AddArgs, ctx: &Ctx) -> Result<()> {
             "no term given: use --en, --ru, --zh or --term LANG=TEXT",
         ));
     }
-    let mut store = ctx.open()?;
-    let tx = store.transaction()?;
-    let batch = crate::store::new_batch(&tx, "manual", "term add")?;
-    let (merged, others) = {
-        let mut w = sg::ConceptWriter::new(&tx, Some(batch));
-        w.add(&c)?
-    };
-    tx.commit()?;
+    let db = ctx.open()?;
+    let (merged, others, c) = eg::add_concept(db.as_ref(), &c)?;
     eprintln!("polytm: {}", merged.describe());
     if !others.is_empty() {
         let list: Vec<String> = others.iter().map(|i| format!("#{i}")).collect();
@@ -400,28 +393,26 @@ fn add(args: AddArgs, ctx: &Ctx) -> Result<()> {
             list.join(", ")
         );
     }
-    let c = sg::load_concept(&store.conn, merged.id())?
-        .ok_or_else(|| Error::other("the concept disappeared"))?;
     show(&c, args.json)
 }
 
 fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
-    let mut store = ctx.open()?;
-    let Some(before) = sg::load_concept(&store.conn, args.id)? else {
+    let db = ctx.open()?;
+    let mut tx = db.writer()?;
+    let id = args.id;
+    let Some(before) = tx.concept(id)? else {
         return Err(Error::other(format!(
-            "no concept #{} (see polytm glossary list)",
-            args.id
+            "no concept #{id} (see polytm glossary list)"
         )));
     };
-    let tx = store.transaction()?;
-    let id = args.id;
-    let find = |tx: &rusqlite::Transaction,
-                flag: &str,
-                s: &str|
-     -> Result<(LangTag, String, Option<i64>)> {
+    // The concept as it stands after the edits so far.
+    let current = |tx: &dyn Writer| -> Result<Concept> {
+        tx.concept(id)?
+            .ok_or_else(|| Error::other("the concept disappeared"))
+    };
+    let find = |c: &Concept, flag: &str, s: &str| -> Result<(LangTag, String, Option<i64>)> {
         let (tag, text) = lang_text(flag, s)?;
-        let key = fold(&text);
-        let term = sg::find_term(tx, id, &tag.lang, &key)?;
+        let term = eg::find_term(c, &tag.lang, &text);
         Ok((tag, text, term))
     };
     for s in &args.add {
@@ -438,50 +429,56 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
                     && st == TermStatus::Preferred
                     && !text.trim_start().starts_with('[')
                 {
-                    crate::glossary::model::implied_status(&t, 1)
+                    polytm_glossary::model::implied_status(&t, 1)
                 } else {
                     st
                 };
                 NewTerm::new(tag.clone(), t, st)
             })
             .collect();
-        sg::add_terms(&tx, id, &terms)?;
+        let c = current(tx.as_ref())?;
+        eg::add_terms(tx.as_mut(), &c, &terms)?;
     }
     for s in &args.prefer {
-        let (tag, text, term) = find(&tx, "--prefer", s)?;
-        let term_id = match term {
-            Some(t) => t,
+        let c = current(tx.as_ref())?;
+        let (tag, text, term) = find(&c, "--prefer", s)?;
+        let (c, term_id) = match term {
+            Some(t) => (c, t),
             None => {
-                sg::add_terms(
-                    &tx,
-                    id,
+                eg::add_terms(
+                    tx.as_mut(),
+                    &c,
                     &[NewTerm::new(tag.clone(), text.trim(), TermStatus::Variant)],
                 )?;
-                sg::find_term(&tx, id, &tag.lang, &fold(&text))?
-                    .ok_or_else(|| Error::other("the new term disappeared"))?
+                let c = current(tx.as_ref())?;
+                let t = eg::find_term(&c, &tag.lang, &text)
+                    .ok_or_else(|| Error::other("the new term disappeared"))?;
+                (c, t)
             }
         };
-        sg::prefer_term(&tx, term_id)?;
+        eg::prefer_term(tx.as_mut(), &c, term_id)?;
     }
     for s in &args.deprecate {
-        let (tag, text, term) = find(&tx, "--deprecate", s)?;
+        let c = current(tx.as_ref())?;
+        let (tag, text, term) = find(&c, "--deprecate", s)?;
         let Some(term_id) = term else {
             return Err(Error::usage(format!(
                 "--deprecate: concept #{id} has no {} term '{text}'",
                 tag.lang
             )));
         };
-        sg::set_term_status(&tx, term_id, TermStatus::Deprecated)?;
+        eg::set_term_status(tx.as_mut(), &c, term_id, TermStatus::Deprecated)?;
     }
     for s in &args.remove {
-        let (tag, text, term) = find(&tx, "--remove", s)?;
+        let c = current(tx.as_ref())?;
+        let (tag, text, term) = find(&c, "--remove", s)?;
         let Some(term_id) = term else {
             return Err(Error::usage(format!(
                 "--remove: concept #{id} has no {} term '{text}'",
                 tag.lang
             )));
         };
-        sg::remove_term(&tx, term_id)?;
+        tx.delete_term(term_id)?;
     }
     let clear = |v: &Option<String>| -> Option<Option<String>> {
         v.as_ref().map(|s| {
@@ -492,17 +489,15 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
             }
         })
     };
-    sg::update_concept(
-        &tx,
+    tx.update_concept(
         id,
-        &sg::ConceptFields {
+        &ConceptFields {
             domain: clear(&args.domain),
             note: clear(&args.note),
             source: clear(&args.source),
         },
     )?;
-    let after =
-        sg::load_concept(&tx, id)?.ok_or_else(|| Error::other("the concept disappeared"))?;
+    let after = current(tx.as_ref())?;
     if after.terms.is_empty() {
         return Err(Error::usage(format!(
             "that would leave concept #{id} without terms; to delete it: polytm term remove {id}"
@@ -513,12 +508,14 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
 }
 
 fn remove(args: RemoveArgs, ctx: &Ctx) -> Result<()> {
-    let mut store = ctx.open()?;
-    let tx = store.transaction()?;
+    let db = ctx.open()?;
+    let mut tx = db.writer()?;
     let mut missing = Vec::new();
+    let mut terms = 0usize;
     for &id in &args.ids {
-        if !sg::concept_exists(&tx, id)? {
-            missing.push(format!("#{id}"));
+        match tx.concept(id)? {
+            Some(c) => terms += c.terms.len(),
+            None => missing.push(format!("#{id}")),
         }
     }
     if !missing.is_empty() {
@@ -527,15 +524,7 @@ fn remove(args: RemoveArgs, ctx: &Ctx) -> Result<()> {
             missing.join(", ")
         )));
     }
-    let mut terms = 0i64;
-    for &id in &args.ids {
-        terms += tx.query_row(
-            "SELECT count(*) FROM terms WHERE concept_id = ?1",
-            [id],
-            |r| r.get::<_, i64>(0),
-        )?;
-    }
-    let n = sg::delete_concepts(&tx, &args.ids)?;
+    let n = tx.delete_concepts(&args.ids)?;
     tx.commit()?;
     let mut out = stdout();
     writeln!(out, "removed {n} concepts ({terms} terms)")?;

@@ -12,17 +12,16 @@
 use std::io::Write;
 
 use clap::{Args as ClapArgs, Subcommand};
-use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::Ctx;
 use super::output::{Table, print_json, stdout};
-use crate::error::{Error, Result};
-use crate::exchange::UnitProps;
-use crate::formats::tmx::{Meta, MetaKind, parse_inline};
-use crate::formats::xml::forbidden_char;
-use crate::lang::{Lang, LangTag};
-use crate::store::units::{NewVariant, delete_units, remove_variant, set_variant};
+use polytm_core::error::{Error, Result};
+use polytm_engine::exchange::UnitProps;
+use polytm_formats::tmx::{Meta, MetaKind, parse_inline};
+use polytm_formats::xml::forbidden_char;
+use polytm_store::{NewVariant, Reader};
+use polytm_text::lang::{Lang, LangTag};
 
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
@@ -111,49 +110,34 @@ pub struct VariantView {
     pub plain: Option<String>,
 }
 
-pub fn load(conn: &Connection, id: i64) -> Result<Option<UnitView>> {
-    let head = conn
-        .query_row(
-            "SELECT u.id, d.name, u.batch_id, u.origin, u.confidence, u.position, u.src_lang,
-                    u.tuid, u.created_at, u.changed_at, u.props
-             FROM units u LEFT JOIN documents d ON d.id = u.document_id WHERE u.id = ?1",
-            [id],
-            |r| {
-                Ok(UnitView {
-                    id: r.get(0)?,
-                    document: r.get(1)?,
-                    batch: r.get(2)?,
-                    origin: r.get(3)?,
-                    confidence: r.get(4)?,
-                    position: r.get(5)?,
-                    src_lang: r.get(6)?,
-                    tuid: r.get(7)?,
-                    created_at: r.get(8)?,
-                    changed_at: r.get(9)?,
-                    props: UnitProps::from_json(r.get::<_, Option<String>>(10)?.as_deref()),
-                    variants: Vec::new(),
-                })
-            },
-        )
-        .optional()?;
-    let Some(mut u) = head else {
+/// A unit as `unit show` prints it.
+pub fn load(rd: &dyn Reader, id: i64) -> Result<Option<UnitView>> {
+    let Some(u) = rd.unit(id)? else {
         return Ok(None);
     };
-    let mut st = conn.prepare(
-        "SELECT lang, tag, text, plain FROM variants WHERE unit_id = ?1
-         ORDER BY lang <> coalesce(?2, ''), lang",
-    )?;
-    u.variants = st
-        .query_map((id, &u.src_lang), |r| {
-            Ok(VariantView {
-                lang: r.get(0)?,
-                tag: r.get(1)?,
-                text: r.get(2)?,
-                plain: r.get(3)?,
+    Ok(Some(UnitView {
+        id: u.id,
+        document: u.document,
+        batch: u.batch,
+        origin: u.origin,
+        confidence: u.confidence,
+        position: u.position,
+        src_lang: u.src_lang,
+        tuid: u.tuid,
+        created_at: u.created_at,
+        changed_at: u.changed_at,
+        props: UnitProps::from_json(u.props.as_deref()),
+        variants: u
+            .variants
+            .into_iter()
+            .map(|v| VariantView {
+                lang: v.lang.as_str().to_string(),
+                tag: v.tag,
+                text: v.text,
+                plain: v.plain,
             })
-        })?
-        .collect::<std::result::Result<_, _>>()?;
-    Ok(Some(u))
+            .collect(),
+    }))
 }
 
 fn no_unit(id: i64) -> Error {
@@ -161,8 +145,8 @@ fn no_unit(id: i64) -> Error {
 }
 
 fn show(args: ShowArgs, ctx: &Ctx) -> Result<()> {
-    let store = ctx.open()?;
-    let u = load(&store.conn, args.id)?.ok_or_else(|| no_unit(args.id))?;
+    let db = ctx.open()?;
+    let u = load(db.reader()?.as_ref(), args.id)?.ok_or_else(|| no_unit(args.id))?;
     if args.json {
         return print_json(&u);
     }
@@ -225,9 +209,9 @@ fn show(args: ShowArgs, ctx: &Ctx) -> Result<()> {
 
 fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
     let tag = LangTag::parse(&args.lang).map_err(|m| Error::usage(format!("--lang: {m}")))?;
-    let mut store = ctx.open()?;
-    let tx = store.transaction()?;
-    let current = load(&tx, args.id)?.ok_or_else(|| no_unit(args.id))?;
+    let db = ctx.open()?;
+    let mut tx = db.writer()?;
+    let current = load(tx.as_ref(), args.id)?.ok_or_else(|| no_unit(args.id))?;
     let existing = current
         .variants
         .iter()
@@ -245,7 +229,7 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
                 args.id, args.id
             )));
         }
-        remove_variant(&tx, args.id, &tag.lang)?;
+        tx.remove_variant(args.id, &tag.lang)?;
         tx.commit()?;
         println!("unit {}: {} removed", args.id, tag.tag);
         return Ok(());
@@ -261,7 +245,7 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
     let tag = if tag.tag == tag.lang.as_str() {
         let known = match existing {
             Some(v) => Some(v.tag.clone()),
-            None => document_tag(&tx, args.id, &tag.lang)?,
+            None => document_tag(tx.as_ref(), args.id, &tag.lang)?,
         };
         match known {
             Some(t) => LangTag {
@@ -295,7 +279,7 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
         }
         NewVariant::new(tag, text)
     };
-    set_variant(&tx, args.id, &variant)?;
+    tx.set_variant(args.id, &variant)?;
     tx.commit()?;
     println!(
         "unit {}: {} {}",
@@ -311,33 +295,26 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
 }
 
 /// The tag the unit's document uses for a language, if any.
-fn document_tag(conn: &Connection, id: i64, lang: &Lang) -> Result<Option<String>> {
-    let langs: Option<String> = conn
-        .query_row(
-            "SELECT d.langs FROM units u JOIN documents d ON d.id = u.document_id WHERE u.id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(langs.and_then(|l| {
-        l.split(',')
+fn document_tag(rd: &dyn Reader, id: i64, lang: &Lang) -> Result<Option<String>> {
+    let Some(name) = rd.unit(id)?.and_then(|u| u.document) else {
+        return Ok(None);
+    };
+    Ok(rd.document(&name)?.and_then(|d| {
+        d.langs
+            .into_iter()
             .find(|t| LangTag::parse(t).is_ok_and(|p| &p.lang == lang))
-            .map(String::from)
     }))
 }
 
 fn delete(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
-    let mut store = ctx.open()?;
-    let tx = store.transaction()?;
+    let db = ctx.open()?;
+    let mut tx = db.writer()?;
     for &id in &args.ids {
-        let found: Option<i64> = tx
-            .query_row("SELECT id FROM units WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        if found.is_none() {
+        if tx.unit(id)?.is_none() {
             return Err(Error::other(format!("no unit {id}; nothing deleted")));
         }
     }
-    let n = delete_units(&tx, &args.ids)?;
+    let n = tx.delete_units(&args.ids)?;
     tx.commit()?;
     println!("deleted {n} unit{}", if n == 1 { "" } else { "s" });
     Ok(())

@@ -1,0 +1,118 @@
+//! Moving translation memories in and out: files (TMX, TSV, CSV) to units
+//! in the store and back. The formats know nothing of SQLite and the store
+//! nothing of TMX; this module joins them.
+//!
+//! `units.props` holds what a TMX `<tu>` carried that has no column of its
+//! own, as JSON ([`UnitProps`]), so that an export gives it back:
+//!
+//! ```json
+//! {"attrs": {"creationid": "ANNA", "usagecount": "3"},
+//!  "meta": [{"kind": "prop", "type": "x-Domain", "text": "Law"},
+//!           {"kind": "note", "text": "checked by the editor"}],
+//!  "tuv": {"ru": {"attrs": {"changeid": "OLGA"}, "meta": [...]}}}
+//! ```
+//!
+//! `tuid`, `creationdate`, `changedate` and `srclang` live in their columns
+//! (`tuid`, `created_at`, `changed_at`, `src_lang`); `tuv` is keyed by the
+//! language key of the variant.
+
+pub mod export;
+pub mod import;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use polytm_formats::tmx::Meta;
+
+/// Prop types polytm writes on export (and recognises on import).
+pub const PROP_DOCUMENT: &str = "x-polytm-document";
+pub const PROP_ORIGIN: &str = "x-polytm-origin";
+pub const PROP_CONFIDENCE: &str = "x-polytm-confidence";
+
+/// What `units.props` holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitProps {
+    /// `<tu>` attributes without a column of their own, as written.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attrs: BTreeMap<String, String>,
+    /// `<tu>` props and notes, in file order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meta: Vec<Meta>,
+    /// Per language key: the `<tuv>`'s attributes, props and notes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tuv: BTreeMap<String, VariantProps>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VariantProps {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attrs: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meta: Vec<Meta>,
+}
+
+impl VariantProps {
+    pub fn is_empty(&self) -> bool {
+        self.attrs.is_empty() && self.meta.is_empty()
+    }
+}
+
+impl UnitProps {
+    pub fn is_empty(&self) -> bool {
+        self.attrs.is_empty() && self.meta.is_empty() && self.tuv.is_empty()
+    }
+
+    /// JSON for the column; `None` when there is nothing to keep.
+    pub fn to_json(&self) -> Option<String> {
+        if self.is_empty() {
+            None
+        } else {
+            serde_json::to_string(self).ok()
+        }
+    }
+
+    /// Read the column back; unreadable JSON (written by something else)
+    /// reads as nothing rather than failing an export.
+    pub fn from_json(s: Option<&str>) -> UnitProps {
+        s.and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
+    }
+
+    /// The text of the first prop of a type.
+    pub fn prop(&self, ty: &str) -> Option<&str> {
+        self.meta
+            .iter()
+            .find(|m| m.ty.as_deref() == Some(ty))
+            .map(|m| m.text.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn props_json_round_trip_and_empty() {
+        assert_eq!(UnitProps::default().to_json(), None);
+        let mut p = UnitProps::default();
+        p.attrs.insert("creationid".into(), "ANNA".into());
+        p.meta.push(Meta::prop("x-Domain", "Law"));
+        p.meta.push(Meta::note("ok"));
+        p.tuv.insert(
+            "ru".into(),
+            VariantProps {
+                attrs: BTreeMap::new(),
+                meta: vec![Meta::note("б")],
+            },
+        );
+        let j = p.to_json().unwrap();
+        assert_eq!(
+            j,
+            r#"{"attrs":{"creationid":"ANNA"},"meta":[{"kind":"prop","type":"x-Domain","text":"Law"},{"kind":"note","text":"ok"}],"tuv":{"ru":{"meta":[{"kind":"note","text":"б"}]}}}"#
+        );
+        assert_eq!(UnitProps::from_json(Some(&j)), p);
+        assert_eq!(p.prop("x-Domain"), Some("Law"));
+        assert_eq!(UnitProps::from_json(Some("not json")), UnitProps::default());
+    }
+}

@@ -1,0 +1,20 @@
+//! The polytm library: what the command line and the server call.
+//!
+//! Every operation here takes a [`polytm_store::Database`] (any backend)
+//! and, for long work, a [`polytm_core::Progress`]; results are values.
+//! Nothing here prints, parses a command line or knows a database driver.
+//!
+//! - [`exchange`]: TMX/TSV/CSV translation memories in and out.
+//! - [`matcher`]: fuzzy-match proposals from one or more TMs.
+//! - [`pretranslate`]: batch pre-translation, match analysis, XLIFF.
+
+pub mod align;
+pub mod concordance;
+pub mod exchange;
+pub mod glossary;
+pub mod lexicon;
+pub mod matcher;
+pub mod pretranslate;
+
+#[cfg(test)]
+mod testing;

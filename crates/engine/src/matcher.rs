@@ -1,0 +1,489 @@
+//! The [`Matcher`]: proposals for new sentences from one or more
+//! translation memories, putting together the fuzzy index
+//! ([`polytm_fuzzy::index`]), scoring, repairs of numbers and glossary
+//! terms and the store's texts; for `match`, `pretranslate`, the server and
+//! anything else that needs proposals.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use polytm_engine::matcher::{Matcher, Options};
+//! use polytm_text::lang::Lang;
+//! # fn demo(db: Arc<dyn polytm_store::Database>) -> polytm_core::Result<()> {
+//! let m = Matcher::open(db, &Lang::en(), &Lang::ru(), Options::default())?;
+//! for p in m.best("Delete the file.", 75, 5)? {
+//!     println!("{} {}", p.score, p.target);
+//! }
+//! # Ok(()) }
+//! ```
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use polytm_core::error::{Error, Result};
+use polytm_fuzzy::index::{Hit, LangIndex, SearchStats};
+use polytm_fuzzy::repair;
+pub use polytm_fuzzy::repair::Repair;
+use polytm_glossary::{Glossary, Recognizer, TermRepair, TermStatus};
+use polytm_store::{Database, Reader, UnitPair};
+use polytm_text::lang::Lang;
+
+/// How a [`Matcher`] works.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Score every unit instead of asking the index (slow; for checking).
+    pub exhaustive: bool,
+    /// Substitute changed numbers (and glossary terms) into targets.
+    pub repair: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            exhaustive: false,
+            repair: true,
+        }
+    }
+}
+
+/// A glossary term found in a query, with its term in the target language.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryTerm {
+    /// Characters `start..end` of the query.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub concept: i64,
+    /// The concept's term to use in the target language, if it has one.
+    pub target: Option<String>,
+    /// Other (non-deprecated) target-language terms of the concept.
+    pub alternatives: Vec<String>,
+    /// The query used a deprecated term.
+    pub deprecated: bool,
+}
+
+/// The glossary, ready to recognise terms on both sides.
+struct Terms {
+    glossary: Glossary,
+    src: Recognizer,
+    tgt: Recognizer,
+}
+
+/// One proposal: a TM unit whose source resembles the query.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    /// Similarity of the query and `source`, 0–100 (see [`score`]). Not
+    /// changed by a repair.
+    pub score: u8,
+    /// The TM source text (without inline markup when it has some).
+    pub source: String,
+    /// The proposed translation: the TM target (without inline markup),
+    /// with the repairs applied.
+    pub target: String,
+    /// When the TM target has inline markup (TMX `bpt/ept/ph/it/hi`): the
+    /// target as TMX inline XML, repaired too when every repair could be
+    /// placed outside the markup (else the stored markup, unrepaired).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_markup: Option<String>,
+    /// The TM unit.
+    pub unit: i64,
+    /// The document the unit came from.
+    pub document: Option<String>,
+    /// Which TM: `main` for the database, else the name given to
+    /// [`Matcher::add_tm`].
+    pub tm: String,
+    /// When the unit was created or last changed (ISO 8601).
+    pub date: String,
+    /// What was substituted into the target, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repaired: Option<Repair>,
+}
+
+impl Proposal {
+    /// The TM target before any repair.
+    pub fn original_target(&self) -> &str {
+        match &self.repaired {
+            Some(r) => &r.original_target,
+            None => &self.target,
+        }
+    }
+}
+
+struct Tm {
+    name: String,
+    index: LangIndex,
+    db: Arc<dyn Database>,
+}
+
+/// Proposals for queries in one language from units that have a target in
+/// another. Loads the source language's index once (`open`); `best` is
+/// then cheap and can be called from many threads at once.
+pub struct Matcher {
+    from: Lang,
+    to: Lang,
+    opts: Options,
+    tms: Vec<Tm>,
+    terms: Option<Terms>,
+}
+
+impl Matcher {
+    /// A matcher over the units of `db`.
+    pub fn open(db: Arc<dyn Database>, from: &Lang, to: &Lang, opts: Options) -> Result<Matcher> {
+        // the database's glossary: changed terms are repaired, the query's
+        // terms listed (see `set_glossary`, `clear_glossary`)
+        let glossary = Glossary::from_concepts(db.reader()?.concepts()?);
+        let terms = (!glossary.is_empty()).then(|| Terms {
+            src: glossary.recognizer(from),
+            tgt: glossary.recognizer(to),
+            glossary,
+        });
+        let mut m = Matcher {
+            from: from.clone(),
+            to: to.clone(),
+            opts,
+            tms: Vec::new(),
+            terms,
+        };
+        m.add_tm(db, "main")?;
+        Ok(m)
+    }
+
+    /// Work without a glossary (no term repairs, no query terms).
+    pub fn clear_glossary(&mut self) {
+        self.terms = None;
+    }
+
+    /// Use this glossary instead of the database's: for pre-translation
+    /// with a glossary file.
+    pub fn set_glossary(&mut self, glossary: Glossary) {
+        self.terms = (!glossary.is_empty()).then(|| Terms {
+            src: glossary.recognizer(&self.from),
+            tgt: glossary.recognizer(&self.to),
+            glossary,
+        });
+    }
+
+    /// The glossary terms found in a query, with the target-language term
+    /// of each (empty without a glossary).
+    pub fn query_terms(&self, query: &str) -> Vec<QueryTerm> {
+        let Some(t) = &self.terms else {
+            return Vec::new();
+        };
+        t.src
+            .scan(query)
+            .into_iter()
+            .map(|h| {
+                let c = t.glossary.concept(h.concept_id);
+                let target = c
+                    .and_then(|c| c.preferred(&self.to))
+                    .map(|x| x.text.clone());
+                let alternatives = c
+                    .map(|c| {
+                        c.terms(&self.to)
+                            .filter(|x| x.status != TermStatus::Deprecated)
+                            .map(|x| x.text.clone())
+                            .filter(|x| Some(x) != target.as_ref())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                QueryTerm {
+                    start: h.start,
+                    end: h.end,
+                    text: h.text,
+                    concept: h.concept_id,
+                    target,
+                    alternatives,
+                    deprecated: h.status == TermStatus::Deprecated,
+                }
+            })
+            .collect()
+    }
+
+    /// Query another TM alongside (pre-translation's `--tm FILE`: an
+    /// in-memory store filled from a file). Its hits are merged with the
+    /// others' by score, then recency.
+    pub fn add_tm(&mut self, db: Arc<dyn Database>, name: &str) -> Result<()> {
+        let index = {
+            let rd = db.reader()?;
+            if self.opts.exhaustive {
+                load_from_variants(rd.as_ref(), &self.from)?
+            } else {
+                load_index(rd.as_ref(), &self.from)?
+            }
+        };
+        self.tms.push(Tm {
+            name: name.to_string(),
+            index,
+            db,
+        });
+        Ok(())
+    }
+
+    pub fn from(&self) -> &Lang {
+        &self.from
+    }
+
+    pub fn to(&self) -> &Lang {
+        &self.to
+    }
+
+    /// Number of source-language segments the matcher searches.
+    pub fn segments(&self) -> usize {
+        self.tms.iter().map(|t| t.index.len()).sum()
+    }
+
+    /// The best `limit` proposals scoring at least `min` (1..=100), best
+    /// first (score, then the most recently changed unit).
+    pub fn best(&self, query: &str, min: u8, limit: usize) -> Result<Vec<Proposal>> {
+        self.best_with_stats(query, min, limit, &mut SearchStats::default())
+    }
+
+    /// [`Matcher::best`], counting the work done.
+    pub fn best_with_stats(
+        &self,
+        query: &str,
+        min: u8,
+        limit: usize,
+        stats: &mut SearchStats,
+    ) -> Result<Vec<Proposal>> {
+        if !(1..=100).contains(&min) {
+            return Err(Error::usage(format!(
+                "--min must be between 1 and 100, not {min}"
+            )));
+        }
+        let mut found: Vec<(Hit, usize, UnitPair)> = Vec::new();
+        for (k, tm) in self.tms.iter().enumerate() {
+            let q = tm.index.prepare(query);
+            let rd = tm.db.reader()?;
+            let mut details: HashMap<i64, UnitPair> = HashMap::new();
+            let mut err = None;
+            let mut accept = |unit: i64| match rd.unit_pair(unit, &self.from, &self.to) {
+                Ok(Some(d)) => {
+                    details.insert(unit, d);
+                    true
+                }
+                Ok(None) => false,
+                Err(e) => {
+                    err.get_or_insert(e);
+                    false
+                }
+            };
+            let hits = if self.opts.exhaustive {
+                tm.index.scan_all(&q, min, limit, &mut accept)
+            } else {
+                tm.index.search(&q, min, limit, &mut accept, stats)
+            };
+            if let Some(e) = err {
+                return Err(e);
+            }
+            for h in hits {
+                if let Some(d) = details.remove(&h.unit) {
+                    found.push((h, k, d));
+                }
+            }
+        }
+        // best first; on equal rank the TM given first wins
+        found.sort_by(|a, b| b.0.rank_key().cmp(&a.0.rank_key()).then(a.1.cmp(&b.1)));
+        found.truncate(limit);
+        let out = found
+            .into_iter()
+            .map(|(h, k, d)| {
+                let repaired = if self.opts.repair && h.score < 100 {
+                    self.repair(query, &d.source, &d.target)
+                } else {
+                    None
+                };
+                let target_markup = d.target_markup.map(|m| match &repaired {
+                    Some(r) => repair::apply_to_markup(&m, &d.target, &r.changes).unwrap_or(m),
+                    None => m,
+                });
+                Proposal {
+                    score: h.score,
+                    target: repaired
+                        .as_ref()
+                        .map_or_else(|| d.target.clone(), |r| r.target.clone()),
+                    target_markup,
+                    source: d.source,
+                    unit: h.unit,
+                    document: d.document,
+                    tm: self.tms[k].name.clone(),
+                    date: d.date,
+                    repaired,
+                }
+            })
+            .collect();
+        Ok(out)
+    }
+
+    /// Glossary terms first (a concept named in the TM source but another
+    /// in the query: the target gets the other's name, inflected alike),
+    /// then numbers and months.
+    fn repair(&self, query: &str, source: &str, target: &str) -> Option<Repair> {
+        let mut text = target.to_string();
+        let mut changes = Vec::new();
+        if let Some(t) = &self.terms
+            && let TermRepair::Repaired(r) = t
+                .glossary
+                .repair_terms(&t.src, &t.tgt, query, source, target)
+        {
+            changes.extend(term_changes(t, query, source, target, &r));
+            text = r.text;
+        }
+        if let Some(r) = repair::repair(query, source, &text, &self.from, &self.to) {
+            changes.extend(r.changes);
+            text = r.target;
+        }
+        (!changes.is_empty() && text != target).then(|| Repair {
+            original_target: target.to_string(),
+            target: text,
+            changes,
+        })
+    }
+}
+
+/// What a glossary repair changed, for the report.
+fn term_changes(
+    t: &Terms,
+    query: &str,
+    source: &str,
+    target: &str,
+    r: &polytm_glossary::Replacement,
+) -> Vec<repair::Change> {
+    let Some(pairs) = polytm_glossary::changed_concepts(&t.src.scan(query), &t.src.scan(source))
+    else {
+        return Vec::new();
+    };
+    let first = |hits: &[polytm_glossary::Hit], c: i64| {
+        hits.iter()
+            .find(|h| h.concept_id == c)
+            .map(|h| h.text.clone())
+    };
+    let (sq, ss, st) = (t.src.scan(query), t.src.scan(source), t.tgt.scan(target));
+    pairs
+        .into_iter()
+        .filter_map(|(old, new)| {
+            let now = r
+                .spans
+                .iter()
+                .zip(&r.term_ids)
+                .find(|(_, id)| t.glossary.term(**id).is_some_and(|x| x.concept_id == new))
+                .map(|(&(a, b), _)| polytm_text::char_slice(&r.text, a, b).to_string())?;
+            Some(repair::Change {
+                kind: "term",
+                source: first(&ss, old)?,
+                query: first(&sq, new)?,
+                was: first(&st, old)?,
+                now,
+            })
+        })
+        .collect()
+}
+
+/// The stored index of a language, read into memory.
+pub fn load_index(rd: &dyn Reader, lang: &Lang) -> Result<LangIndex> {
+    LangIndex::load(lang, |visit| rd.for_each_index_segment(lang, visit))
+}
+
+/// An index built straight from the units' texts, bypassing the stored
+/// index: what `--exhaustive` scans, so that it checks the index too.
+pub fn load_from_variants(rd: &dyn Reader, lang: &Lang) -> Result<LangIndex> {
+    let mut rows: Vec<(i64, i64, String)> = Vec::new();
+    rd.for_each_variant(lang, &mut |unit, recency, text| {
+        rows.push((unit, recency, text.to_string()));
+        Ok(())
+    })?;
+    Ok(LangIndex::from_entries(
+        lang,
+        rows.iter().map(|(u, r, t)| (*u, *r, t.as_str())),
+    ))
+}
+
+/// Does `text` look written in another script than `lang`'s? True when it
+/// has at least three letters and fewer than half of them are in the
+/// script English, Russian or Chinese is written in (other languages: never).
+pub fn wrong_script(text: &str, lang: &Lang) -> bool {
+    use polytm_text::lang::Family;
+    let (mut letters, mut hits) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()).take(2000) {
+        letters += 1;
+        hits += usize::from(match lang.family() {
+            Family::Chinese => polytm_text::is_han(c),
+            Family::Russian => ('\u{0400}'..='\u{04FF}').contains(&c),
+            Family::English => c.is_ascii_alphabetic(),
+            Family::Other => return false,
+        });
+    }
+    letters >= 3 && hits * 2 < letters
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{memory_tm, write_units};
+    use polytm_store::{NewUnit, NewVariant, Origin};
+    use polytm_text::lang::LangTag;
+
+    fn store(rows: &[(&str, &str)]) -> Arc<dyn Database> {
+        memory_tm(rows)
+    }
+
+    #[test]
+    fn inline_markup_stays_out_of_source_and_target_and_is_repaired_in_target_markup() {
+        let s = memory_tm(&[]);
+        let mut en = NewVariant::new(
+            LangTag::parse("en").unwrap(),
+            "Click <bpt i=\"1\">&lt;b&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> within 5 minutes.",
+        );
+        en.plain = Some("Click OK within 5 minutes.".into());
+        let mut ru = NewVariant::new(
+            LangTag::parse("ru").unwrap(),
+            "Нажмите <bpt i=\"1\">&lt;b size=\"5\"&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> в течение 5 минут.",
+        );
+        ru.plain = Some("Нажмите OK в течение 5 минут.".into());
+        write_units(
+            s.as_ref(),
+            vec![NewUnit::new(Origin::Imported, vec![en, ru])],
+        );
+        let m = Matcher::open(s, &Lang::en(), &Lang::ru(), Options::default()).unwrap();
+        let p = m.best("Click OK within 5 minutes.", 50, 1).unwrap();
+        assert_eq!(p[0].score, 100);
+        assert_eq!(p[0].source, "Click OK within 5 minutes.");
+        assert_eq!(p[0].target, "Нажмите OK в течение 5 минут.");
+        let p = m.best("Click OK within 10 minutes.", 50, 1).unwrap();
+        assert_eq!(p[0].target, "Нажмите OK в течение 10 минут.");
+        assert_eq!(
+            p[0].target_markup.as_deref(),
+            Some(
+                "Нажмите <bpt i=\"1\">&lt;b size=\"5\"&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> в течение 10 минут."
+            )
+        );
+    }
+
+    #[test]
+    fn a_matcher_is_shared_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Matcher>();
+    }
+
+    #[test]
+    fn extra_tms_are_queried_alongside() {
+        let main = store(&[("Open the file.", "Откройте файл.")]);
+        let extra = store(&[("Open the files.", "Откройте файлы.")]);
+        let mut m = Matcher::open(main, &Lang::en(), &Lang::ru(), Options::default()).unwrap();
+        m.add_tm(extra, "extra.tmx").unwrap();
+        assert_eq!(m.segments(), 2);
+        let p = m.best("Open the files.", 50, 5).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!((p[0].score, p[0].tm.as_str()), (100, "extra.tmx"));
+        assert_eq!((p[1].score, p[1].tm.as_str()), (75, "main"));
+        // from many threads at once
+        use rayon::prelude::*;
+        let all: Vec<usize> = (0..64)
+            .into_par_iter()
+            .map(|_| m.best("Open the file.", 50, 5).unwrap().len())
+            .collect();
+        assert!(all.iter().all(|&n| n == 2));
+        assert!(m.best("Open", 0, 5).is_err());
+    }
+}
