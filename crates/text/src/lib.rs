@@ -1,5 +1,6 @@
-//! Text basics used by everything after: matching keys ([`normalize`]),
-//! tokens ([`tokenize`]), stems ([`stem`]) and sentences ([`segment`]).
+//! Text basics used by everything after: languages and what polytm knows
+//! of each ([`lang`]: tags and profiles), matching keys ([`normalize`]),
+//! tokens ([`tokenize`]), stems ([`stem`]), sentences ([`segment`]).
 //! Nothing here knows about files or the database.
 
 pub mod lang;
@@ -9,7 +10,7 @@ pub mod stem;
 pub mod stopwords;
 pub mod tokenize;
 
-pub use lang::{Family, Lang, LangTag};
+pub use lang::{Family, Lang, LangTag, Profile, Script};
 pub use normalize::{Folded, fold, nfc};
 pub use stem::Stemmer;
 pub use tokenize::{Token, TokenKind, tokenize};
