@@ -1,7 +1,7 @@
 //! Esperanto, a small profile compiled into the text crate's tests only:
 //! it is added the way any language is (this file and one line in
 //! `languages!`), and the tests below check that segmentation,
-//! tokenisation and stopwords then follow it.
+//! tokenisation, stopwords, numbers and dates then follow it.
 
 use super::generic::BASE;
 use super::profile::{Abbreviations, Calendar, NumberFormat, Ordinals, Profile};
@@ -58,7 +58,7 @@ pub static PROFILE: Profile = Profile {
 #[cfg(test)]
 mod tests {
     use crate::lang::Lang;
-    use crate::{segment, stopwords, tokenize};
+    use crate::{dates, numbers, segment, stopwords, tokenize};
 
     fn eo() -> Lang {
         Lang::parse("eo").unwrap()
@@ -77,6 +77,7 @@ mod tests {
         assert_eq!(p.code(), "eo");
         assert!(p.is_stopword("kaj"));
         assert!(stopwords::is_stopword("kaj"), "its stopwords join the others");
+        assert_eq!(numbers::multiplier("miliono"), Some(6));
     }
 
     #[test]
@@ -113,5 +114,19 @@ mod tests {
             ]
         );
         assert_eq!(keys(&Lang::parse("sw").unwrap())[1], (Word, "8a".into()));
+        assert_eq!(numbers::ordinal("8a", &eo()), Some(8));
+        assert_eq!(numbers::ordinal("8-an", &eo()), Some(8));
+    }
+
+    #[test]
+    fn numbers_and_dates_follow_it() {
+        let read = |s| numbers::read(s, eo().profile());
+        assert_eq!(
+            read("3,5"),
+            numbers::Reading::Number(numbers::Decimal::new("3", "5"))
+        );
+        let d = dates::find_dates("Ni renkontiĝis la 17an majo 2018.", &eo());
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].year, d[0].month, d[0].day), (Some(2018), 5, Some(17)));
     }
 }
