@@ -13,7 +13,7 @@ pub mod stem;
 pub mod stopwords;
 pub mod tokenize;
 
-pub use lang::{Family, Lang, LangTag, Profile, Script};
+pub use lang::{Lang, LangTag, Profile, Script};
 pub use normalize::{Folded, fold, nfc};
 pub use stem::Stemmer;
 pub use tokenize::{Token, TokenKind, tokenize};

@@ -74,16 +74,6 @@ pub fn profiles() -> impl Iterator<Item = &'static Profile> {
         .filter(|p| std::ptr::eq(profile(p.code()), *p))
 }
 
-/// What the text rules did for a language before profiles (kept until its
-/// last users ask the profile).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Family {
-    English,
-    Russian,
-    Chinese,
-    Other,
-}
-
 /// The lookup key of a language: `en`, `ru`, `zh` (Simplified), `zh-Hant`,
 /// `de`, `uz-Cyrl` ... Two tags with the same key are one language.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -123,15 +113,6 @@ impl Lang {
     /// `zh`).
     pub fn profile(&self) -> &'static Profile {
         profile(self.primary())
-    }
-
-    pub fn family(&self) -> Family {
-        match self.primary() {
-            "en" => Family::English,
-            "ru" => Family::Russian,
-            "zh" => Family::Chinese,
-            _ => Family::Other,
-        }
     }
 
     /// Written without spaces between words (Han, kana, Thai ...): matched
