@@ -548,23 +548,6 @@ fn is_space_sep(c: char) -> bool {
     matches!(c, ' ' | '\u{00A0}' | '\u{202F}' | '\u{2009}')
 }
 
-/// The length of an ordinal suffix of `profile` at the start of `rest`
-/// (any case), when no letter or digit follows; only for languages that
-/// know which suffix a number takes.
-fn ordinal_suffix_at(rest: &[char], profile: &Profile) -> Option<usize> {
-    profile.ordinals.suffix_of?;
-    profile.ordinals.suffixes.iter().find_map(|suf| {
-        let n = suf.chars().count();
-        let glued = rest.len() >= n
-            && suf
-                .chars()
-                .zip(rest)
-                .all(|(a, b)| b.to_lowercase().eq(std::iter::once(a)))
-            && rest.get(n).is_none_or(|c| !c.is_alphanumeric());
-        glued.then_some(n)
-    })
-}
-
 fn scan_digits(chars: &[char], profile: &Profile, protected: &[bool], out: &mut Vec<TgtItem>) {
     let format = profile.numbers;
     let n = chars.len();
@@ -622,8 +605,14 @@ fn scan_digits(chars: &[char], profile: &Profile, protected: &[bool], out: &mut 
         }
         let end_digits = i;
         let mut ordinal = None;
-        if let Some(len) = ordinal_suffix_at(&chars[i..], profile) {
-            ordinal = profile.ordinals.suffix_of;
+        // an ordinal suffix, where the language knows which one a number takes
+        if let Some(suffix_of) = profile.ordinals.suffix_of
+            && let Some(len) =
+                numbers::ordinal_suffix_len(&chars[i..], profile.ordinals.suffixes, |c| {
+                    c.is_alphanumeric()
+                })
+        {
+            ordinal = Some(suffix_of);
             i += len;
         }
         if i < n && letter(chars[i]) && ordinal.is_none() {

@@ -409,6 +409,26 @@ pub fn to_han_digits(n: &str, zero: char) -> String {
 // ---------------------------------------------------------------------------
 // Ordinals
 
+/// The length of an ordinal suffix (one of `suffixes`: `th` in `8th`)
+/// glued to digits, at the start of `rest` (the text after the digits), in
+/// any case, when no word character (`is_word`) follows it.
+pub fn ordinal_suffix_len(
+    rest: &[char],
+    suffixes: &[&str],
+    is_word: impl Fn(char) -> bool,
+) -> Option<usize> {
+    suffixes.iter().find_map(|suf| {
+        let n = suf.chars().count();
+        let glued = rest.len() >= n
+            && suf
+                .chars()
+                .zip(rest)
+                .all(|(a, b)| b.to_lowercase().eq(std::iter::once(a)))
+            && rest.get(n).is_none_or(|&c| !is_word(c));
+        glued.then_some(n)
+    })
+}
+
 /// The value of an ordinal number written as one word: `8th`, `21st`
 /// (suffixes of the profile), `8-е`, `3-го` (hyphen endings of the
 /// profile), `第八`, `第8`, `第八次`, `第十二届` (Chinese, in any language:

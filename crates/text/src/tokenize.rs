@@ -152,7 +152,8 @@ fn scan_chars(
                 }
             }
             // ordinals: 8th, 21st, 2nd, 3rd
-            if let Some(n) = ordinal_suffix_len(&chars[i..], suffixes) {
+            if let Some(n) = crate::numbers::ordinal_suffix_len(&chars[i..], suffixes, is_word_char)
+            {
                 i += n;
             }
             if i < chars.len() && is_word_char(chars[i]) && !is_han(chars[i]) {
@@ -214,18 +215,6 @@ fn scan_chars(
         emit(TokenKind::Punct, i, i + 1, key);
         i += 1;
     }
-}
-
-/// The length of the ordinal suffix (one of `suffixes`) that `rest`
-/// starts with, when no letter or digit follows it.
-fn ordinal_suffix_len(rest: &[char], suffixes: &[&str]) -> Option<usize> {
-    suffixes.iter().find_map(|suf| {
-        let n = suf.chars().count();
-        let glued = rest.len() >= n
-            && suf.chars().zip(rest).all(|(a, &b)| a == b)
-            && rest.get(n).is_none_or(|&c| !is_word_char(c));
-        glued.then_some(n)
-    })
 }
 
 fn is_word_char(c: char) -> bool {

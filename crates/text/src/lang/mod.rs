@@ -470,7 +470,12 @@ mod tests {
         assert!(Lang::parse("zh").unwrap().is_unspaced());
         assert!(Lang::parse("ja").unwrap().is_unspaced());
         assert!(!Lang::parse("en").unwrap().is_unspaced());
-        // every code is served once
+        // every code of a profile is a language code, served once
+        for p in profiles() {
+            for c in p.codes {
+                assert_eq!(LangTag::parse(c).map(|t| t.tag).as_deref(), Ok(*c));
+            }
+        }
         let mut codes: Vec<&str> = profiles().flat_map(|p| p.codes.iter().copied()).collect();
         let n = codes.len();
         codes.sort_unstable();

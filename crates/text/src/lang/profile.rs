@@ -9,7 +9,7 @@
 //! | field | read by |
 //! |---|---|
 //! | `script`, `script_check` | wrong-script warnings, glossary look-up, the aligner's cognates |
-//! | `unspaced`, `possessive_s`, `ordinals` | [`crate::tokenize`], substring matching |
+//! | `unspaced`, `possessive_s`, `ordinals` | [`tokenize`](mod@crate::tokenize), substring matching |
 //! | `abbreviations`, `ordinal_dot` | [`crate::segment`] |
 //! | `stemmer`, `stopwords` | [`crate::stem`], [`crate::stopwords`], the aligner |
 //! | `numbers`, `ordinals`, `multipliers`, `han_numerals` | [`crate::numbers`], fuzzy repairs, the aligner |
@@ -109,14 +109,6 @@ impl Profile {
             hits += usize::from(self.script.has(c));
         }
         Some((letters, hits))
-    }
-
-    /// The power of ten a word after a number names in this language.
-    pub fn multiplier(&self, word: &str) -> Option<u32> {
-        self.multipliers
-            .iter()
-            .find(|(w, _)| *w == word)
-            .map(|&(_, p)| p)
     }
 }
 
@@ -233,7 +225,11 @@ impl Calendar {
     /// The month (1–12) a folded word names and the slot of its form.
     /// Forms are compared folded (`сентябрем` is `сентябрём`).
     pub fn month(&self, folded: &str) -> Option<(u8, usize)> {
-        let same = |form: &str| form.len() == folded.len() && crate::fold(form) == folded;
+        // lower-case ASCII folds to itself: fold only the others (`ё`)
+        let same = |form: &str| {
+            form == folded
+                || (!form.is_ascii() && form.len() == folded.len() && crate::fold(form) == folded)
+        };
         for slot in 0..self.months.first().map_or(0, |m| m.len()) {
             for (i, forms) in self.months.iter().enumerate() {
                 if forms.get(slot).is_some_and(|f| same(f)) {
