@@ -98,11 +98,7 @@ pub fn warn_if_wrong_script(path: &std::path::Path, text: &str, lang: &Lang) {
     if let Some(share) = polytm_text::normalize::script_share(text, lang)
         && share < 0.5
     {
-        let script = match lang.family() {
-            polytm_text::lang::Family::Chinese => "Chinese characters",
-            polytm_text::lang::Family::Russian => "Cyrillic letters",
-            _ => "Latin letters",
-        };
+        let script = lang.profile().script.letters();
         eprintln!(
             "polytm: warning: {}: only {:.0}% of its letters are {script}; is it really '{}'?",
             display_path(path),

@@ -6,7 +6,7 @@
 //!   [`polytm_text::tokenize`], folded and stemmed (Snowball);
 //! - Chinese: runs of Han characters cut into words by jieba; numerals
 //!   (`二〇一八`, `十五`, `第八`) are numbers;
-//! - numbers get canonical values ([`super::numbers`]): `1,500` = `1 500`,
+//! - numbers get canonical values ([`polytm_text::numbers`]): `1,500` = `1 500`,
 //!   `3.5` = `3,5`, and `150万` / `1.5 million` also give 1500000;
 //! - punctuation that survives translation is kept as a class: `?`, `!`,
 //!   quotes, brackets, `:`, `%`, `…`.
@@ -14,8 +14,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use super::numbers;
-use polytm_text::lang::{Family, Lang};
+use polytm_text::lang::Lang;
+use polytm_text::numbers;
 use polytm_text::tokenize::{TokenKind, tokenize};
 use polytm_text::{Stemmer, is_han};
 
@@ -84,7 +84,7 @@ impl Tokenized {
             vocab: HashSet::new(),
         };
         let stemmer = Stemmer::new(lang);
-        let chinese = lang.family() == Family::Chinese || lang.primary() == "ja";
+        let chinese = lang.profile().han_words;
         for s in sentences {
             let chars = s.chars().filter(|c| !c.is_whitespace()).count() as u32;
             let toks = if chinese {
@@ -381,27 +381,7 @@ impl Tokenized {
 /// Split a run of Han characters into numerals (`二〇一八`, `第八`,
 /// `三百二十`: two characters or more) and the rest.
 fn numeral_pieces(run: &[char]) -> Vec<(&[char], bool)> {
-    let is_num = |c: char| {
-        matches!(
-            c,
-            '〇' | '零'
-                | '一'
-                | '二'
-                | '两'
-                | '三'
-                | '四'
-                | '五'
-                | '六'
-                | '七'
-                | '八'
-                | '九'
-                | '十'
-                | '百'
-                | '千'
-                | '万'
-                | '亿'
-        )
-    };
+    let is_num = numbers::is_everyday_numeral;
     let mut out = Vec::new();
     let mut i = 0;
     let mut plain = 0;

@@ -20,7 +20,6 @@ pub mod features;
 pub mod learn;
 pub mod lexicon;
 pub mod model;
-pub mod numbers;
 pub mod search;
 pub mod three;
 

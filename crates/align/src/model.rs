@@ -34,7 +34,7 @@ use std::collections::HashMap;
 
 use super::features::{Kind, Tokenized, skeleton, strip_accents, translit};
 use super::lexicon::Lexicon;
-use polytm_text::lang::Family;
+use polytm_text::Script;
 
 /// Bead shapes: (sentences of A, sentences of B).
 pub const SHAPES: &[(u8, u8)] = &[
@@ -233,40 +233,17 @@ fn punct_p(class: &str) -> f32 {
     }
 }
 
-fn script_of(t: &Tokenized) -> Family {
-    t.lang.family()
+fn script_of(t: &Tokenized) -> Script {
+    t.lang.profile().script
 }
 
 /// Is the language written in Latin letters (for cognates)?
 fn latin_script(t: &Tokenized) -> bool {
-    !matches!(t.lang.family(), Family::Chinese | Family::Russian)
-        && !matches!(
-            t.lang.primary(),
-            "ja" | "ko"
-                | "uk"
-                | "be"
-                | "bg"
-                | "sr"
-                | "mk"
-                | "kk"
-                | "ky"
-                | "tg"
-                | "mn"
-                | "el"
-                | "ar"
-                | "fa"
-                | "he"
-                | "hi"
-                | "th"
-        )
+    script_of(t) == Script::Latin
 }
 
 fn cyrillic_script(t: &Tokenized) -> bool {
-    t.lang.family() == Family::Russian
-        || matches!(
-            t.lang.primary(),
-            "uk" | "be" | "bg" | "sr" | "mk" | "kk" | "ky" | "tg" | "mn"
-        )
+    script_of(t) == Script::Cyrillic
 }
 
 impl Model {
@@ -280,8 +257,8 @@ impl Model {
         let b_cyr = cyrillic_script(b);
         let same_script = a_latin && b_latin;
         let cross_script = (a_latin && b_cyr) || (a_cyr && b_latin);
-        let a_zh = script_of(a) == Family::Chinese;
-        let b_zh = script_of(b) == Family::Chinese;
+        let a_zh = script_of(a) == Script::Han;
+        let b_zh = script_of(b) == Script::Han;
         let mut pin = Lexicon::new();
         for l in lexicons {
             if !l.pinyin.is_empty() {

@@ -12,7 +12,7 @@ use polytm_core::{Count, Error, Pos, Progress, Result, display_path};
 use polytm_formats::cedict;
 use polytm_formats::input::{Utf16, decode, read_bytes, require_text};
 use polytm_store::{Database, LexiconEntry, LexiconStats, Reader};
-use polytm_text::lang::{Family, Lang, LangTag};
+use polytm_text::lang::{Lang, LangTag};
 
 /// One row to store: (language a, language b, a, b, weight).
 pub type Row = (String, String, String, String, f64);
@@ -167,9 +167,7 @@ pub fn read_file(path: &Path, la: &LangTag, lb: &LangTag) -> Result<LexiconFile>
     let text = read_maybe_gzip(path)?;
     require_text(path, &text)?;
     if cedict::looks_like(&text) {
-        let zh_en = |x: &LangTag, y: &LangTag| {
-            x.lang.family() == Family::Chinese && y.lang.primary() == "en"
-        };
+        let zh_en = |x: &LangTag, y: &LangTag| x.lang.primary() == "zh" && y.lang.primary() == "en";
         if !(zh_en(la, lb) || zh_en(lb, la)) {
             return Err(Error::usage(format!(
                 "{name} is CC-CEDICT (Chinese–English): use --langs zh,en"

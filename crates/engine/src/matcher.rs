@@ -401,20 +401,12 @@ pub fn load_from_variants(rd: &dyn Reader, lang: &Lang) -> Result<LangIndex> {
 
 /// Does `text` look written in another script than `lang`'s? True when it
 /// has at least three letters and fewer than half of them are in the
-/// script English, Russian or Chinese is written in (other languages: never).
+/// script of the language (only for languages whose profile checks it).
 pub fn wrong_script(text: &str, lang: &Lang) -> bool {
-    use polytm_text::lang::Family;
-    let (mut letters, mut hits) = (0usize, 0usize);
-    for c in text.chars().filter(|c| c.is_alphabetic()).take(2000) {
-        letters += 1;
-        hits += usize::from(match lang.family() {
-            Family::Chinese => polytm_text::is_han(c),
-            Family::Russian => ('\u{0400}'..='\u{04FF}').contains(&c),
-            Family::English => c.is_ascii_alphabetic(),
-            Family::Other => return false,
-        });
+    match lang.profile().script_letters(text, 2000) {
+        Some((letters, hits)) => letters >= 3 && hits * 2 < letters,
+        None => false,
     }
-    letters >= 3 && hits * 2 < letters
 }
 
 #[cfg(test)]

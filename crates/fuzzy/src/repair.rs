@@ -22,6 +22,13 @@
 //!    suffixes, Chinese numerals, the Russian case form and the
 //!    capitalisation of a month.
 //!
+//! What a language writes — its decimal and group marks, ordinal suffixes,
+//! month names in their forms, date marks, the measure words that make a
+//! Chinese numeral count — comes from its profile
+//! ([`polytm_text::lang::Profile`]); numbers and Chinese numerals are read
+//! and written by [`polytm_text::numbers`], month names found by
+//! [`polytm_text::dates`].
+//!
 //! The score of a repaired proposal is the score of its source against the
 //! query: a repair never raises it, it only makes the target closer to what
 //! the translator needs.
@@ -29,8 +36,10 @@
 use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use polytm_text::lang::{Family, Lang};
-use polytm_text::{TokenKind, is_han, tokenize};
+use polytm_text::lang::Lang;
+use polytm_text::lang::profile::{Calendar, DateMarks, Profile};
+use polytm_text::numbers::{self, Decimal, Reading, digit_value, parse_han};
+use polytm_text::{TokenKind, dates, is_han, tokenize};
 
 /// What was changed in a proposal's target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,7 +72,7 @@ pub struct Change {
 enum Val {
     /// A number: integer digits without grouping or leading zeros, and
     /// fraction digits.
-    Num { int: String, frac: String },
+    Num(Decimal),
     /// A number-like string with no clear reading (`17.05.2018`, `1.2.3`):
     /// only found and replaced literally.
     Lit(String),
@@ -231,7 +240,7 @@ fn source_items(text: &str, lang: &Lang) -> Vec<Option<SrcItem>> {
         .map(|t| {
             let val = match t.kind {
                 TokenKind::Number => Some(parse_number(&t.key, lang)),
-                TokenKind::Word => month_of_word(&t.key, lang).map(Val::Month),
+                TokenKind::Word => dates::month_of_word(&t.key, lang).map(|(m, _)| Val::Month(m)),
                 _ => None,
             }?;
             Some(SrcItem {
@@ -331,67 +340,9 @@ fn number_edits(query: &str, source: &str, target: &str, from: &Lang, to: &Lang)
 
 /// Read a number token (folded key) by the conventions of `lang`.
 fn parse_number(key: &str, lang: &Lang) -> Val {
-    let mut s = key;
-    for suf in ["st", "nd", "rd", "th"] {
-        if let Some(p) = s.strip_suffix(suf) {
-            s = p;
-            break;
-        }
-    }
-    if s.is_empty()
-        || !s
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-    {
-        return Val::Lit(key.to_string());
-    }
-    let groups_ok = |parts: &[&str]| {
-        parts.first().is_some_and(|p| (1..=3).contains(&p.len()))
-            && parts[1..].iter().all(|p| p.len() == 3)
-    };
-    let dots = s.matches('.').count();
-    let commas = s.matches(',').count();
-    let (int, frac): (String, String) = if dots == 0 && commas == 0 {
-        (s.to_string(), String::new())
-    } else if lang.family() == Family::Russian {
-        if dots == 0 && commas == 1 {
-            let (a, b) = s.split_once(',').unwrap_or((s, ""));
-            (a.to_string(), b.to_string())
-        } else {
-            return Val::Lit(s.to_string());
-        }
-    } else {
-        let (intpart, frac) = match s.split_once('.') {
-            Some((a, b)) if dots == 1 && !b.contains(',') => (a, b),
-            None => (s, ""),
-            _ => return Val::Lit(s.to_string()),
-        };
-        let parts: Vec<&str> = intpart.split(',').collect();
-        if parts.len() > 1 && !groups_ok(&parts) {
-            return Val::Lit(s.to_string());
-        }
-        (parts.concat(), frac.to_string())
-    };
-    num(&int, &frac)
-}
-
-fn num(int: &str, frac: &str) -> Val {
-    let int = int.trim_start_matches('0');
-    Val::Num {
-        int: if int.is_empty() {
-            "0".into()
-        } else {
-            int.into()
-        },
-        frac: frac.to_string(),
-    }
-}
-
-fn digit_value(c: char) -> Option<u32> {
-    match c {
-        '0'..='9' => Some(c as u32 - '0' as u32),
-        '０'..='９' => Some(c as u32 - '０' as u32),
-        _ => None,
+    match numbers::read(key, lang.profile()) {
+        Reading::Number(d) => Val::Num(d),
+        Reading::Unclear(s) => Val::Lit(s),
     }
 }
 
@@ -403,8 +354,8 @@ enum Style {
         decimal: Option<char>,
         /// Zero-padded to this many integer digits (`05`).
         pad: usize,
-        /// English ordinal suffix (`8th`).
-        ordinal: bool,
+        /// With an ordinal suffix (`8th`): how the language picks it.
+        ordinal: Option<fn(u64) -> &'static str>,
         default_decimal: char,
     },
     /// As written: replaced by the query's text.
@@ -413,17 +364,16 @@ enum Style {
         digitwise: bool,
         zero: char,
     },
-    MonthEn {
-        abbr: bool,
-        caps: Caps,
-    },
-    MonthRu {
+    /// A month name in the target language's calendar, in the form (slot)
+    /// the old one had; `plain`: in its folded spelling (`е` for `ё`).
+    Month {
+        calendar: &'static Calendar,
         slot: usize,
-        yo: bool,
+        plain: bool,
         caps: Caps,
     },
-    /// `5月`: the month number as digits or a numeral (the 月 stays).
-    MonthZh(Box<Style>),
+    /// `5月`: the month number as digits or a numeral (the mark stays).
+    MonthNumber(Box<Style>),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -475,89 +425,65 @@ impl Style {
                     ordinal,
                     default_decimal,
                 },
-                Val::Num { int, frac },
+                Val::Num(Decimal { int, frac }),
             ) => {
                 let mut digits = int.clone();
                 while digits.len() < *pad {
                     digits.insert(0, '0');
                 }
                 let mut s = match group {
-                    Some(g) if digits.len() > 3 => {
-                        let mut out = String::new();
-                        let first = digits.len() % 3;
-                        for (i, c) in digits.chars().enumerate() {
-                            if i > 0 && (i + 3 - first) % 3 == 0 {
-                                out.push(*g);
-                            }
-                            out.push(c);
-                        }
-                        out
-                    }
-                    _ => digits,
+                    Some(g) => numbers::group_digits(&digits, *g),
+                    None => digits,
                 };
                 if !frac.is_empty() {
                     s.push(decimal.unwrap_or(*default_decimal));
                     s.push_str(frac);
                 }
-                if *ordinal {
+                if let Some(suffix_of) = ordinal {
                     if !frac.is_empty() {
                         return None;
                     }
-                    s.push_str(ordinal_suffix(int));
+                    let last_two: u64 = int
+                        .get(int.len().saturating_sub(2)..)
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0);
+                    s.push_str(suffix_of(last_two));
                 }
                 Some(s)
             }
-            (Style::Han { digitwise, zero }, Val::Num { int, frac }) => {
+            (Style::Han { digitwise, zero }, Val::Num(Decimal { int, frac })) => {
                 if !frac.is_empty() {
                     return None;
                 }
                 let n: u64 = int.parse().ok()?;
                 if *digitwise {
-                    Some(
-                        int.chars()
-                            .map(|c| {
-                                let d = c.to_digit(10).unwrap_or(0) as usize;
-                                if d == 0 { *zero } else { HAN_DIGITS[d] }
-                            })
-                            .collect(),
-                    )
+                    Some(numbers::to_han_digits(int, *zero))
                 } else {
-                    to_han(n)
+                    numbers::to_han(n)
                 }
             }
-            (Style::MonthEn { abbr, caps }, Val::Month(m)) => {
-                let i = *m as usize - 1;
-                let name = if *abbr { EN_ABBR[i] } else { EN_MONTHS[i] };
-                Some(caps.apply(name))
-            }
-            (Style::MonthRu { slot, yo, caps }, Val::Month(m)) => {
-                let form = RU_MONTHS[*m as usize - 1][*slot];
-                let form = if *yo {
-                    form.to_string()
+            (
+                Style::Month {
+                    calendar,
+                    slot,
+                    plain,
+                    caps,
+                },
+                Val::Month(m),
+            ) => {
+                let form = calendar.month_form(*m, *slot)?;
+                let form = if *plain {
+                    polytm_text::fold(form)
                 } else {
-                    form.replace('ё', "е")
+                    form.to_string()
                 };
                 Some(caps.apply(&form))
             }
-            (Style::MonthZh(inner), Val::Month(m)) => {
-                inner.write(&num(&m.to_string(), ""), &m.to_string())
+            (Style::MonthNumber(inner), Val::Month(m)) => {
+                inner.write(&Val::Num(Decimal::new(&m.to_string(), "")), &m.to_string())
             }
             _ => None,
         }
-    }
-}
-
-fn ordinal_suffix(int: &str) -> &'static str {
-    let n: u64 = int
-        .get(int.len().saturating_sub(2)..)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    match (n % 100, n % 10) {
-        (11..=13, _) => "th",
-        (_, 1) => "st",
-        (_, 2) => "nd",
-        (_, 3) => "rd",
-        _ => "th",
     }
 }
 
@@ -571,6 +497,7 @@ struct TgtItem {
 
 /// Numbers and months of a target text, with char offsets.
 fn target_items(text: &str, lang: &Lang) -> Vec<TgtItem> {
+    let profile = lang.profile();
     let chars: Vec<char> = text.chars().collect();
     let toks = tokenize(text, lang);
     // digits inside placeholders and inline tags are not numbers
@@ -583,40 +510,35 @@ fn target_items(text: &str, lang: &Lang) -> Vec<TgtItem> {
         }
     }
     let mut out = Vec::new();
-    scan_digits(&chars, lang, &protected, &mut out);
-    if lang.family() == Family::Chinese {
-        scan_han_numerals(&chars, &mut out);
+    scan_digits(&chars, profile, &protected, &mut out);
+    if let Some(counters) = profile.han_numerals {
+        scan_han_numerals(&chars, counters, profile.calendar.marks, &mut out);
     }
+    let calendar = profile.calendar;
     for t in &toks {
         if t.kind != TokenKind::Word || protected[t.start] {
             continue;
         }
-        let Some(m) = month_of_word(&t.key, lang) else {
+        let Some((m, slot)) = dates::month_of_word(&t.key, lang) else {
             continue;
         };
         let original: String = chars[t.start..t.end].iter().collect();
-        let style = match lang.family() {
-            Family::English => Style::MonthEn {
-                abbr: t.key.len() <= 4 && t.key != "june" && t.key != "july",
-                caps: Caps::of(&original),
-            },
-            _ => {
-                // ё is written unless this text writes е where ё belongs
-                let slot = ru_slot(&t.key).unwrap_or(0);
-                let canonical_yo = RU_MONTHS[m as usize - 1][slot].contains('ё');
-                Style::MonthRu {
-                    slot,
-                    yo: !canonical_yo || original.to_lowercase().contains('ё'),
-                    caps: Caps::of(&original),
-                }
-            }
-        };
+        // the text writes the month in its folded spelling (е where ё
+        // belongs): write the new one so too
+        let canonical = calendar.month_form(m, slot).unwrap_or_default();
+        let plain = polytm_text::fold(canonical) != canonical
+            && polytm_text::fold(&original) == original.to_lowercase();
         out.push(TgtItem {
             val: Val::Month(m),
             start: t.start,
             end: t.end,
+            style: Style::Month {
+                calendar,
+                slot,
+                plain,
+                caps: Caps::of(&original),
+            },
             text: original,
-            style,
         });
     }
     out
@@ -626,7 +548,8 @@ fn is_space_sep(c: char) -> bool {
     matches!(c, ' ' | '\u{00A0}' | '\u{202F}' | '\u{2009}')
 }
 
-fn scan_digits(chars: &[char], lang: &Lang, protected: &[bool], out: &mut Vec<TgtItem>) {
+fn scan_digits(chars: &[char], profile: &Profile, protected: &[bool], out: &mut Vec<TgtItem>) {
+    let format = profile.numbers;
     let n = chars.len();
     let is_digit = |i: usize| i < n && digit_value(chars[i]).is_some();
     let letter = |c: char| c.is_alphabetic() && !is_han(c);
@@ -654,12 +577,11 @@ fn scan_digits(chars: &[char], lang: &Lang, protected: &[bool], out: &mut Vec<Tg
                     j += 1;
                 }
                 let len = j - i - 1;
-                let ru = lang.family() == Family::Russian;
                 let grouping =
-                    !ru && sep == ',' && len == 3 && first_group <= 3 && decimal.is_none();
-                if grouping && group.is_none_or(|g| g == ',') {
-                    group = Some(',');
-                } else if decimal.is_none() && ((ru && sep == ',') || (!ru && sep == '.')) {
+                    format.group == Some(sep) && len == 3 && first_group <= 3 && decimal.is_none();
+                if grouping && group.is_none_or(|g| g == sep) {
+                    group = Some(sep);
+                } else if decimal.is_none() && sep == format.decimal {
                     decimal = Some(sep);
                 } else {
                     literal = true;
@@ -673,7 +595,7 @@ fn scan_digits(chars: &[char], lang: &Lang, protected: &[bool], out: &mut Vec<Tg
                 && group.is_none_or(is_space_sep)
                 && (1..=3).all(|k| is_digit(i + k))
                 && !is_digit(i + 4)
-                && lang.family() != Family::English
+                && format.space_groups
             {
                 group = Some(chars[i]);
                 i += 4;
@@ -682,17 +604,18 @@ fn scan_digits(chars: &[char], lang: &Lang, protected: &[bool], out: &mut Vec<Tg
             }
         }
         let end_digits = i;
-        let mut ordinal = false;
-        if lang.family() == Family::English && i + 1 < n {
-            let suf: String = chars[i..i + 2].iter().collect::<String>().to_lowercase();
-            if matches!(suf.as_str(), "st" | "nd" | "rd" | "th")
-                && (i + 2 >= n || !chars[i + 2].is_alphanumeric())
-            {
-                ordinal = true;
-                i += 2;
-            }
+        let mut ordinal = None;
+        // an ordinal suffix, where the language knows which one a number takes
+        if let Some(suffix_of) = profile.ordinals.suffix_of
+            && let Some(len) =
+                numbers::ordinal_suffix_len(&chars[i..], profile.ordinals.suffixes, |c| {
+                    c.is_alphanumeric()
+                })
+        {
+            ordinal = Some(suffix_of);
+            i += len;
         }
-        if i < n && letter(chars[i]) && !ordinal {
+        if i < n && letter(chars[i]) && ordinal.is_none() {
             // part of a word: 2D, 64bit
             while i < n && (chars[i].is_alphanumeric()) {
                 i += 1;
@@ -720,7 +643,7 @@ fn scan_digits(chars: &[char], lang: &Lang, protected: &[bool], out: &mut Vec<Tg
                 Some(d) => clean.split_once(d).unwrap_or((&clean, "")),
                 None => (clean.as_str(), ""),
             };
-            num(int, frac)
+            Val::Num(Decimal::new(int, frac))
         };
         let int_len = raw
             .chars()
@@ -739,16 +662,16 @@ fn scan_digits(chars: &[char], lang: &Lang, protected: &[bool], out: &mut Vec<Tg
                 decimal,
                 pad,
                 ordinal,
-                default_decimal: if lang.family() == Family::Russian {
-                    ','
-                } else {
-                    '.'
-                },
+                default_decimal: format.decimal,
             }
         };
-        // Chinese 5月: a month
-        if lang.family() == Family::Chinese && i < n && chars[i] == '月' {
-            if let Val::Num { int, frac } = &val
+        // 5月: a month
+        if profile
+            .calendar
+            .marks
+            .is_some_and(|m| i < n && chars[i] == m.month)
+        {
+            if let Val::Num(Decimal { int, frac }) = &val
                 && frac.is_empty()
                 && let Ok(m) = int.parse::<u8>()
                 && (1..=12).contains(&m)
@@ -758,7 +681,7 @@ fn scan_digits(chars: &[char], lang: &Lang, protected: &[bool], out: &mut Vec<Tg
                     start,
                     end: i,
                     text,
-                    style: Style::MonthZh(Box::new(style)),
+                    style: Style::MonthNumber(Box::new(style)),
                 });
             }
             continue;
@@ -773,113 +696,21 @@ fn scan_digits(chars: &[char], lang: &Lang, protected: &[bool], out: &mut Vec<Tg
     }
 }
 
-const HAN_DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-
-fn han_digit(c: char) -> Option<u64> {
-    Some(match c {
-        '零' | '〇' => 0,
-        '一' => 1,
-        '二' | '两' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
-        _ => return None,
-    })
-}
-
-fn han_unit(c: char) -> Option<u64> {
-    Some(match c {
-        '十' => 10,
-        '百' => 100,
-        '千' => 1000,
-        '万' => 10_000,
-        _ => return None,
-    })
-}
-
-/// Value of a run of Chinese numerals, and whether it is read digit by
-/// digit (`二〇一八`).
-fn parse_han(run: &[char]) -> Option<(u64, bool)> {
-    if run.iter().all(|&c| han_digit(c).is_some()) {
-        if run.len() == 1 {
-            return han_digit(run[0]).map(|d| (d, false));
-        }
-        let mut v = 0u64;
-        for &c in run {
-            v = v.checked_mul(10)?.checked_add(han_digit(c)?)?;
-        }
-        return Some((v, true));
-    }
-    let (mut total, mut section, mut digit) = (0u64, 0u64, None::<u64>);
-    for &c in run {
-        if let Some(d) = han_digit(c) {
-            digit = Some(d);
-        } else if let Some(u) = han_unit(c) {
-            if u == 10_000 {
-                total += (section + digit.unwrap_or(0)) * u;
-                section = 0;
-            } else {
-                section += digit.unwrap_or(1) * u;
-            }
-            digit = None;
-        }
-    }
-    Some((total + section + digit.unwrap_or(0), false))
-}
-
-/// A number below 100,000 in Chinese numerals: 8 → 八, 12 → 十二,
-/// 105 → 一百零五, 2019 → 二千零一十九.
-fn to_han(n: u64) -> Option<String> {
-    if n >= 100_000 {
-        return None;
-    }
-    if n == 0 {
-        return Some("零".into());
-    }
-    if (10..20).contains(&n) {
-        let mut s = String::from("十");
-        if n > 10 {
-            s.push(HAN_DIGITS[(n - 10) as usize]);
-        }
-        return Some(s);
-    }
-    let units = [
-        (10_000, '万'),
-        (1000, '千'),
-        (100, '百'),
-        (10, '十'),
-        (1, ' '),
-    ];
-    let mut s = String::new();
-    let mut zero = false;
-    for (u, name) in units {
-        let d = (n / u) % 10;
-        if d == 0 {
-            zero = !s.is_empty();
-            continue;
-        }
-        if zero {
-            s.push('零');
-            zero = false;
-        }
-        s.push(HAN_DIGITS[d as usize]);
-        if u > 1 {
-            s.push(name);
-        }
-    }
-    Some(s)
-}
-
 /// Chinese numerals in counting contexts: after 第, or before a measure
-/// word or a date unit.
-fn scan_han_numerals(chars: &[char], out: &mut Vec<TgtItem>) {
-    const AFTER: &str = "次届月日号年周个项条名位天点";
+/// word (`counters`) or a date mark.
+fn scan_han_numerals(
+    chars: &[char],
+    counters: &str,
+    marks: Option<DateMarks>,
+    out: &mut Vec<TgtItem>,
+) {
     let n = chars.len();
-    let is_num = |c: char| han_digit(c).is_some() || han_unit(c).is_some();
+    let is_num = numbers::is_everyday_numeral;
+    let is_mark =
+        |c: char| marks.is_some_and(|m| c == m.year || c == m.month || m.day.contains(&c));
+    let mark = |c: Option<char>, which: fn(&DateMarks) -> char| {
+        c.is_some_and(|c| marks.is_some_and(|m| which(&m) == c))
+    };
     let mut i = 0;
     while i < n {
         if !is_num(chars[i]) || (i > 0 && is_num(chars[i - 1])) {
@@ -892,17 +723,17 @@ fn scan_han_numerals(chars: &[char], out: &mut Vec<TgtItem>) {
         }
         let run = &chars[start..i];
         let after = chars.get(i).copied();
-        let ordinal = start > 0 && chars[start - 1] == '第';
-        let counted = after.is_some_and(|c| AFTER.contains(c));
+        let ordinal = start > 0 && chars[start - 1] == numbers::HAN_ORDINAL;
+        let counted = after.is_some_and(|c| counters.contains(c));
         let Some((v, digitwise)) = parse_han(run) else {
             continue;
         };
         // 一 alone is mostly "a"/"one" in running text (一个, 一次): only
         // after 第 or in a date
-        let date = after.is_some_and(|c| "月日号年".contains(c));
+        let date = after.is_some_and(is_mark);
         if !(ordinal || counted)
             || (v == 1 && !(ordinal || date))
-            || (digitwise && after != Some('年'))
+            || (digitwise && !mark(after, |m| m.year))
         {
             continue;
         }
@@ -911,14 +742,14 @@ fn scan_han_numerals(chars: &[char], out: &mut Vec<TgtItem>) {
             digitwise,
             zero: if text.contains('零') { '零' } else { '〇' },
         };
-        let val = num(&v.to_string(), "");
-        if after == Some('月') && (1..=12).contains(&v) {
+        let val = Val::Num(Decimal::new(&v.to_string(), ""));
+        if mark(after, |m| m.month) && (1..=12).contains(&v) {
             out.push(TgtItem {
                 val: Val::Month(v as u8),
                 start,
                 end: i,
                 text,
-                style: Style::MonthZh(Box::new(style)),
+                style: Style::MonthNumber(Box::new(style)),
             });
         } else {
             out.push(TgtItem {
@@ -930,70 +761,6 @@ fn scan_han_numerals(chars: &[char], out: &mut Vec<TgtItem>) {
             });
         }
     }
-}
-
-// ---------------------------------------------------------------------------
-// Months
-
-const EN_MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-const EN_ABBR: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-
-/// Russian month forms: nominative, genitive, prepositional, instrumental,
-/// dative.
-const RU_MONTHS: [[&str; 5]; 12] = [
-    ["январь", "января", "январе", "январём", "январю"],
-    ["февраль", "февраля", "феврале", "февралём", "февралю"],
-    ["март", "марта", "марте", "мартом", "марту"],
-    ["апрель", "апреля", "апреле", "апрелем", "апрелю"],
-    ["май", "мая", "мае", "маем", "маю"],
-    ["июнь", "июня", "июне", "июнем", "июню"],
-    ["июль", "июля", "июле", "июлем", "июлю"],
-    ["август", "августа", "августе", "августом", "августу"],
-    ["сентябрь", "сентября", "сентябре", "сентябрём", "сентябрю"],
-    ["октябрь", "октября", "октябре", "октябрём", "октябрю"],
-    ["ноябрь", "ноября", "ноябре", "ноябрём", "ноябрю"],
-    ["декабрь", "декабря", "декабре", "декабрём", "декабрю"],
-];
-
-/// The month a (folded) word names, in English or Russian.
-fn month_of_word(key: &str, lang: &Lang) -> Option<u8> {
-    match lang.family() {
-        Family::English => {
-            let k = key.strip_suffix('.').unwrap_or(key);
-            EN_MONTHS
-                .iter()
-                .position(|m| *m == k)
-                .or_else(|| EN_ABBR.iter().position(|m| *m == k))
-                .or_else(|| (k == "sept").then_some(8))
-                .map(|i| i as u8 + 1)
-        }
-        Family::Russian => RU_MONTHS
-            .iter()
-            .position(|forms| forms.iter().any(|f| f.replace('ё', "е") == key))
-            .map(|i| i as u8 + 1),
-        _ => None,
-    }
-}
-
-fn ru_slot(key: &str) -> Option<usize> {
-    RU_MONTHS
-        .iter()
-        .find_map(|forms| forms.iter().position(|f| f.replace('ё', "е") == key))
 }
 
 #[cfg(test)]
@@ -1151,6 +918,22 @@ mod tests {
     }
 
     #[test]
+    fn month_spelling_and_long_numerals() {
+        // a text that writes е for ё gets the new month so too
+        assert_eq!(
+            fix("In January", "In September", "Сентябрем", "en", "ru").as_deref(),
+            Some("Январем")
+        );
+        assert_eq!(
+            fix("In January", "In September", "Сентябрём", "en", "ru").as_deref(),
+            Some("Январём")
+        );
+        // a numeral too long for any integer is not read, and nothing panics
+        let long = format!("第{}次会议", "九".repeat(40));
+        assert_eq!(fix("the 9th", "the 8th", &long, "en", "zh"), None);
+    }
+
+    #[test]
     fn swaps_are_simultaneous() {
         assert_eq!(
             fix(
@@ -1163,25 +946,6 @@ mod tests {
             .as_deref(),
             Some("с 2019 по 2020 год")
         );
-    }
-
-    #[test]
-    fn chinese_numerals() {
-        assert_eq!(parse_han(&['十', '二']), Some((12, false)));
-        assert_eq!(parse_han(&['二', '十']), Some((20, false)));
-        assert_eq!(parse_han(&['一', '百', '零', '五']), Some((105, false)));
-        assert_eq!(
-            parse_han(&['两', '千', '零', '一', '十', '九']),
-            Some((2019, false))
-        );
-        assert_eq!(parse_han(&['二', '〇', '一', '八']), Some((2018, true)));
-        for n in [
-            0u64, 1, 8, 10, 11, 19, 20, 21, 99, 100, 101, 110, 999, 1000, 1001, 2019, 10_000,
-            10_001, 99_999,
-        ] {
-            let s: Vec<char> = to_han(n).unwrap().chars().collect();
-            assert_eq!(parse_han(&s).map(|x| x.0), Some(n), "{n}");
-        }
     }
 
     #[test]

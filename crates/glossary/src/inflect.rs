@@ -27,31 +27,24 @@
 //! English and Chinese names do not inflect: the new term is used as it is
 //! (an English possessive `'s` stays outside the hit, so "Kazakhstan's"
 //! becomes "Kyrgyzstan's").
+//!
+//! The language's knowledge — its cases, the paradigms by ending, which
+//! words are adjectives, which cases a preposition governs, the words that
+//! do not decline — is its profile's
+//! ([`polytm_text::lang::profile::Inflection`], Russian in `ru.rs`); this
+//! module is the algorithm: find the case, build the new term, settle
+//! ambiguity, keep capitals.
 
 use polytm_text::fold;
-use polytm_text::lang::{Family, Lang};
+use polytm_text::lang::Lang;
+use polytm_text::lang::profile::{Inflection, Paradigm};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Case {
-    Nom,
-    Gen,
-    Dat,
-    Acc,
-    Ins,
-    Prep,
-}
+/// A case: an index into the language's [`Inflection::cases`]; 0 is the
+/// dictionary form.
+type Case = usize;
 
-const CASES: [Case; 6] = [
-    Case::Nom,
-    Case::Gen,
-    Case::Dat,
-    Case::Acc,
-    Case::Ins,
-    Case::Prep,
-];
-
-/// Endings in the order of [`CASES`]; `"?"`: not known (stress-dependent).
-type Paradigm = (usize, [&'static str; 6]);
+/// The dictionary form (nominative).
+const DICTIONARY_FORM: Case = 0;
 
 /// The form `new_term` takes in the place where the text has `surface`, a
 /// form of `old_term`. `before` is the word just before the occurrence (for
@@ -63,9 +56,10 @@ pub fn inflect_like(
     new_term: &str,
     before: Option<&str>,
 ) -> Option<String> {
-    if lang.family() != Family::Russian {
+    let Some(inf) = lang.profile().inflection else {
         return Some(new_term.to_string());
-    }
+    };
+    let all: Vec<Case> = (0..inf.cases.len()).collect();
     let s_words: Vec<&str> = surface.split_whitespace().collect();
     let o_words: Vec<&str> = old_term.split_whitespace().collect();
     let n_words: Vec<&str> = new_term.split_whitespace().collect();
@@ -75,25 +69,25 @@ pub fn inflect_like(
     if s_words.len() != o_words.len() {
         return None;
     }
-    let o_head = head_len(&o_words);
+    let o_head = head_len(&inf, &o_words);
     // The words after the head keep their form.
     for j in o_head..o_words.len() {
         if fold(s_words[j]) != fold(o_words[j]) {
             return None;
         }
     }
-    let mut cases: Vec<Case> = CASES.to_vec();
+    let mut cases: Vec<Case> = all.clone();
     for i in 0..o_head {
         let adj = i + 1 < o_head;
         let o = o_words[i];
         let s = fold(s_words[i]);
-        let fits: Vec<Case> = match paradigm(o, adj) {
-            Some(p) => CASES
+        let fits: Vec<Case> = match paradigm(&inf, o, adj) {
+            Some(p) => all
                 .iter()
                 .copied()
                 .filter(|&c| form(o, p, c).is_some_and(|f| fold(&f) == s))
                 .collect(),
-            None if fold(o) == s => CASES.to_vec(),
+            None if fold(o) == s => all.clone(),
             None => return None,
         };
         cases.retain(|c| fits.contains(c));
@@ -101,8 +95,8 @@ pub fn inflect_like(
     if cases.is_empty() {
         return None;
     }
-    let out = decide(&cases, before, |c| {
-        build(&o_words, o_head, &s_words, &n_words, c)
+    let out = decide(&inf, &cases, before, |c| {
+        build(&inf, &o_words, o_head, &s_words, &n_words, c)
     })?;
     Some(match_capitals(surface, out))
 }
@@ -110,6 +104,7 @@ pub fn inflect_like(
 /// Build the new term in each possible case; answer when all agree, else
 /// narrow the cases by the preposition before the occurrence.
 fn decide(
+    inf: &Inflection,
     cases: &[Case],
     before: Option<&str>,
     build: impl Fn(Case) -> Option<String>,
@@ -129,7 +124,7 @@ fn decide(
     if let Some(f) = unanimous(cases) {
         return Some(f);
     }
-    let allowed = preposition_cases(before);
+    let allowed = (inf.governs)(&before.map(fold).unwrap_or_default());
     let narrowed: Vec<Case> = cases
         .iter()
         .copied()
@@ -144,13 +139,14 @@ fn decide(
 /// The new term with its inflecting words in case `c`. A word it shares
 /// with the old term's inflecting words takes the text's form of it.
 fn build(
+    inf: &Inflection,
     o_words: &[&str],
     o_head: usize,
     s_words: &[&str],
     n_words: &[&str],
     c: Case,
 ) -> Option<String> {
-    let n_head = head_len(n_words);
+    let n_head = head_len(inf, n_words);
     let mut out: Vec<String> = Vec::with_capacity(n_words.len());
     for (k, w) in n_words.iter().enumerate() {
         if k >= n_head {
@@ -165,9 +161,9 @@ fn build(
             out.push((*s).to_string());
             continue;
         }
-        match paradigm(w, !is_head) {
+        match paradigm(inf, w, !is_head) {
             Some(p) => out.push(form(w, p, c)?),
-            None if c == Case::Nom => out.push((*w).to_string()),
+            None if c == DICTIONARY_FORM => out.push((*w).to_string()),
             None => return None,
         }
     }
@@ -189,10 +185,10 @@ fn match_capitals(surface: &str, out: String) -> String {
 
 /// How many leading words of a name inflect: its leading adjectives and
 /// the head noun after them.
-fn head_len(words: &[&str]) -> usize {
+fn head_len(inf: &Inflection, words: &[&str]) -> usize {
     let mut k = 0;
     while k < words.len() {
-        if k + 1 < words.len() && is_adjective(last_segment(words[k])) {
+        if k + 1 < words.len() && is_adjective(inf, last_segment(words[k])) {
             k += 1;
             continue;
         }
@@ -205,124 +201,27 @@ fn last_segment(w: &str) -> &str {
     w.rsplit('-').next().unwrap_or(w)
 }
 
-fn is_adjective(w: &str) -> bool {
-    let f = fold(w);
-    f.chars().count() >= 4
-        && !crate::model::is_all_caps(w)
-        && ["ый", "ий", "ой", "ая", "яя", "ое", "ее"]
-            .iter()
-            .any(|e| f.ends_with(e))
+/// An adjective of the language, not an abbreviation in capitals.
+fn is_adjective(inf: &Inflection, w: &str) -> bool {
+    !crate::model::is_all_caps(w) && (inf.is_adjective)(&fold(w))
 }
 
-/// Words that do not decline.
-const INDECLINABLE: &[&str] = &[
-    "бюро",
-    "кафе",
-    "метро",
-    "кино",
-    "радио",
-    "депо",
-    "жюри",
-    "душанбе",
-    "токио",
-    "баку",
-    "сочи",
-    "дели",
-    "осло",
-    "монако",
-    "конго",
-    "того",
-    "перу",
-    "чили",
-];
-
-/// The singular paradigm of a word in the nominative (`adj`: declined as an
-/// adjective), as (characters to strip, endings by case).
-fn paradigm(word: &str, adj: bool) -> Option<Paradigm> {
+/// The paradigm of a word in the dictionary form (`adj`: declined as an
+/// adjective): abbreviations in capitals and words with digits or signs do
+/// not change; the rest is the language's.
+fn paradigm(inf: &Inflection, word: &str, adj: bool) -> Option<Paradigm> {
     let seg = last_segment(word);
     if crate::model::is_all_caps(seg) || seg.chars().any(|c| !c.is_alphabetic()) {
-        return Some((0, [""; 6]));
+        return Some(Paradigm::UNCHANGED);
     }
-    let f = fold(seg);
-    let chars: Vec<char> = f.chars().collect();
-    let n = chars.len();
-    if n < 2 {
-        return Some((0, [""; 6]));
-    }
-    let last = chars[n - 1];
-    let prev = chars[n - 2];
-    let ends = |e: &str| f.ends_with(e);
-    let velar = |c: char| "гкх".contains(c);
-    let sibilant = |c: char| "жшчщ".contains(c);
-    if adj {
-        let before_ending = if n >= 3 { chars[n - 3] } else { ' ' };
-        return Some(if ends("ый") {
-            (2, ["ый", "ого", "ому", "ый", "ым", "ом"])
-        } else if ends("ой") {
-            (2, ["ой", "ого", "ому", "ой", "ым", "ом"])
-        } else if ends("ий") {
-            if velar(before_ending) {
-                (2, ["ий", "ого", "ому", "ий", "им", "ом"])
-            } else {
-                (2, ["ий", "его", "ему", "ий", "им", "ем"])
-            }
-        } else if ends("ая") {
-            if sibilant(before_ending) {
-                (2, ["ая", "ей", "ей", "ую", "ей", "ей"])
-            } else {
-                (2, ["ая", "ой", "ой", "ую", "ой", "ой"])
-            }
-        } else if ends("яя") {
-            (2, ["яя", "ей", "ей", "юю", "ей", "ей"])
-        } else if ends("ое") {
-            (2, ["ое", "ого", "ому", "ое", "ым", "ом"])
-        } else if ends("ее") {
-            (2, ["ее", "его", "ему", "ее", "им", "ем"])
-        } else {
-            return None;
-        });
-    }
-    if INDECLINABLE.contains(&f.as_str()) {
-        return Some((0, [""; 6]));
-    }
-    Some(if ends("ия") {
-        (2, ["ия", "ии", "ии", "ию", "ией", "ии"])
-    } else if ends("ие") {
-        (2, ["ие", "ия", "ию", "ие", "ием", "ии"])
-    } else if ends("ье") {
-        (2, ["ье", "ья", "ью", "ье", "ьем", "ье"])
-    } else if ends("ий") {
-        (2, ["ий", "ия", "ию", "ий", "ием", "ии"])
-    } else {
-        match last {
-            'а' if velar(prev) => (1, ["а", "и", "е", "у", "ой", "е"]),
-            'а' if sibilant(prev) || prev == 'ц' => (1, ["а", "и", "е", "у", "?", "е"]),
-            'а' => (1, ["а", "ы", "е", "у", "ой", "е"]),
-            'я' => (1, ["я", "и", "е", "ю", "ей", "е"]),
-            'о' if "аеиоуыэюя".contains(prev) => (0, [""; 6]),
-            'о' => (1, ["о", "а", "у", "о", "ом", "е"]),
-            'е' if "аеиоуыэюя".contains(prev) => (0, [""; 6]),
-            'е' => (1, ["е", "я", "ю", "е", "ем", "е"]),
-            'й' => (1, ["й", "я", "ю", "й", "ем", "е"]),
-            // Soft-sign nouns are masculine or feminine: not known.
-            'ь' => return None,
-            'и' | 'у' | 'ю' | 'ы' | 'э' => (0, [""; 6]),
-            c if sibilant(c) || c == 'ц' => (0, ["", "а", "у", "", "?", "е"]),
-            c if ('а'..='я').contains(&c) => (0, ["", "а", "у", "", "ом", "е"]),
-            _ => return None,
-        }
-    })
+    (inf.paradigm)(&fold(seg), adj)
 }
 
 /// `word` in case `c`; `None` when the ending is not known.
 fn form(word: &str, p: Paradigm, c: Case) -> Option<String> {
-    let (strip, endings) = p;
-    let ending = endings[CASES.iter().position(|&x| x == c)?];
-    if ending == "?" {
-        return None;
-    }
+    let ending = p.ending(c)?;
     let chars: Vec<char> = word.chars().collect();
-    let keep = chars.len().checked_sub(strip)?;
+    let keep = chars.len().checked_sub(p.strip)?;
     let base: String = chars[..keep].iter().collect();
     let caps = crate::model::is_all_caps(word);
     Some(if caps {
@@ -330,32 +229,6 @@ fn form(word: &str, p: Paradigm, c: Case) -> Option<String> {
     } else {
         format!("{base}{ending}")
     })
-}
-
-/// The cases a preposition governs; without one, any case but the
-/// prepositional.
-fn preposition_cases(before: Option<&str>) -> Vec<Case> {
-    use Case::*;
-    let w = before.map(fold).unwrap_or_default();
-    match w.as_str() {
-        "в" | "во" | "на" => vec![Acc, Prep],
-        "о" | "об" | "обо" => vec![Prep, Acc],
-        "при" => vec![Prep],
-        "к" | "ко" | "по" | "благодаря" | "согласно" | "вопреки" | "навстречу" =>
-        {
-            vec![Dat]
-        }
-        "с" | "со" => vec![Ins, Gen],
-        "за" | "под" | "подо" => vec![Ins, Acc],
-        "между" | "над" | "надо" | "перед" | "передо" => vec![Ins],
-        "через" | "про" | "сквозь" => vec![Acc],
-        "от" | "ото" | "из" | "изо" | "у" | "для" | "до" | "без" | "около" | "после" | "против"
-        | "вокруг" | "среди" | "кроме" | "вместо" | "возле" | "ради" | "из-за" | "стороны" =>
-        {
-            vec![Gen]
-        }
-        _ => vec![Nom, Gen, Dat, Acc, Ins],
-    }
 }
 
 #[cfg(test)]

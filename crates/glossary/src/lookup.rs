@@ -105,15 +105,8 @@ fn compare(q: &[Unit], t: &[Unit]) -> Option<MatchKind> {
 /// Could `query` hold a term of `lang`? (Do not build recognisers for
 /// languages whose script the query does not use.)
 fn script_fits(query: &str, lang: &Lang) -> bool {
-    use polytm_text::lang::Family;
-    match lang.family() {
-        Family::Chinese => query.chars().any(polytm_text::is_han),
-        Family::Russian => query
-            .chars()
-            .any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)),
-        Family::English => query.chars().any(|c| c.is_ascii_alphabetic()),
-        Family::Other => true,
-    }
+    let p = lang.profile();
+    !p.script_check || query.chars().any(|c| p.script.has(c))
 }
 
 impl Glossary {

@@ -30,7 +30,7 @@ use serde::Serialize;
 use super::model::TermStatus;
 use super::words::{Rule, Unit, units, units_keeping};
 use polytm_text::lang::Lang;
-use polytm_text::{Folded, is_han, is_kana};
+use polytm_text::{Folded, is_han, is_kana, numbers};
 
 /// One occurrence of a glossary term in a text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -65,18 +65,6 @@ struct Entry {
     blocker: bool,
 }
 
-/// Words that contain a glossary name without meaning it; they win over the
-/// shorter match and are not reported.
-const ZH_BLOCKERS: &[&str] = &[
-    "印度尼西亚",
-    "印度洋",
-    "印度支那",
-    "印度教",
-    "白俄罗斯",
-    "俄罗斯族",
-    "内蒙古",
-];
-
 pub struct Recognizer {
     lang: Lang,
     entries: Vec<Entry>,
@@ -91,8 +79,8 @@ enum Engine {
 
 struct WordEngine {
     rule: Rule,
-    /// English: a possessive `'s` / `'` inside a name is optional.
-    english: bool,
+    /// A possessive `'s` / `'` inside a name is optional (English).
+    possessive: bool,
     /// Each pattern: its entry and its units.
     patterns: Vec<(u32, Vec<Unit>)>,
     /// Key or base of a first unit → patterns starting with it.
@@ -118,11 +106,9 @@ struct Cand {
 impl Recognizer {
     /// Build a recogniser for `lang` from the terms of that language.
     pub fn new(lang: &Lang, patterns: impl IntoIterator<Item = Pattern>) -> Recognizer {
-        let blockers: &[&str] = if lang.primary() == "zh" {
-            ZH_BLOCKERS
-        } else {
-            &[]
-        };
+        // longer words that contain a name without meaning it: they win
+        // over the shorter match and are not reported
+        let blockers = lang.profile().compound_blockers;
         let mut entries = Vec::new();
         let mut texts = Vec::new();
         for p in patterns {
@@ -290,7 +276,7 @@ impl WordEngine {
             .collect();
         WordEngine {
             rule,
-            english: lang.family() == polytm_text::lang::Family::English,
+            possessive: lang.profile().possessive_s,
             patterns,
             first,
             bases,
@@ -315,7 +301,7 @@ impl WordEngine {
             }
             for &p in &seen {
                 let (entry, pat) = &self.patterns[p as usize];
-                if let Some(j) = match_at(pat, &us, i, self.english) {
+                if let Some(j) = match_at(pat, &us, i, self.possessive) {
                     out.push(Cand {
                         start: us[i].start,
                         end: us[j - 1].end,
@@ -337,7 +323,7 @@ fn is_possessive(u: &Unit) -> bool {
 /// may be there or not, on either side ("the Shanghai Cooperation
 /// Organisation's Secretary-General" is the "Shanghai Cooperation
 /// Organisation Secretary-General").
-fn match_at(pat: &[Unit], us: &[Unit], i: usize, english: bool) -> Option<usize> {
+fn match_at(pat: &[Unit], us: &[Unit], i: usize, possessive: bool) -> Option<usize> {
     let single = pat.len() == 1;
     let mut k = 0;
     let mut j = i;
@@ -345,14 +331,14 @@ fn match_at(pat: &[Unit], us: &[Unit], i: usize, english: bool) -> Option<usize>
         if j < us.len() && us[j].matches(&pat[k], single) {
             k += 1;
             j += 1;
-        } else if english
+        } else if possessive
             && k > 0
             && j < us.len()
             && is_possessive(&us[j])
             && !is_possessive(&pat[k])
         {
             j += 1;
-        } else if english && k > 0 && is_possessive(&pat[k]) {
+        } else if possessive && k > 0 && is_possessive(&pat[k]) {
             k += 1;
         } else {
             return None;
@@ -487,7 +473,7 @@ fn zh_key(text: &str) -> (String, Vec<usize>) {
                 continue;
             }
         }
-        if c == '第'
+        if c == numbers::HAN_ORDINAL
             && let Some(n) = ordinal_len(&chars[i..])
         {
             i += n;
@@ -505,7 +491,7 @@ fn zh_key(text: &str) -> (String, Vec<usize>) {
 fn ordinal_len(s: &[char]) -> Option<usize> {
     let digits = s[1..]
         .iter()
-        .take_while(|c| c.is_ascii_digit() || "一二三四五六七八九十百零〇两".contains(**c))
+        .take_while(|c| c.is_ascii_digit() || numbers::is_everyday_numeral(**c))
         .count();
     if digits == 0 {
         return None;

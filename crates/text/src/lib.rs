@@ -1,15 +1,19 @@
-//! Text basics used by everything after: matching keys ([`normalize`]),
-//! tokens ([`tokenize`]), stems ([`stem`]) and sentences ([`segment`]).
-//! Nothing here knows about files or the database.
+//! Text basics used by everything after: languages and what polytm knows
+//! of each ([`lang`]: tags and profiles), matching keys ([`normalize`]),
+//! tokens ([`tokenize`]), stems ([`stem`]), sentences ([`segment`]),
+//! numbers and dates in running text ([`numbers`], [`dates`]). Nothing here
+//! knows about files or the database.
 
+pub mod dates;
 pub mod lang;
 pub mod normalize;
+pub mod numbers;
 pub mod segment;
 pub mod stem;
 pub mod stopwords;
 pub mod tokenize;
 
-pub use lang::{Family, Lang, LangTag};
+pub use lang::{Lang, LangTag, Profile, Script};
 pub use normalize::{Folded, fold, nfc};
 pub use stem::Stemmer;
 pub use tokenize::{Token, TokenKind, tokenize};

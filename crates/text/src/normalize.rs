@@ -251,24 +251,7 @@ fn fold_impl(
 /// Returns the share (0..1) of letters in the expected script, or `None`
 /// when there are too few letters to tell.
 pub fn script_share(text: &str, lang: &crate::lang::Lang) -> Option<f64> {
-    use crate::lang::Family;
-    let mut letters = 0usize;
-    let mut hits = 0usize;
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        let ok = match lang.family() {
-            Family::Chinese => crate::is_han(c),
-            Family::Russian => ('\u{0400}'..='\u{04FF}').contains(&c),
-            Family::English => c.is_ascii_alphabetic(),
-            Family::Other => return None,
-        };
-        if ok {
-            hits += 1;
-        }
-        if letters >= 5000 {
-            break;
-        }
-    }
+    let (letters, hits) = lang.profile().script_letters(text, 5000)?;
     if letters < 20 {
         None
     } else {

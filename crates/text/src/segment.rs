@@ -16,7 +16,9 @@
 //!   (`Mr.`, `Dr.`, `U.N.`, `e.g.`, `No. 5`, `Art. 12`; `г.`, `гг.`, `т.е.`,
 //!   `т. д.`, `им.`, `ст.`, `А. Жайчибеков`), list numbering (`1.` at a line
 //!   start), ordinals in German-like languages (`3. Oktober`), decimal
-//!   numbers, URLs and e-mail addresses (never cut inside).
+//!   numbers, URLs and e-mail addresses (never cut inside). The
+//!   abbreviations, and whether a language writes ordinal dots, come from
+//!   its profile ([`crate::lang::Profile`]).
 //! - Chinese (and Japanese): `。` `！` `？` `；` `…` and their ASCII forms,
 //!   followed by full-width closing quotes and brackets `”` `’` `」` `』`
 //!   `）` `》`; no space is needed after them.
@@ -25,10 +27,8 @@
 //! sentence is `char_slice(text, s.start, s.end)`: exactly as read, trimmed
 //! of the white space around it.
 
-use std::collections::HashSet;
-use std::sync::LazyLock;
-
-use crate::lang::{Family, Lang};
+use crate::lang::Lang;
+use crate::lang::profile::Abbreviations;
 
 /// A span of characters `[start, end)` of the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -104,9 +104,8 @@ pub fn one_line(chars: &[char], span: Span) -> String {
     out
 }
 
-/// Segmentation rules for one language.
+/// Segmentation rules for one language, from its profile.
 pub struct Segmenter {
-    family: Family,
     unspaced: bool,
     /// German-like languages: `3. Oktober` is an ordinal, not a sentence end.
     ordinal_dot: bool,
@@ -115,38 +114,11 @@ pub struct Segmenter {
 
 impl Segmenter {
     pub fn new(lang: &Lang) -> Segmenter {
-        let family = lang.family();
-        let abbrev: &'static Abbreviations = match family {
-            Family::English => &EN,
-            Family::Russian => &RU,
-            Family::Chinese => &EN,
-            Family::Other => &GENERIC,
-        };
+        let profile = lang.profile();
         Segmenter {
-            family,
-            unspaced: lang.is_unspaced(),
-            ordinal_dot: matches!(
-                lang.primary(),
-                "de" | "da"
-                    | "no"
-                    | "nb"
-                    | "nn"
-                    | "fi"
-                    | "cs"
-                    | "sk"
-                    | "sl"
-                    | "hr"
-                    | "sr"
-                    | "bs"
-                    | "hu"
-                    | "pl"
-                    | "lv"
-                    | "lt"
-                    | "et"
-                    | "is"
-                    | "tr"
-            ),
-            abbrev,
+            unspaced: profile.unspaced,
+            ordinal_dot: profile.ordinal_dot,
+            abbrev: profile.abbreviations,
         }
     }
 
@@ -374,21 +346,18 @@ impl Segmenter {
                 return None; // "p. 5", "п. 3"
             }
         }
-        if self.family == Family::Russian
-            && matches!(lower.as_str(), "см" | "мм" | "ст")
-            && word_before_is_number(chars, s, w)
-        {
+        let abbrev = self.abbrev;
+        if abbrev.units.contains(&lower.as_str()) && word_before_is_number(chars, s, w) {
             // "10 см." is a unit and may end a sentence
             return starter.then_some(j);
         }
-        if self.abbrev.never.contains(lower.as_str()) {
+        if abbrev.never.contains(&lower.as_str()) {
             return None;
         }
-        if next_is_digit && self.abbrev.before_number.contains(lower.as_str()) {
+        if next_is_digit && abbrev.before_number(&lower) {
             return None;
         }
-        if self.family == Family::Russian && matches!(lower.as_str(), "г" | "гг" | "в" | "вв")
-        {
+        if abbrev.after_number.contains(&lower.as_str()) {
             // "2018 г. Делегации" (a year: may end a sentence) but
             // "г. Москва" (a city: never)
             let prev_number = word_before_is_number(chars, s, w);
@@ -399,14 +368,14 @@ impl Segmenter {
         }
         // dotted abbreviations: "U.S.", "U.N.", "e.g.", "т.д."
         if word.contains('.') {
-            if self.abbrev.never.contains(lower.as_str()) {
+            if abbrev.never.contains(&lower.as_str()) {
                 return None;
             }
             let upper = letters.iter().all(|c| c.is_uppercase());
             if upper {
                 // "the U.S. President" goes on; "in the U.S. The ..." ends
                 let nw = word_at(chars, k, e);
-                return self.abbrev.starters.contains(nw.as_str()).then_some(j);
+                return abbrev.starters.contains(&nw.as_str()).then_some(j);
             }
             return (starter && n.is_uppercase()).then_some(j);
         }
@@ -861,207 +830,6 @@ fn looks_like_domain(tok: &str) -> bool {
         .iter()
         .all(|l| l.chars().all(|c| c.is_alphanumeric() || c == '-'))
 }
-
-/// Abbreviations of one language, lower case, without the final dot.
-pub struct Abbreviations {
-    /// Never end a sentence: titles before names, "e.g.", "т.е.".
-    never: HashSet<&'static str>,
-    /// Do not end a sentence when a number follows: "No. 5", "ст. 12".
-    before_number: HashSet<&'static str>,
-    /// Capitalised words that usually start a sentence (after "U.S.").
-    starters: HashSet<&'static str>,
-}
-
-fn set(words: &[&'static str]) -> HashSet<&'static str> {
-    words.iter().copied().collect()
-}
-
-const MONTHS_EN: &[&str] = &[
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-];
-
-static EN: LazyLock<Abbreviations> = LazyLock::new(|| Abbreviations {
-    never: set(&[
-        "mr", "mrs", "ms", "messrs", "mme", "mlle", "dr", "prof", "gen", "col", "lt", "sgt",
-        "capt", "cpt", "cmdr", "adm", "maj", "gov", "sen", "sens", "rep", "reps", "rev", "hon",
-        "pres", "amb", "v", "supt", "insp", "det", "st", "mt", "ft", "e.g", "i.e", "cf", "vs",
-        "viz", "approx", "incl", "esp", "ca", "resp", "dept", "est", "fig", "figs", "al", "ed",
-        "eds", "op", "cit", "ibid", "u.s.a",
-    ]),
-    before_number: {
-        let mut s = set(&[
-            "no", "nos", "art", "arts", "p", "pp", "para", "paras", "ch", "chap", "sec", "sect",
-            "vol", "vols", "tab", "eq", "ref", "ser", "item", "annex", "appx", "par", "cl",
-        ]);
-        s.extend(MONTHS_EN);
-        s
-    },
-    starters: set(&[
-        "The",
-        "A",
-        "An",
-        "He",
-        "She",
-        "It",
-        "They",
-        "We",
-        "I",
-        "You",
-        "In",
-        "On",
-        "At",
-        "But",
-        "And",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "There",
-        "His",
-        "Her",
-        "Its",
-        "Their",
-        "Our",
-        "As",
-        "For",
-        "If",
-        "When",
-        "While",
-        "After",
-        "Before",
-        "However",
-        "Meanwhile",
-        "Also",
-        "Some",
-        "Many",
-        "Most",
-        "Now",
-        "So",
-        "Yet",
-        "Still",
-        "What",
-        "Why",
-        "How",
-        "Who",
-        "Officials",
-        "According",
-    ]),
-});
-
-static RU: LazyLock<Abbreviations> = LazyLock::new(|| Abbreviations {
-    never: set(&[
-        // titles and forms of address
-        "г-н",
-        "г-жа",
-        "им",
-        "проф",
-        "акад",
-        "доц",
-        "ген",
-        "полк",
-        "св",
-        "тов",
-        "гр",
-        // in running text
-        "т.е",
-        "т.к",
-        "т.н",
-        "т.ч",
-        "напр",
-        "см",
-        "ср",
-        "ул",
-        "просп",
-        "пр-т",
-        "пер",
-        "пл",
-        "наб",
-        "обл",
-        "р-н",
-        "пос",
-        "дер",
-        "оз",
-        "о-в",
-        "кв",
-        "корп",
-        "тел",
-        "англ",
-        "рус",
-        "лат",
-        "букв",
-        "прим",
-        "ред",
-        "сост",
-        "изд",
-        "e.g",
-        "i.e",
-        "mr",
-        "dr",
-    ]),
-    before_number: set(&[
-        "№", "ст", "п", "пп", "ч", "гл", "рис", "табл", "с", "стр", "т", "вып", "разд", "прил",
-        "д", "кв", "no", "art", "p", "pp",
-    ]),
-    starters: set(&[
-        "В",
-        "На",
-        "По",
-        "Он",
-        "Она",
-        "Оно",
-        "Они",
-        "Мы",
-        "Я",
-        "Это",
-        "Но",
-        "И",
-        "А",
-        "Как",
-        "Так",
-        "При",
-        "С",
-        "Со",
-        "Для",
-        "Его",
-        "Ее",
-        "Её",
-        "Их",
-        "Однако",
-        "Кроме",
-        "После",
-        "До",
-        "Также",
-        "Там",
-        "Тогда",
-        "The",
-        "In",
-        "He",
-        "She",
-        "It",
-    ]),
-});
-
-static GENERIC: LazyLock<Abbreviations> = LazyLock::new(|| Abbreviations {
-    never: set(&[
-        // English forms, common in every language's texts
-        "mr", "mrs", "ms", "dr", "prof", "e.g", "i.e", "cf", "vs", "st", // German
-        "z.b", "z.t", "u.a", "d.h", "bzw", "vgl", "ca", "hr", "fr", "frl", "dipl", "ing", "bzgl",
-        "ggf", "inkl", "evtl", "sog", "u.u", "o.ä", "u.ä", "usw.", "nr", "str", "dgl",
-        // French
-        "m", "mm", "mme", "mmes", "mlle", "mgr", "me", "ste", "p.ex", "c.-à-d", "env", "cf",
-        // Spanish, Italian, Portuguese
-        "sr", "sra", "srta", "sig", "dott", "ing", "ecc", "pág", "núm", "sta",
-    ]),
-    before_number: set(&[
-        "no", "nr", "art", "p", "pp", "s", "vol", "bd", "abs", "fig", "abb", "kap", "ch", "chap",
-        "n", "núm", "pág", "t",
-    ]),
-    starters: set(&[
-        "Der", "Die", "Das", "Ein", "Eine", "Er", "Sie", "Es", "Wir", "Ich", "In", "Im", "Auf",
-        "Le", "La", "Les", "Un", "Une", "Il", "Elle", "Ils", "Nous", "Je", "Dans", "En", "The",
-        "A", "He", "She", "It", "El", "Los", "Las",
-    ]),
-});
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,7 @@
-//! Stemming by Snowball (rust-stemmers) for the languages it knows,
-//! Russian and English first. Words are folded before stemming, so
+//! Stemming by Snowball (rust-stemmers) for the languages it knows (the
+//! profile names the algorithm), Russian and English first. Words are folded before stemming, so
 //! `Министерства`, `министерством` and `МИНИСТЕРСТВУ` share the stem
 //! `министерств`.
-
-use rust_stemmers::Algorithm;
 
 use crate::lang::Lang;
 
@@ -14,30 +12,10 @@ pub struct Stemmer {
 }
 
 impl Stemmer {
+    /// The stemmer of the language's profile, if it has one.
     pub fn new(lang: &Lang) -> Stemmer {
-        let alg = match lang.primary() {
-            "en" => Some(Algorithm::English),
-            "ru" => Some(Algorithm::Russian),
-            "de" => Some(Algorithm::German),
-            "fr" => Some(Algorithm::French),
-            "es" => Some(Algorithm::Spanish),
-            "it" => Some(Algorithm::Italian),
-            "pt" => Some(Algorithm::Portuguese),
-            "nl" => Some(Algorithm::Dutch),
-            "sv" => Some(Algorithm::Swedish),
-            "no" | "nb" | "nn" => Some(Algorithm::Norwegian),
-            "da" => Some(Algorithm::Danish),
-            "fi" => Some(Algorithm::Finnish),
-            "hu" => Some(Algorithm::Hungarian),
-            "ro" => Some(Algorithm::Romanian),
-            "tr" => Some(Algorithm::Turkish),
-            "el" => Some(Algorithm::Greek),
-            "ar" => Some(Algorithm::Arabic),
-            "ta" => Some(Algorithm::Tamil),
-            _ => None,
-        };
         Stemmer {
-            inner: alg.map(rust_stemmers::Stemmer::create),
+            inner: lang.profile().stemmer.map(rust_stemmers::Stemmer::create),
         }
     }
 

@@ -1,9 +1,11 @@
-//! Tokenisation, the same for every language, with the few rules that differ
-//! per family:
+//! Tokenisation, the same for every language, with the few choices a
+//! language's profile makes:
 //!
 //! - words (letters, with digits and `_` inside, apostrophes inside: *don't*,
-//!   *O'Brien*); in English a possessive `'s` / `'` is its own token;
-//! - numbers (`2018`, `3.14`, `1,000`, English ordinals `8th`);
+//!   *O'Brien*); a possessive `'s` / `'` is its own token where the profile
+//!   says so (English);
+//! - numbers (`2018`, `3.14`, `1,000`), with the ordinal suffixes the
+//!   profile glues to them (English `8th`);
 //! - each Han (and kana) character is one token, so Chinese needs no word
 //!   segmentation to be compared;
 //! - placeholders and inline markup are one token each: `%s`, `%1$d`,
@@ -15,7 +17,7 @@
 
 use super::normalize::Folded;
 use super::{is_han, is_kana};
-use crate::lang::{Family, Lang};
+use crate::lang::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenKind {
@@ -111,7 +113,9 @@ fn scan_chars(
     key: &mut String,
     mut emit: impl FnMut(TokenKind, usize, usize, &str),
 ) {
-    let english = lang.family() == Family::English;
+    let profile = lang.profile();
+    let possessive = profile.possessive_s;
+    let suffixes = profile.ordinals.suffixes;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -147,17 +151,10 @@ fn scan_chars(
                     break;
                 }
             }
-            // English ordinals: 8th, 21st, 2nd, 3rd.
-            if english && i + 2 <= chars.len() {
-                let after_ok = i + 2 == chars.len() || !is_word_char(chars[i + 2]);
-                if after_ok
-                    && matches!(
-                        (chars[i], chars[i + 1]),
-                        ('s', 't') | ('n', 'd') | ('r', 'd') | ('t', 'h')
-                    )
-                {
-                    i += 2;
-                }
+            // ordinals: 8th, 21st, 2nd, 3rd
+            if let Some(n) = crate::numbers::ordinal_suffix_len(&chars[i..], suffixes, is_word_char)
+            {
+                i += n;
             }
             if i < chars.len() && is_word_char(chars[i]) && !is_han(chars[i]) {
                 // 2d, 3x, 64bit: an alphanumeric word.
@@ -181,7 +178,7 @@ fn scan_chars(
                 }
                 // apostrophe inside a word
                 if i + 1 < chars.len() && is_apostrophe(chars[i]) && chars[i + 1].is_alphabetic() {
-                    if english
+                    if possessive
                         && chars[i + 1] == 's'
                         && (i + 2 == chars.len() || !is_word_char(chars[i + 2]))
                     {
@@ -198,7 +195,7 @@ fn scan_chars(
                     .map(|&c| if is_apostrophe(c) { '\'' } else { c }),
             );
             emit(TokenKind::Word, s, i, key);
-            if english && i < chars.len() && is_apostrophe(chars[i]) {
+            if possessive && i < chars.len() && is_apostrophe(chars[i]) {
                 let possessive_s = i + 1 < chars.len()
                     && chars[i + 1] == 's'
                     && (i + 2 == chars.len() || !is_word_char(chars[i + 2]));

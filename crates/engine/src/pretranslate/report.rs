@@ -208,13 +208,7 @@ pub fn counting_note(from: &LangTag) -> Option<String> {
 }
 
 fn language_name(t: &LangTag) -> &'static str {
-    match t.lang.primary() {
-        "zh" => "Chinese",
-        "ja" => "Japanese",
-        "ko" => "Korean",
-        "th" => "Thai",
-        _ => "Source",
-    }
+    t.lang.profile().name.unwrap_or("Source")
 }
 
 fn pct(part: usize, whole: usize) -> String {

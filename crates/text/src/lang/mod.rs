@@ -1,29 +1,83 @@
-//! Language tags: parsing, canonical spelling, and the lookup key that makes
-//! `zh`, `zh-CN`, `zh-Hans`, `zh_CN` and `zh-SG` one language while keeping
-//! `zh-TW` / `zh-Hant` apart.
+//! Languages: their tags, and their profiles.
 //!
-//! A [`LangTag`] keeps the tag as the file wrote it (in canonical BCP 47
-//! casing, `zh_CN` → `zh-CN`) for export, and a [`Lang`] key for lookups.
+//! **Tags.** Parsing, canonical spelling, and the lookup key that makes
+//! `zh`, `zh-CN`, `zh-Hans`, `zh_CN` and `zh-SG` one language while keeping
+//! `zh-TW` / `zh-Hant` apart. A [`LangTag`] keeps the tag as the file wrote
+//! it (in canonical BCP 47 casing, `zh_CN` → `zh-CN`) for export, and a
+//! [`Lang`] key for lookups.
+//!
+//! **Profiles.** Everything polytm knows about a language — abbreviations,
+//! month names, ordinals, number conventions, stopwords, stemmer, script,
+//! how names inflect — is in one [`Profile`], written in one file per
+//! language (`en.rs`, `ru.rs`, `zh.rs`); languages without a file get the
+//! generic rules and the little [`generic`] knows of them. The algorithms
+//! (segmentation, tokenisation, repairs, the aligner, the glossary) ask
+//! [`Lang::profile`] instead of matching on the language.
+//!
+//! Adding a language is one file here defining `pub static PROFILE:
+//! Profile` (start from `..BASE`, see `en.rs`) and one line in the
+//! `languages!` list below.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::LazyLock;
 
 use serde::{Serialize, Serializer};
+
+pub mod generic;
+pub mod profile;
+
+pub use profile::{Profile, Script};
+
+/// Declares the language files and registers their profiles: one line a
+/// language.
+macro_rules! languages {
+    ($($(#[$attr:meta])* $file:ident,)*) => {
+        $($(#[$attr])* pub mod $file;)*
+        /// The profiles of the language files.
+        static REGISTERED: &[&Profile] = &[$($(#[$attr])* &$file::PROFILE,)*];
+    };
+}
+
+languages! {
+    en,
+    ru,
+    zh,
+    // A toy profile that the tests add the way a language is added.
+    #[cfg(test)]
+    eo,
+}
+
+/// Profiles by primary subtag: the language files, then the generic lines.
+static BY_CODE: LazyLock<HashMap<&'static str, &'static Profile>> = LazyLock::new(|| {
+    let mut m = HashMap::new();
+    for p in generic::OTHERS.iter().chain(REGISTERED.iter().copied()) {
+        for &code in p.codes {
+            m.insert(code, p);
+        }
+    }
+    m
+});
+
+/// The profile for a primary language subtag (`en`, `zh`); the generic
+/// one for a language polytm knows nothing about.
+pub fn profile(primary: &str) -> &'static Profile {
+    BY_CODE.get(primary).copied().unwrap_or(&generic::DEFAULT)
+}
+
+/// Every profile: the language files and the generic lines.
+pub fn profiles() -> impl Iterator<Item = &'static Profile> {
+    REGISTERED
+        .iter()
+        .copied()
+        .chain(generic::OTHERS.iter())
+        .filter(|p| std::ptr::eq(profile(p.code()), *p))
+}
 
 /// The lookup key of a language: `en`, `ru`, `zh` (Simplified), `zh-Hant`,
 /// `de`, `uz-Cyrl` ... Two tags with the same key are one language.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Lang(String);
-
-/// What the text rules (segmentation, tokenisation, stemming) do for a language.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Family {
-    English,
-    Russian,
-    Chinese,
-    /// Any other language: generic rules (Unicode words, Snowball stemmer
-    /// when there is one).
-    Other,
-}
 
 impl Lang {
     pub fn en() -> Lang {
@@ -55,22 +109,16 @@ impl Lang {
         self.0.split('-').next().unwrap_or(&self.0)
     }
 
-    pub fn family(&self) -> Family {
-        match self.primary() {
-            "en" => Family::English,
-            "ru" => Family::Russian,
-            "zh" => Family::Chinese,
-            _ => Family::Other,
-        }
+    /// What polytm knows about the language (`zh-Hant` has the profile of
+    /// `zh`).
+    pub fn profile(&self) -> &'static Profile {
+        profile(self.primary())
     }
 
     /// Written without spaces between words (Han, kana, Thai ...): matched
     /// by substring, measured in characters.
     pub fn is_unspaced(&self) -> bool {
-        matches!(
-            self.primary(),
-            "zh" | "ja" | "th" | "lo" | "km" | "my" | "yue" | "bo"
-        )
+        self.profile().unspaced
     }
 }
 
@@ -408,12 +456,31 @@ mod tests {
     }
 
     #[test]
-    fn families() {
-        assert_eq!(Lang::parse("zh-TW").unwrap().family(), Family::Chinese);
-        assert_eq!(Lang::parse("ru").unwrap().family(), Family::Russian);
-        assert_eq!(Lang::parse("fr").unwrap().family(), Family::Other);
+    fn profiles_by_key() {
+        let code = |t: &str| Lang::parse(t).unwrap().profile().code();
+        assert_eq!(code("zh-TW"), "zh");
+        assert_eq!(code("ru"), "ru");
+        assert_eq!(code("fr"), "fr");
+        assert_eq!(code("nb"), "no");
+        assert_eq!(
+            code("sw"),
+            "und",
+            "a language without a profile: generic rules"
+        );
         assert!(Lang::parse("zh").unwrap().is_unspaced());
+        assert!(Lang::parse("ja").unwrap().is_unspaced());
         assert!(!Lang::parse("en").unwrap().is_unspaced());
+        // every code of a profile is a language code, served once
+        for p in profiles() {
+            for c in p.codes {
+                assert_eq!(LangTag::parse(c).map(|t| t.tag).as_deref(), Ok(*c));
+            }
+        }
+        let mut codes: Vec<&str> = profiles().flat_map(|p| p.codes.iter().copied()).collect();
+        let n = codes.len();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), n);
     }
 
     #[test]
