@@ -24,6 +24,7 @@ pub fn run(_args: Args, ctx: &Ctx) -> Result<()> {
     let mut tx = db.writer()?;
     tx.rebuild_index()?;
     tx.commit()?;
+    polytm_engine::index::refresh(db.as_ref(), &crate::progress::Bars::new())?;
     let mut t = Table::new(["language", "segments indexed", "index size"]);
     for s in db.reader()?.index_sizes()? {
         t.row([

@@ -304,6 +304,7 @@ fn write_units(
     }
     tx.set_document_langs(doc_id, &langs)?;
     tx.commit()?;
+    crate::index::refresh(db, progress)?;
     progress.finish();
     report.batch = Some(batch);
     Ok(report)
