@@ -67,7 +67,7 @@ impl std::fmt::Display for NotAnIndex {
 }
 
 fn pad(out: &mut Vec<u8>, to: usize) {
-    while out.len() % to != 0 {
+    while !out.len().is_multiple_of(to) {
         out.push(0);
     }
 }
@@ -177,7 +177,7 @@ impl LangIndex {
         ix.wh_hash = section!(14);
         ix.wh_entry = section!(15);
         ix.sigs = section!(16);
-        ix.check(entries, lookup_only).map_err(|w| bad(w))?;
+        ix.check(entries, lookup_only).map_err(bad)?;
         Ok((stamp, ix))
     }
 

@@ -108,7 +108,7 @@ impl TmIndex {
             all.extend(hits);
         }
         if self.parts.len() > 1 {
-            all.sort_by(|a, b| b.rank_key().cmp(&a.rank_key()));
+            all.sort_by_key(|h| std::cmp::Reverse(h.rank_key()));
             all.truncate(limit);
         }
         all
