@@ -319,8 +319,10 @@ fn build_search_lists(
     let v = post_off.len() - 1;
     let entry = |e: usize| &toks[offsets[e] as usize..offsets[e + 1] as usize];
     // Prefix postings (PPJoin): rank each entry's tokens rarest first
-    // (list length, then id) and keep only those that can be the rarest
-    // token it shares with a query it scores >= PREFIX_MIN against.
+    // (list length, then id) and keep only those in the entry's prefix for
+    // a query it scores >= PREFIX_MIN against, one token longer than the
+    // shortest lossless prefix: any such pair shares two tokens of their
+    // prefixes so extended (see `search`).
     let df: Vec<u32> = (0..v).map(|t| post_off[t + 1] - post_off[t]).collect();
     // ranks[k]: for the first occurrence of a token within the entry's
     // prefix, its rank; NOT_PREFIX otherwise (entries ranked in parallel)
@@ -337,7 +339,7 @@ fn build_search_lists(
                 let mut sorted: Vec<u64> = Vec::new();
                 for e in from..to {
                     let (a, b) = (offsets[e] as usize, offsets[e + 1] as usize);
-                    let keep = (b - a) - min_overlap(b - a, PREFIX_MIN);
+                    let keep = (b - a) - min_overlap(b - a, PREFIX_MIN) + (super::ELL as usize - 1);
                     sorted.clear();
                     sorted.extend((a..b).map(|k| ((df[toks[k] as usize] as u64) << 32) | k as u64));
                     sorted.sort_unstable_by_key(|&x| (x >> 32, toks[(x & 0xFFFF_FFFF) as usize]));

@@ -7,7 +7,10 @@
 //! ```text
 //! magic "PTMFZX\0" + format byte       8 bytes
 //! endianness mark 0x01020304           u32
-//! flags (1 = lookup only)              u32
+//! flags (1 = lookup only) and the      u32
+//! search's build parameters (prefix
+//! extension, signature words, lowest
+//! prefix threshold), one byte each
 //! entries                              u64
 //! stamp                                Stamp (64 bytes: what the index reflects)
 //! language key                         32 bytes, NUL-padded
@@ -66,6 +69,15 @@ impl std::fmt::Display for NotAnIndex {
     }
 }
 
+/// The build parameters an index file must have been made with (the
+/// search relies on them: a file made with shorter prefix lists would
+/// miss matches).
+fn params() -> u32 {
+    ((super::ELL as u32) << 8)
+        | ((super::SIG_WORDS as u32) << 16)
+        | ((super::PREFIX_MIN as u32) << 24)
+}
+
 fn pad(out: &mut Vec<u8>, to: usize) {
     while !out.len().is_multiple_of(to) {
         out.push(0);
@@ -80,7 +92,7 @@ impl LangIndex {
         let mut head = Vec::with_capacity(HEADER);
         head.extend_from_slice(&MAGIC);
         head.extend_from_slice(&ENDIAN.to_le_bytes());
-        head.extend_from_slice(&u32::from(self.lookup_only).to_le_bytes());
+        head.extend_from_slice(&(u32::from(self.lookup_only) | params()).to_le_bytes());
         head.extend_from_slice(&(self.len() as u64).to_le_bytes());
         head.extend_from_slice(bytemuck::bytes_of(stamp));
         let mut lang = [0u8; 32];
@@ -142,7 +154,11 @@ impl LangIndex {
         if u32_at(8) != ENDIAN {
             return Err(bad("written on a machine of another byte order"));
         }
-        let lookup_only = u32_at(12) == 1;
+        let flags = u32_at(12);
+        if flags & !1 != params() {
+            return Err(bad("built with other search parameters"));
+        }
+        let lookup_only = flags & 1 == 1;
         let entries = u64_at(16) as usize;
         let stamp: Stamp = bytemuck::pod_read_unaligned(&map[24..24 + 64]);
         let name = &map[88..120];
@@ -184,7 +200,25 @@ impl LangIndex {
     /// The size of one value of each section (as [`LangIndex::sections`]
     /// orders them).
     fn section_value_sizes(&self) -> [usize; SECTIONS] {
-        [4, 1, 1, 8, 8, 8, 4, 4, 4, 4, 4, 4, 4, 1, 8, 4, 16]
+        [
+            4,
+            1,
+            1,
+            8,
+            8,
+            8,
+            4,
+            4,
+            4,
+            4,
+            4,
+            4,
+            4,
+            1,
+            8,
+            4,
+            8 * super::SIG_WORDS,
+        ]
     }
 
     /// Cheap structural checks of an opened file: the arrays agree in

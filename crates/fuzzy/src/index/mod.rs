@@ -23,8 +23,24 @@
 //!
 //! So the union of the posting lists of those rare tokens, restricted to
 //! the length window, holds every unit that can reach `t`; the common
-//! tokens' long lists are never read. Each candidate gets an upper bound
-//! from its exact token overlap (`max(n, L) − shared` ≤ distance), and
+//! tokens' long lists are never read. Three refinements keep the candidates
+//! few where a TM holds many near-duplicates:
+//!
+//! - **l-prefixes** (AdaptJoin): with the query's prefix `ELL − 1` tokens
+//!   longer, and prefix lists of segments made `ELL − 1` tokens longer, a
+//!   segment that can reach `t` is met in at least `ELL` of the lists read
+//!   (when ⌈t·n/100⌉ ≥ `ELL`): segments met once or twice are no candidates.
+//! - **positions, accumulated** (PPJoin): a segment met in the list of the
+//!   query's k-th rarest token, after matching `a` query positions in the
+//!   lists before, can share at most `a` + the tokens after this one in
+//!   both; when that is too few it is ruled out for good.
+//! - **new only if short**: a segment met first in a list late in the
+//!   query's order can share only the query's remaining tokens, too few
+//!   for a long segment: the long part of such a list is checked only for
+//!   segments met before (a bit per segment, in cache).
+//!
+//! Each candidate gets an upper bound from its 256-bit token signature,
+//! then from its exact token overlap (`max(n, L) − shared` ≤ distance), and
 //! candidates are verified best bound first with the banded edit distance.
 //!
 //! The search runs in stages of falling thresholds (97, 90, 80 ... down to
@@ -96,7 +112,12 @@ pub struct LangIndex {
 /// are read.
 const PREFIX_MIN: u8 = 50;
 
-const SIG_WORDS: usize = 2;
+/// How many tokens of their prefixes a query and a segment that can reach
+/// the threshold share at least (AdaptJoin's l-prefix scheme): the prefix
+/// lists are made `ELL - 1` tokens longer than the shortest lossless ones.
+const ELL: u16 = 3;
+
+const SIG_WORDS: usize = 4;
 const SIG_BITS: usize = SIG_WORDS * 64;
 
 /// How many candidates ahead their signature is fetched.
@@ -119,7 +140,8 @@ fn prefetch<T>(r: &T) {
 
 /// The signature bit of a token.
 fn sig_bit(t: u32) -> usize {
-    (t.wrapping_mul(0x9E37_79B1) >> 25) as usize % SIG_BITS
+    // the top bits of a multiplicative hash (SIG_BITS is a power of two)
+    (t.wrapping_mul(0x9E37_79B1) >> (32 - SIG_BITS.trailing_zeros())) as usize
 }
 
 /// One hit of a search: an entry of the index and its score.
@@ -151,6 +173,9 @@ pub struct Query {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SearchStats {
     pub postings: usize,
+    /// Postings of entries too long to be met first there, skipped by a
+    /// bit test.
+    pub skipped: usize,
     pub candidates: usize,
     /// Candidates whose signature was checked.
     pub signed: usize,
