@@ -104,21 +104,26 @@ fn write(
     ix.write_file(&file_of(dir, lang), &stamp)
 }
 
-/// Bring the index files up to date after a write (a large import makes
-/// the next process rebuild otherwise): every language the store indexes.
-pub fn refresh(db: &dyn Database, progress: &dyn Progress) -> Result<()> {
-    if db.cache_dir().is_none() {
+/// Bring the index files up to date after a write (a large import would
+/// make the next process rebuild them): the files of `sources` (the source
+/// languages of what was written: queries are most likely in them) and
+/// every file there is already. Another language's file is made by the
+/// first search in it.
+pub fn refresh(db: &dyn Database, sources: &[Lang], progress: &dyn Progress) -> Result<()> {
+    let Some(dir) = db.cache_dir() else {
         return Ok(());
-    }
-    let langs: Vec<Lang> = db
+    };
+    let indexed: Vec<Lang> = db
         .reader()?
         .index_sizes()?
         .into_iter()
         .map(|s| Lang::from_key(&s.lang))
         .collect();
-    for lang in langs {
-        progress.check()?;
-        open(db, &lang)?;
+    for lang in indexed {
+        if sources.contains(&lang) || file_of(&dir, &lang).exists() {
+            progress.check()?;
+            open(db, &lang)?;
+        }
     }
     Ok(())
 }
