@@ -43,6 +43,7 @@ fn main() {
             load(Path::new(&args[1]), Path::new(&args[2])).map(|_| ())
         }
         Some("scale") => scale(&args[1..]),
+        Some("explain") if args.len() == 3 => explain(Path::new(&args[1]), Path::new(&args[2])),
         Some("gen") if args.len() == 3 => gen_tsv(&args[1], Path::new(&args[2])),
         _ => {
             eprintln!(
@@ -58,6 +59,62 @@ fn main() {
 }
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// What the search did for a batch of queries (one a line) against an
+/// existing database: postings read, candidates, bounds, verifications,
+/// and the time of the search and of the units' texts, summed.
+fn explain(db: &Path, queries: &Path) -> Res<()> {
+    let store: Arc<dyn Database> = Arc::new(SqliteDb::open(db)?);
+    let t = Instant::now();
+    let m = Matcher::open(store, &Lang::en(), &Lang::ru(), Options::default())?;
+    eprintln!("opened in {:.3} s", t.elapsed().as_secs_f64());
+    let text = std::fs::read_to_string(queries)?;
+    let mut st = SearchStats::default();
+    let t = Instant::now();
+    let mut n = 0;
+    // (time, found, candidates) per query, to see where the time goes
+    let mut per: Vec<(f64, bool, usize, usize)> = Vec::new();
+    for q in text.lines().filter(|l| !l.trim().is_empty()) {
+        let c0 = st.candidates;
+        let b0 = st.bounded;
+        let t1 = Instant::now();
+        let r = m.best_with_stats(q, 50, 5, &mut st)?;
+        per.push((
+            t1.elapsed().as_secs_f64(),
+            !r.is_empty(),
+            st.candidates - c0,
+            st.bounded - b0,
+        ));
+        n += 1;
+    }
+    let dt = t.elapsed().as_secs_f64();
+    for found in [true, false] {
+        let v: Vec<_> = per.iter().filter(|p| p.1 == found).collect();
+        let time: f64 = v.iter().map(|p| p.0).sum();
+        let cand: usize = v.iter().map(|p| p.2).sum();
+        let bounded: usize = v.iter().map(|p| p.3).sum();
+        eprintln!(
+            "  {} queries {}: {:.3} s, candidates {}, exact bounds {}",
+            v.len(),
+            if found { "with a proposal" } else { "without" },
+            time,
+            cand / v.len().max(1),
+            bounded / v.len().max(1)
+        );
+    }
+    println!(
+        "{n} queries in {dt:.3} s ({:.0} q/s, one thread); per query: postings {:.0} ({:.0} skipped by a bit), candidates {:.0}, signed {:.0}, bounded {:.0}, verified {:.1}, stages {:.1}",
+        n as f64 / dt,
+        st.postings as f64 / n as f64,
+        st.skipped as f64 / n as f64,
+        st.candidates as f64 / n as f64,
+        st.signed as f64 / n as f64,
+        st.bounded as f64 / n as f64,
+        st.verified as f64 / n as f64,
+        st.stages as f64 / n as f64,
+    );
+    Ok(())
+}
 
 /// Write a generated EN-RU TM of N units as TSV (for timing `polytm import`).
 fn gen_tsv(n: &str, out: &Path) -> Res<()> {

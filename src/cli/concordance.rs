@@ -83,13 +83,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             .ok_or_else(|| Error::usage("cannot tell the language of the phrase: give --lang"))?,
     };
     let db = ctx.open()?;
-    let found = concordance::search(
-        db.reader()?.as_ref(),
-        &phrase,
-        &lang,
-        args.exact,
-        args.limit as usize,
-    )?;
+    let found = concordance::search(db.as_ref(), &phrase, &lang, args.exact, args.limit as usize)?;
     let mut out = stdout();
     if args.json {
         let rows: Vec<Out> = found

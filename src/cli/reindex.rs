@@ -24,6 +24,13 @@ pub fn run(_args: Args, ctx: &Ctx) -> Result<()> {
     let mut tx = db.writer()?;
     tx.rebuild_index()?;
     tx.commit()?;
+    let langs: Vec<polytm_text::lang::Lang> = db
+        .reader()?
+        .index_sizes()?
+        .into_iter()
+        .map(|s| polytm_text::lang::Lang::from_key(&s.lang))
+        .collect();
+    polytm_engine::index::refresh(db.as_ref(), &langs, &crate::progress::Bars::new())?;
     let mut t = Table::new(["language", "segments indexed", "index size"]);
     for s in db.reader()?.index_sizes()? {
         t.row([

@@ -303,6 +303,7 @@ pub fn store_units(
         w.finish()?
     };
     tx.commit()?;
+    crate::index::refresh(db, &[inputs[0].tag.lang.clone()], &polytm_core::Quiet)?;
     Ok(Stored {
         added: stats.added,
         skipped: stats.skipped,

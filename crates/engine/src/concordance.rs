@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use polytm_core::Result;
 use polytm_fuzzy::concordance::{Phrase, candidates};
-use polytm_fuzzy::index::LangIndex;
-use polytm_store::Reader;
+use polytm_fuzzy::index::TmIndex;
+use polytm_store::{Database, Reader};
 use polytm_text::lang::{Lang, lang_order};
 
 pub use polytm_fuzzy::concordance::guess_lang;
@@ -37,7 +37,7 @@ pub struct Found {
 /// Units whose `lang` text contains `phrase`; at most `limit`, most recent
 /// first. `exact`: no other inflections.
 pub fn search(
-    rd: &dyn Reader,
+    db: &dyn Database,
     phrase: &str,
     lang: &Lang,
     exact: bool,
@@ -47,16 +47,17 @@ pub fn search(
     if p.is_empty() {
         return Ok(Found::default());
     }
-    let index = LangIndex::load_for_lookup(lang, |visit| rd.for_each_index_segment(lang, visit))?;
-    search_in(rd, &index, &p, limit)
+    let index = crate::index::open(db, lang)?;
+    search_in(db.reader()?.as_ref(), &index, &p, limit)
 }
 
 /// [`search`] with an index already loaded (a server keeps one).
-pub fn search_in(rd: &dyn Reader, index: &LangIndex, p: &Phrase, limit: usize) -> Result<Found> {
+pub fn search_in(rd: &dyn Reader, index: &TmIndex, p: &Phrase, limit: usize) -> Result<Found> {
+    let lang = index.lang();
     let mut found = Found::default();
     for unit in candidates(index, p) {
         let Some(u) = rd.unit(unit)? else { continue };
-        let Some(v) = u.variants.iter().find(|v| v.lang == index.lang) else {
+        let Some(v) = u.variants.iter().find(|v| &v.lang == lang) else {
             continue;
         };
         let spans = p.find(&v.text);
@@ -70,7 +71,7 @@ pub fn search_in(rd: &dyn Reader, index: &LangIndex, p: &Phrase, limit: usize) -
         let mut others: Vec<(&Lang, &str)> = u
             .variants
             .iter()
-            .filter(|o| o.lang != index.lang)
+            .filter(|o| &o.lang != lang)
             .map(|o| (&o.lang, o.text.as_str()))
             .collect();
         others.sort_by_key(|(l, _)| lang_order(l));

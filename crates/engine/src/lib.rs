@@ -12,6 +12,7 @@ pub mod align;
 pub mod concordance;
 pub mod exchange;
 pub mod glossary;
+pub mod index;
 pub mod lexicon;
 pub mod matcher;
 pub mod pretranslate;

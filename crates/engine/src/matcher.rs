@@ -22,7 +22,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use polytm_core::error::{Error, Result};
-use polytm_fuzzy::index::{Hit, LangIndex, SearchStats};
+use polytm_fuzzy::index::{Hit, LangIndex, SearchStats, TmIndex};
 use polytm_fuzzy::repair;
 pub use polytm_fuzzy::repair::Repair;
 use polytm_glossary::{Glossary, Recognizer, TermRepair, TermStatus};
@@ -112,7 +112,7 @@ impl Proposal {
 
 struct Tm {
     name: String,
-    index: LangIndex,
+    index: TmIndex,
     db: Arc<dyn Database>,
 }
 
@@ -204,13 +204,10 @@ impl Matcher {
     /// in-memory store filled from a file). Its hits are merged with the
     /// others' by score, then recency.
     pub fn add_tm(&mut self, db: Arc<dyn Database>, name: &str) -> Result<()> {
-        let index = {
-            let rd = db.reader()?;
-            if self.opts.exhaustive {
-                load_from_variants(rd.as_ref(), &self.from)?
-            } else {
-                load_index(rd.as_ref(), &self.from)?
-            }
+        let index = if self.opts.exhaustive {
+            TmIndex::whole(load_from_variants(db.reader()?.as_ref(), &self.from)?)
+        } else {
+            crate::index::open(db.as_ref(), &self.from)?
         };
         self.tms.push(Tm {
             name: name.to_string(),
@@ -254,7 +251,6 @@ impl Matcher {
         }
         let mut found: Vec<(Hit, usize, UnitPair)> = Vec::new();
         for (k, tm) in self.tms.iter().enumerate() {
-            let q = tm.index.prepare(query);
             let rd = tm.db.reader()?;
             let mut details: HashMap<i64, UnitPair> = HashMap::new();
             let mut err = None;
@@ -269,11 +265,9 @@ impl Matcher {
                     false
                 }
             };
-            let hits = if self.opts.exhaustive {
-                tm.index.scan_all(&q, min, limit, &mut accept)
-            } else {
-                tm.index.search(&q, min, limit, &mut accept, stats)
-            };
+            let hits = tm
+                .index
+                .best(query, min, limit, self.opts.exhaustive, &mut accept, stats);
             if let Some(e) = err {
                 return Err(e);
             }
@@ -378,11 +372,6 @@ fn term_changes(
             })
         })
         .collect()
-}
-
-/// The stored index of a language, read into memory.
-pub fn load_index(rd: &dyn Reader, lang: &Lang) -> Result<LangIndex> {
-    LangIndex::load(lang, |visit| rd.for_each_index_segment(lang, visit))
 }
 
 /// An index built straight from the units' texts, bypassing the stored

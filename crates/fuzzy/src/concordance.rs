@@ -13,7 +13,7 @@
 //! ([`candidates`]); the caller reads each candidate's text and checks it
 //! ([`Phrase::find`]), so the result is exact.
 
-use super::index::LangIndex;
+use super::index::{LangIndex, TmIndex};
 use polytm_text::lang::Lang;
 use polytm_text::{Folded, Stemmer, TokenKind, fold, tokenize};
 
@@ -144,7 +144,22 @@ impl Phrase {
 /// Units of the index that may contain the phrase (each has, for every
 /// phrase token, a token that can match it), most recent first. Check each
 /// with [`Phrase::find`] on its text: the result is then exact.
-pub fn candidates(index: &LangIndex, p: &Phrase) -> Vec<i64> {
+pub fn candidates(index: &TmIndex, p: &Phrase) -> Vec<i64> {
+    let mut all: Vec<(i64, i64)> = Vec::new();
+    for (part, stale) in index.parts() {
+        all.extend(
+            part_candidates(part, p)
+                .into_iter()
+                .filter(|(unit, _)| !stale.contains(unit)),
+        );
+    }
+    all.sort_by_key(|&(unit, rec)| std::cmp::Reverse((rec, unit)));
+    all.dedup();
+    all.into_iter().map(|(unit, _)| unit).collect()
+}
+
+/// (unit, recency) of the candidates of one index.
+fn part_candidates(index: &LangIndex, p: &Phrase) -> Vec<(i64, i64)> {
     if p.keys.is_empty() {
         return Vec::new();
     }
@@ -179,10 +194,7 @@ pub fn candidates(index: &LangIndex, p: &Phrase) -> Vec<i64> {
     for l in &lists[1..] {
         cands.retain(|e| l.binary_search(e).is_ok());
     }
-    let mut cands: Vec<(i64, i64)> = cands.into_iter().map(|e| index.entry_unit(e)).collect();
-    cands.sort_by_key(|&(unit, rec)| std::cmp::Reverse((rec, unit)));
-    cands.dedup();
-    cands.into_iter().map(|(unit, _)| unit).collect()
+    cands.into_iter().map(|e| index.entry_unit(e)).collect()
 }
 
 /// The language a phrase is most likely written in: Chinese for Han

@@ -11,9 +11,9 @@ use rusqlite::Connection;
 use polytm_core::{Error, Result};
 use polytm_glossary::model::{Concept, NewTerm, TermStatus};
 use polytm_store::{
-    Batch, ConceptFields, Database, Document, ExportUnit, IndexSize, LexiconCount, LexiconEntry,
-    NewDocument, NewUnit, NewVariant, OnDuplicate, Overview, Reader, Removed, Segment, Selection,
-    Stats, Unit, UnitPair, UnitSink, WriteStats, Writer, Written,
+    Batch, ConceptFields, Database, Document, ExportUnit, IndexSize, IndexState, LexiconCount,
+    LexiconEntry, NewDocument, NewUnit, NewVariant, OnDuplicate, Overview, Reader, Removed,
+    Segment, Selection, Stats, Unit, UnitPair, UnitSink, WriteStats, Writer, Written,
 };
 use polytm_text::lang::Lang;
 
@@ -119,10 +119,23 @@ impl Database for SqliteDb {
     }
 
     fn reader(&self) -> Result<Box<dyn Reader + '_>> {
+        let conn = self.connection()?;
+        // one snapshot for everything this reader reads (deferred: it
+        // begins with the first read)
+        conn.execute_batch("BEGIN")
+            .map_err(|e| Error::from(crate::error::SqlError::from(e)))?;
         Ok(Box::new(SqliteReader {
             db: self,
-            conn: Some(self.connection()?),
+            conn: Some(conn),
         }))
+    }
+
+    fn cache_dir(&self) -> Option<PathBuf> {
+        self.memory.is_none().then(|| {
+            let mut p = self.path.clone().into_os_string();
+            p.push("-fuzzy");
+            PathBuf::from(p)
+        })
     }
 
     fn writer(&self) -> Result<Box<dyn Writer + '_>> {
@@ -153,7 +166,10 @@ impl SqliteReader<'_> {
 
 impl Drop for SqliteReader<'_> {
     fn drop(&mut self) {
-        if let Some(c) = self.conn.take() {
+        if let Some(c) = self.conn.take()
+            // the snapshot ends; a connection that cannot end it is not reused
+            && c.execute_batch("COMMIT").is_ok()
+        {
             self.db.give_back(c);
         }
     }
@@ -303,6 +319,32 @@ macro_rules! impl_reader {
                 Ok(index::read_lang(self.conn(), lang, f)?)
             }
 
+            fn for_each_index_segment_after(
+                &self,
+                lang: &Lang,
+                after: i64,
+                f: &mut dyn FnMut(&Segment, &mut dyn Iterator<Item = usize>),
+            ) -> Result<()> {
+                Ok(index::read_lang_after(self.conn(), lang, after, f)?)
+            }
+
+            fn index_state(&self) -> Result<IndexState> {
+                Ok(index::state(self.conn())?)
+            }
+
+            fn changed_units(&self, seq: i64) -> Result<Vec<i64>> {
+                Ok(index::changed_since(self.conn(), seq)?)
+            }
+
+            fn variants_of(
+                &self,
+                lang: &Lang,
+                units: &[i64],
+                f: &mut dyn FnMut(i64, i64, &str) -> Result<()>,
+            ) -> Result<()> {
+                Ok(units::variants_of(self.conn(), lang, units, f)?)
+            }
+
             fn index_sizes(&self) -> Result<Vec<IndexSize>> {
                 Ok(index::sizes(self.conn())?)
             }
@@ -372,7 +414,8 @@ impl Writer for SqliteWriter<'_> {
     }
 
     fn rebuild_index(&mut self) -> Result<()> {
-        Ok(index::rebuild(self.conn())?)
+        index::rebuild(self.conn())?;
+        Ok(index::new_epoch(self.conn())?)
     }
 
     fn insert_concept(

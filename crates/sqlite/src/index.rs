@@ -47,7 +47,7 @@ use polytm_text::lang::Lang;
 
 use polytm_fuzzy::segment::push_text;
 pub use polytm_fuzzy::segment::{SEGMENT_CAP, SEGMENT_TOKEN_CAP, Segment, SegmentBuilder};
-use polytm_store::{IndexSize, recency};
+use polytm_store::{IndexSize, IndexState, recency};
 
 /// Schema migration 2: the index tables and triggers.
 pub const SCHEMA: &str = r#"
@@ -714,6 +714,88 @@ pub fn read_lang(
 }
 
 /// Number of indexed entries and bytes per language: `(lang, entries, bytes)`.
+/// The entries of `lang`'s units above `after`, from the stored segments,
+/// without the units changed since they were indexed (in the log: their
+/// current text is read by the caller).
+pub fn read_lang_after(
+    conn: &Connection,
+    lang: &Lang,
+    after: i64,
+    f: &mut dyn FnMut(&Segment, &mut dyn Iterator<Item = usize>),
+) -> Result<()> {
+    let stale: HashSet<i64> = {
+        let mut st = conn.prepare_cached("SELECT unit_id FROM fuzzy_stale")?;
+        st.query_map([], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?
+    };
+    let mut st = conn.prepare_cached(
+        "SELECT data FROM fuzzy_segments WHERE lang = ?1 AND max_unit > ?2 ORDER BY id",
+    )?;
+    let mut rows = st.query(params![lang.as_str(), after])?;
+    while let Some(r) = rows.next()? {
+        let data = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+        let seg = Segment::decode(data).map_err(damaged)?;
+        f(
+            &seg,
+            &mut (0..seg.len()).filter(|&i| seg.units[i] > after && !stale.contains(&seg.units[i])),
+        );
+    }
+    Ok(())
+}
+
+/// What the stored index reflects now.
+pub fn state(conn: &Connection) -> Result<IndexState> {
+    let meta = |k: &str| -> Result<String> {
+        Ok(conn
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([k], |r| r.get(0))?)
+    };
+    let hex = meta("identity")?;
+    let mut identity = [0u8; 16];
+    for (i, b) in identity.iter_mut().enumerate() {
+        *b = hex
+            .get(2 * i..2 * i + 2)
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .unwrap_or(0);
+    }
+    let epoch = meta("index_epoch")?.parse().unwrap_or(0);
+    let max_unit: i64 = conn
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM units")?
+        .query_row([], |r| r.get(0))?;
+    // the last number the log gave out (the log may have been emptied)
+    let log_seq: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'fuzzy_log'), 0)",
+        )?
+        .query_row([], |r| r.get(0))?;
+    Ok(IndexState {
+        identity,
+        epoch,
+        max_unit,
+        log_seq,
+    })
+}
+
+/// Units deleted or changed since log position `seq`.
+pub fn changed_since(conn: &Connection, seq: i64) -> Result<Vec<i64>> {
+    let mut st = conn
+        .prepare_cached("SELECT DISTINCT unit_id FROM fuzzy_log WHERE seq > ?1 ORDER BY unit_id")?;
+    let v = st
+        .query_map([seq], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(v)
+}
+
+/// Start the index afresh: a new epoch (index files kept beside the
+/// database no longer match) and an empty log.
+pub fn new_epoch(tx: &Connection) -> Result<()> {
+    tx.execute_batch(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'index_epoch';
+         DELETE FROM fuzzy_log;",
+    )?;
+    Ok(())
+}
+
 pub fn sizes(conn: &Connection) -> Result<Vec<IndexSize>> {
     let mut st = conn.prepare(
         "SELECT lang, sum(entries), sum(length(data)) FROM fuzzy_segments GROUP BY lang ORDER BY lang",

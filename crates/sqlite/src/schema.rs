@@ -21,6 +21,8 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Code(super::index::migrate),
     // 3: cheaper unit inserts (see `v3`).
     Migration::Code(v3),
+    // 4: the database's identity and the index change log (see `V4`).
+    Migration::Sql(V4),
 ];
 
 /// The schema version this build writes.
@@ -126,6 +128,48 @@ CREATE TABLE lexicon (
 ) WITHOUT ROWID;
 "#;
 
+/// Migration 4: what index files kept beside the database are checked
+/// against (`polytm_fuzzy::index::file`): a random identity of the
+/// database, the epoch of its index (bumped by `reindex`), and a log of the
+/// units deleted or changed (the same events the triggers of migration 2
+/// record in `fuzzy_stale`, which maintenance empties; this log stays), so
+/// that a process opening an index file reads only what changed since.
+const V4: &str = r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta VALUES ('identity', lower(hex(randomblob(16)))), ('index_epoch', '1');
+
+CREATE TABLE fuzzy_log (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit_id INTEGER NOT NULL
+);
+
+DROP TRIGGER fuzzy_unit_deleted;
+DROP TRIGGER fuzzy_unit_dated;
+DROP TRIGGER fuzzy_variant_deleted;
+DROP TRIGGER fuzzy_variant_changed;
+CREATE TRIGGER fuzzy_unit_deleted AFTER DELETE ON units BEGIN
+    INSERT OR IGNORE INTO fuzzy_stale(unit_id) VALUES (old.id);
+    INSERT INTO fuzzy_log(unit_id) VALUES (old.id);
+END;
+CREATE TRIGGER fuzzy_unit_dated AFTER UPDATE OF created_at, changed_at ON units BEGIN
+    INSERT OR IGNORE INTO fuzzy_stale(unit_id) VALUES (old.id);
+    INSERT INTO fuzzy_log(unit_id) VALUES (old.id);
+END;
+CREATE TRIGGER fuzzy_variant_deleted AFTER DELETE ON variants BEGIN
+    INSERT OR IGNORE INTO fuzzy_stale(unit_id) VALUES (old.unit_id);
+    INSERT INTO fuzzy_log(unit_id) VALUES (old.unit_id);
+END;
+CREATE TRIGGER fuzzy_variant_changed AFTER UPDATE OF unit_id, lang, text, plain ON variants BEGIN
+    INSERT OR IGNORE INTO fuzzy_stale(unit_id) VALUES (old.unit_id);
+    INSERT OR IGNORE INTO fuzzy_stale(unit_id) VALUES (new.unit_id);
+    INSERT INTO fuzzy_log(unit_id) VALUES (old.unit_id);
+    INSERT INTO fuzzy_log(unit_id) VALUES (new.unit_id);
+END;
+"#;
+
 /// The CHECK on `units.origin` as migration 1 wrote it: SQLite runs an
 /// `IN (list)` check with a temporary b-tree built for every inserted row
 /// (an eighth of the CPU of a large import), the same check written with
@@ -206,7 +250,7 @@ mod tests {
         let p = dir.path().join("v2.db");
         version_2(&p);
         let s = crate::Store::open(&p).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 3);
+        assert_eq!(s.schema_version().unwrap(), latest());
         // an existing file keeps its page size (new files get 16 KiB)
         let page: i64 = s
             .conn
@@ -278,7 +322,7 @@ mod tests {
         drop(s);
         // and it opens again as it is
         let s = crate::Store::open(&p).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 3);
+        assert_eq!(s.schema_version().unwrap(), latest());
     }
 
     #[test]

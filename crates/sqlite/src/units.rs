@@ -448,6 +448,33 @@ pub fn for_each_variant(
     Ok(())
 }
 
+/// The current text of some units in `lang`: `f(unit, recency, plain text)`.
+pub fn variants_of(
+    conn: &Connection,
+    lang: &Lang,
+    units: &[i64],
+    f: &mut dyn FnMut(i64, i64, &str) -> polytm_core::Result<()>,
+) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "SELECT u.created_at, u.changed_at, coalesce(v.plain, v.text)
+         FROM variants v JOIN units u ON u.id = v.unit_id WHERE v.unit_id = ?1 AND v.lang = ?2",
+    )?;
+    for &unit in units {
+        let mut rows = st.query(params![unit, lang.as_str()])?;
+        if let Some(r) = rows.next()? {
+            let created: String = r.get(0)?;
+            let changed: Option<String> = r.get(1)?;
+            let text = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            f(
+                unit,
+                polytm_store::recency(&created, changed.as_deref()),
+                text,
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// Texts of units having both languages, most recent first, at most `limit`.
 pub fn pair_texts(
     conn: &Connection,

@@ -44,9 +44,14 @@ pub trait Database: Send + Sync {
     /// The write transaction. Only one is open at a time; others wait for
     /// it (or fail after a while with a clear message).
     fn writer(&self) -> Result<Box<dyn Writer + '_>>;
+
+    /// A folder where derived files (index files) for this database may be
+    /// kept; `None` when there is none (a database in memory).
+    fn cache_dir(&self) -> Option<std::path::PathBuf>;
 }
 
-/// Reading the translation memory.
+/// Reading the translation memory. Everything one reader reads comes from
+/// one state of the database (a snapshot), whatever writers do meanwhile.
 pub trait Reader {
     // --- units ---------------------------------------------------------
 
@@ -147,6 +152,31 @@ pub trait Reader {
         &self,
         lang: &Lang,
         f: &mut dyn FnMut(&Segment, &mut dyn Iterator<Item = usize>),
+    ) -> Result<()>;
+
+    /// The stored entries of a language's units above `after` (newer than
+    /// an index file), leaving out units changed since it was written
+    /// (their current text comes from [`Reader::variants_of`]).
+    fn for_each_index_segment_after(
+        &self,
+        lang: &Lang,
+        after: i64,
+        f: &mut dyn FnMut(&Segment, &mut dyn Iterator<Item = usize>),
+    ) -> Result<()>;
+
+    /// What the stored index reflects now.
+    fn index_state(&self) -> Result<IndexState>;
+
+    /// Units deleted or changed since change-log position `seq`.
+    fn changed_units(&self, seq: i64) -> Result<Vec<i64>>;
+
+    /// The current text (without markup) of some units in `lang`:
+    /// `f(unit, recency, text)`; units without that language are skipped.
+    fn variants_of(
+        &self,
+        lang: &Lang,
+        units: &[i64],
+        f: &mut dyn FnMut(i64, i64, &str) -> Result<()>,
     ) -> Result<()>;
 
     /// Index size per language.

@@ -319,3 +319,17 @@ pub struct IndexSize {
     pub entries: i64,
     pub bytes: i64,
 }
+
+/// The state of a store's fuzzy index: what a cached index file built from
+/// it must match, and how far it is behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct IndexState {
+    /// The database's identity (random, made with it).
+    pub identity: [u8; 16],
+    /// Bumped whenever the index is rebuilt from scratch (`reindex`).
+    pub epoch: i64,
+    /// The highest unit id.
+    pub max_unit: i64,
+    /// The position of the change log (units deleted or changed).
+    pub log_seq: i64,
+}

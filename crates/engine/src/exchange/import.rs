@@ -235,6 +235,8 @@ fn write_units(
     progress.step("importing", None, Count::Items);
     let mut bytes = Arc::new(AtomicU64::new(0));
     let mut done = false;
+    // source languages of the units: their index files are made at once
+    let mut sources: Vec<Lang> = Vec::new();
     for msg in rx.iter() {
         progress.check()?;
         match msg? {
@@ -252,6 +254,11 @@ fn write_units(
             }
             Msg::Units(mut units) => {
                 for u in units.iter_mut() {
+                    if let Some(l) = &u.src_lang
+                        && !sources.contains(l)
+                    {
+                        sources.push(l.clone());
+                    }
                     u.document_id = Some(doc_id);
                     u.position = Some(position);
                     position += 1;
@@ -304,6 +311,8 @@ fn write_units(
     }
     tx.set_document_langs(doc_id, &langs)?;
     tx.commit()?;
+    progress.step("indexing", None, Count::Items);
+    crate::index::refresh(db, &sources, progress)?;
     progress.finish();
     report.batch = Some(batch);
     Ok(report)
