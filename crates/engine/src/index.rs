@@ -42,12 +42,36 @@ pub fn open(db: &dyn Database, lang: &Lang) -> Result<TmIndex> {
     {
         return Ok(ix);
     }
-    let full = LangIndex::load(lang, |visit| rd.for_each_index_segment(lang, visit))?;
     if let Some(dir) = &dir {
-        // for the next process; a folder we cannot write in costs only that
-        let _ = write(dir, lang, &full, &state);
+        // build the file (for this process and the next ones); a folder we
+        // cannot write in costs only that: the index is built in memory
+        let path = file_of(dir, lang);
+        let built = std::fs::create_dir_all(dir).is_ok()
+            && LangIndex::build_file(
+                lang,
+                |visit| rd.for_each_index_segment(lang, visit),
+                &path,
+                &stamp_of(&state),
+            )?
+            .is_ok();
+        if built && let Ok((_, ix)) = LangIndex::open_file(&path, lang) {
+            return Ok(TmIndex::whole(ix));
+        }
     }
+    let full = LangIndex::load(lang, |visit| rd.for_each_index_segment(lang, visit))?;
     Ok(TmIndex::whole(full))
+}
+
+/// The stamp of a file built from the store in `state`.
+fn stamp_of(state: &IndexState) -> Stamp {
+    Stamp {
+        identity: state.identity,
+        epoch: state.epoch,
+        max_unit: state.max_unit,
+        log_seq: state.log_seq,
+        entries: 0,
+        reserved: [0; 16],
+    }
 }
 
 /// The file's index with what changed since on top, when the file is the
@@ -84,24 +108,6 @@ fn layered(
         return Ok(None);
     }
     Ok(Some(TmIndex::layered(base, changed, delta)))
-}
-
-fn write(
-    dir: &std::path::Path,
-    lang: &Lang,
-    ix: &LangIndex,
-    state: &IndexState,
-) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let stamp = Stamp {
-        identity: state.identity,
-        epoch: state.epoch,
-        max_unit: state.max_unit,
-        log_seq: state.log_seq,
-        entries: ix.len() as i64,
-        reserved: [0; 16],
-    };
-    ix.write_file(&file_of(dir, lang), &stamp)
 }
 
 /// Bring the index files up to date after a write (a large import would

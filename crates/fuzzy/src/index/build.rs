@@ -79,8 +79,24 @@ impl Builder {
         self.offsets.push(self.toks.len() as u32);
     }
 
-    /// The index: keys numbered in sorted order, entries by length, lists.
+    /// The index in memory: keys numbered in sorted order, entries by
+    /// length, lists.
     pub(crate) fn finish(self, lang: &Lang, lookup_only: bool) -> LangIndex {
+        let mut ix = LangIndex::empty(lang);
+        ix.lookup_only = lookup_only;
+        self.finish_into(&mut ix, lookup_only)
+            .expect("building in memory does not fail");
+        ix
+    }
+
+    /// Build the index into `sink`, section by section; each is handed
+    /// over as soon as it is made and no longer needed, so that a sink
+    /// writing a file holds few of them at once.
+    pub(crate) fn finish_into(
+        self,
+        sink: &mut impl Sink,
+        lookup_only: bool,
+    ) -> std::io::Result<()> {
         let Builder {
             keys,
             units,
@@ -88,8 +104,9 @@ impl Builder {
             hashes,
             offsets,
             mut toks,
-            ..
+            vocab,
         } = self;
+        drop(vocab);
         // number the keys in sorted order
         let mut order: Vec<u32> = (0..keys.len() as u32).collect();
         order.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
@@ -98,6 +115,7 @@ impl Builder {
             remap[old as usize] = new as u32;
         }
         toks.iter_mut().for_each(|t| *t = remap[*t as usize]);
+        drop(remap);
         let mut key_off = Vec::with_capacity(keys.len() + 1);
         let mut key_bytes = Vec::new();
         let mut punct = Vec::with_capacity(keys.len());
@@ -109,13 +127,89 @@ impl Builder {
             punct.push(u8::from(is_punct_key(k)));
         }
         drop(keys);
-        let mut ix = LangIndex::empty(lang);
-        ix.lookup_only = lookup_only;
-        ix.key_off = key_off.into();
-        ix.key_bytes = key_bytes.into();
-        ix.punct = punct.into();
-        build_lists(&mut ix, units, recency, hashes, offsets, toks);
-        ix
+        let vocab = key_off.len() - 1;
+        sink.put(KEY_OFF, Data::U32(key_off))?;
+        sink.put(KEY_BYTES, Data::U8(key_bytes))?;
+        build_lists(
+            sink,
+            vocab,
+            punct,
+            (units, recency, hashes),
+            offsets,
+            toks,
+            lookup_only,
+        )
+    }
+}
+
+/// Which section is which ([`LangIndex::sections`] order).
+pub(crate) const KEY_OFF: usize = 0;
+pub(crate) const KEY_BYTES: usize = 1;
+pub(crate) const PUNCT: usize = 2;
+pub(crate) const UNITS: usize = 3;
+pub(crate) const RECENCY: usize = 4;
+pub(crate) const HASHES: usize = 5;
+pub(crate) const OFFSETS: usize = 6;
+pub(crate) const TOKS: usize = 7;
+pub(crate) const LEN_START: usize = 8;
+pub(crate) const POST_OFF: usize = 9;
+pub(crate) const POST: usize = 10;
+pub(crate) const PRE_OFF: usize = 11;
+pub(crate) const PRE: usize = 12;
+pub(crate) const PRE_RANK: usize = 13;
+pub(crate) const WH_HASH: usize = 14;
+pub(crate) const WH_ENTRY: usize = 15;
+pub(crate) const SIGS: usize = 16;
+
+/// The values of one section.
+pub(crate) enum Data {
+    U8(Vec<u8>),
+    U32(Vec<u32>),
+    U64(Vec<u64>),
+    I64(Vec<i64>),
+    Sig(Vec<[u64; SIG_WORDS]>),
+}
+
+impl Data {
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self {
+            Data::U8(v) => v,
+            Data::U32(v) => bytemuck::cast_slice(v),
+            Data::U64(v) => bytemuck::cast_slice(v),
+            Data::I64(v) => bytemuck::cast_slice(v),
+            Data::Sig(v) => bytemuck::cast_slice(v),
+        }
+    }
+}
+
+/// Where a build puts its sections: an index in memory, or a file.
+pub(crate) trait Sink {
+    fn put(&mut self, section: usize, data: Data) -> std::io::Result<()>;
+}
+
+impl Sink for LangIndex {
+    fn put(&mut self, section: usize, data: Data) -> std::io::Result<()> {
+        match (section, data) {
+            (KEY_OFF, Data::U32(v)) => self.key_off = v.into(),
+            (KEY_BYTES, Data::U8(v)) => self.key_bytes = v.into(),
+            (PUNCT, Data::U8(v)) => self.punct = v.into(),
+            (UNITS, Data::I64(v)) => self.units = v.into(),
+            (RECENCY, Data::I64(v)) => self.recency = v.into(),
+            (HASHES, Data::U64(v)) => self.hashes = v.into(),
+            (OFFSETS, Data::U32(v)) => self.offsets = v.into(),
+            (TOKS, Data::U32(v)) => self.toks = v.into(),
+            (LEN_START, Data::U32(v)) => self.len_start = v.into(),
+            (POST_OFF, Data::U32(v)) => self.post_off = v.into(),
+            (POST, Data::U32(v)) => self.post = v.into(),
+            (PRE_OFF, Data::U32(v)) => self.pre_off = v.into(),
+            (PRE, Data::U32(v)) => self.pre = v.into(),
+            (PRE_RANK, Data::U8(v)) => self.pre_rank = v.into(),
+            (WH_HASH, Data::U64(v)) => self.wh_hash = v.into(),
+            (WH_ENTRY, Data::U32(v)) => self.wh_entry = v.into(),
+            (SIGS, Data::Sig(v)) => self.sigs = v.into(),
+            _ => unreachable!("a section of the wrong type"),
+        }
+        Ok(())
     }
 }
 
@@ -175,6 +269,32 @@ impl LangIndex {
         Ok(b.finish(lang, false))
     }
 
+    /// Build the index of `lang` from stored segments (as [`LangIndex::load`])
+    /// straight into an index file at `path`, holding few of its arrays in
+    /// memory at once.
+    pub fn build_file(
+        lang: &Lang,
+        read: impl FnOnce(&mut SegmentVisitor) -> Result<()>,
+        path: &std::path::Path,
+        stamp: &super::file::Stamp,
+    ) -> Result<std::io::Result<()>> {
+        let mut b = Builder::new();
+        read(
+            &mut |seg: &Segment, entries: &mut dyn Iterator<Item = usize>| {
+                b.add_segment(seg, entries)
+            },
+        )?;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        Ok((|| {
+            let mut sink = super::file::FileSink::new(dir)?;
+            b.finish_into(&mut sink, false)?;
+            sink.finish(path, lang, stamp, false)
+        })())
+    }
+
     /// An index over texts given directly: (unit, recency, text).
     pub fn from_entries<'a>(
         lang: &Lang,
@@ -213,15 +333,17 @@ impl LangIndex {
     }
 }
 
-/// Order entries by length and build the posting lists.
+/// Order entries by length and build the posting lists and the search's
+/// structures, handing each section to `sink` when it is done with.
 fn build_lists(
-    ix: &mut LangIndex,
-    units: Vec<i64>,
-    rec: Vec<i64>,
-    hashes: Vec<u64>,
+    sink: &mut impl Sink,
+    v: usize,
+    punct: Vec<u8>,
+    (units, rec, hashes): (Vec<i64>, Vec<i64>, Vec<u64>),
     off: Vec<u32>,
     toks: Vec<u32>,
-) {
+    lookup_only: bool,
+) -> std::io::Result<()> {
     let n = units.len();
     let len = |i: usize| (off[i + 1] - off[i]) as usize;
     let maxlen = (0..n).map(len).max().unwrap_or(0);
@@ -242,22 +364,22 @@ fn build_lists(
             next[l] += 1;
         }
     }
-    ix.len_start = start.into();
-    ix.units = order
-        .iter()
-        .map(|&i| units[i as usize])
-        .collect::<Vec<_>>()
-        .into();
-    ix.recency = order
-        .iter()
-        .map(|&i| rec[i as usize])
-        .collect::<Vec<_>>()
-        .into();
-    ix.hashes = order
-        .iter()
-        .map(|&i| hashes[i as usize])
-        .collect::<Vec<_>>()
-        .into();
+    sink.put(LEN_START, Data::U32(start))?;
+    sink.put(
+        UNITS,
+        Data::I64(order.iter().map(|&i| units[i as usize]).collect()),
+    )?;
+    drop(units);
+    sink.put(
+        RECENCY,
+        Data::I64(order.iter().map(|&i| rec[i as usize]).collect()),
+    )?;
+    drop(rec);
+    sink.put(
+        HASHES,
+        Data::U64(order.iter().map(|&i| hashes[i as usize]).collect()),
+    )?;
+    drop(hashes);
     let mut offsets = Vec::with_capacity(n + 1);
     offsets.push(0u32);
     let mut sorted_toks = Vec::with_capacity(toks.len());
@@ -267,9 +389,10 @@ fn build_lists(
         offsets.push(sorted_toks.len() as u32);
     }
     drop(toks);
+    drop(off);
+    drop(order);
     let entry = |e: usize| &sorted_toks[offsets[e] as usize..offsets[e + 1] as usize];
     // postings: each entry once per distinct token, entries ascending
-    let v = ix.vocabulary();
     let mut last = vec![u32::MAX; v];
     let mut count = vec![0u32; v + 1];
     for e in 0..n {
@@ -297,25 +420,28 @@ fn build_lists(
         }
     }
     drop(next);
+    drop(last);
+    sink.put(POST, Data::U32(post))?;
     let post_off = count;
-    if !ix.lookup_only {
-        build_search_lists(ix, n, &offsets, &sorted_toks, &post_off);
+    if !lookup_only {
+        build_search_lists(sink, n, &offsets, &sorted_toks, &post_off, &punct)?;
     }
-    ix.offsets = offsets.into();
-    ix.toks = sorted_toks.into();
-    ix.post_off = post_off.into();
-    ix.post = post.into();
+    sink.put(PUNCT, Data::U8(punct))?;
+    sink.put(POST_OFF, Data::U32(post_off))?;
+    sink.put(OFFSETS, Data::U32(offsets))?;
+    sink.put(TOKS, Data::U32(sorted_toks))
 }
 
 /// The structures of the fuzzy search: prefix lists with ranks,
 /// signatures, and the entries by the hash of their words.
 fn build_search_lists(
-    ix: &mut LangIndex,
+    sink: &mut impl Sink,
     n: usize,
     offsets: &[u32],
     toks: &[u32],
     post_off: &[u32],
-) {
+    punct: &[u8],
+) -> std::io::Result<()> {
     let v = post_off.len() - 1;
     let entry = |e: usize| &toks[offsets[e] as usize..offsets[e + 1] as usize];
     // Prefix postings (PPJoin): rank each entry's tokens rarest first
@@ -383,10 +509,10 @@ fn build_search_lists(
         }
     }
     drop(ranks);
-    ix.pre_off = pre_off.into();
-    ix.pre = pre.into();
-    ix.pre_rank = pre_rank.into();
-    ix.sigs = (0..n)
+    sink.put(PRE_OFF, Data::U32(pre_off))?;
+    sink.put(PRE, Data::U32(pre))?;
+    sink.put(PRE_RANK, Data::U8(pre_rank))?;
+    let sigs = (0..n)
         .map(|e| {
             let mut sig = [0u64; SIG_WORDS];
             for &t in entry(e) {
@@ -395,8 +521,8 @@ fn build_search_lists(
             }
             sig
         })
-        .collect::<Vec<_>>()
-        .into();
+        .collect::<Vec<_>>();
+    sink.put(SIGS, Data::Sig(sigs))?;
     // Entries by the hash of their words (punctuation left out): the
     // candidates for 98..100 ("the same words"), found by lookup.
     let mut buf: Vec<u8> = Vec::new();
@@ -404,7 +530,7 @@ fn build_search_lists(
     for e in 0..n {
         buf.clear();
         for &t in entry(e) {
-            if ix.punct[t as usize] == 0 {
+            if punct[t as usize] == 0 {
                 buf.extend_from_slice(&t.to_le_bytes());
             }
         }
@@ -413,6 +539,6 @@ fn build_search_lists(
         }
     }
     wh.sort_unstable();
-    ix.wh_hash = wh.iter().map(|x| x.0).collect::<Vec<_>>().into();
-    ix.wh_entry = wh.iter().map(|x| x.1).collect::<Vec<_>>().into();
+    sink.put(WH_HASH, Data::U64(wh.iter().map(|x| x.0).collect()))?;
+    sink.put(WH_ENTRY, Data::U32(wh.iter().map(|x| x.1).collect()))
 }

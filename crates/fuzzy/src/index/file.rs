@@ -78,39 +78,17 @@ fn params() -> u32 {
         | ((super::PREFIX_MIN as u32) << 24)
 }
 
-fn pad(out: &mut Vec<u8>, to: usize) {
-    while !out.len().is_multiple_of(to) {
-        out.push(0);
-    }
+/// Writes an index file section by section, in whatever order they come
+/// (the header's table says where each is), then its header.
+pub(crate) struct FileSink {
+    out: std::io::BufWriter<tempfile::NamedTempFile>,
+    at: u64,
+    table: [(u64, u64); SECTIONS],
 }
 
-impl LangIndex {
-    /// Write the index to `path` (through a temporary file beside it,
-    /// renamed into place).
-    pub fn write_file(&self, path: &Path, stamp: &Stamp) -> std::io::Result<()> {
-        let sections = self.sections();
-        let mut head = Vec::with_capacity(HEADER);
-        head.extend_from_slice(&MAGIC);
-        head.extend_from_slice(&ENDIAN.to_le_bytes());
-        head.extend_from_slice(&(u32::from(self.lookup_only) | params()).to_le_bytes());
-        head.extend_from_slice(&(self.len() as u64).to_le_bytes());
-        head.extend_from_slice(bytemuck::bytes_of(stamp));
-        let mut lang = [0u8; 32];
-        let l = self.lang.as_str().as_bytes();
-        lang[..l.len().min(32)].copy_from_slice(&l[..l.len().min(32)]);
-        head.extend_from_slice(&lang);
-        let sizes = self.section_value_sizes();
-        let mut at = HEADER.next_multiple_of(8);
-        for (s, size) in sections.iter().zip(sizes) {
-            head.extend_from_slice(&(at as u64).to_le_bytes());
-            head.extend_from_slice(&((s.len() / size) as u64).to_le_bytes());
-            at = (at + s.len()).next_multiple_of(8);
-        }
-        pad(&mut head, 8);
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+impl FileSink {
+    /// A file being written in `dir` (renamed into place by `finish`).
+    pub(crate) fn new(dir: &Path) -> std::io::Result<FileSink> {
         let mut b = tempfile::Builder::new();
         b.prefix(".polytm-index-");
         // an ordinary file: the umask decides (a temporary file is private)
@@ -119,22 +97,111 @@ impl LangIndex {
             use std::os::unix::fs::PermissionsExt;
             b.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let mut tmp = b.tempfile_in(dir)?;
-        {
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
-            w.write_all(&head)?;
-            let mut written = head.len();
-            for s in sections {
-                w.write_all(s)?;
-                written += s.len();
-                let p = written.next_multiple_of(8) - written;
-                w.write_all(&[0u8; 8][..p])?;
-                written += p;
-            }
-            w.flush()?;
+        let tmp = b.tempfile_in(dir)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp);
+        let head = HEADER.next_multiple_of(8);
+        out.write_all(&vec![0u8; head])?;
+        Ok(FileSink {
+            out,
+            at: head as u64,
+            table: [(0, 0); SECTIONS],
+        })
+    }
+
+    /// Write one section: `bytes` holding values of `size` bytes.
+    pub(crate) fn put_bytes(
+        &mut self,
+        section: usize,
+        bytes: &[u8],
+        size: usize,
+    ) -> std::io::Result<()> {
+        self.table[section] = (self.at, (bytes.len() / size) as u64);
+        self.out.write_all(bytes)?;
+        let pad = (bytes.len().next_multiple_of(8) - bytes.len()) as u64;
+        self.out.write_all(&[0u8; 8][..pad as usize])?;
+        self.at += bytes.len() as u64 + pad;
+        Ok(())
+    }
+
+    /// Write the header and put the file at `path`.
+    pub(crate) fn finish(
+        self,
+        path: &Path,
+        lang: &Lang,
+        stamp: &Stamp,
+        lookup_only: bool,
+    ) -> std::io::Result<()> {
+        let entries = self.table[super::build::UNITS].1;
+        let stamp = Stamp {
+            entries: entries as i64,
+            ..*stamp
+        };
+        let mut head = Vec::with_capacity(HEADER);
+        head.extend_from_slice(&MAGIC);
+        head.extend_from_slice(&ENDIAN.to_le_bytes());
+        head.extend_from_slice(&(u32::from(lookup_only) | params()).to_le_bytes());
+        head.extend_from_slice(&entries.to_le_bytes());
+        head.extend_from_slice(bytemuck::bytes_of(&stamp));
+        let mut name = [0u8; 32];
+        let l = lang.as_str().as_bytes();
+        name[..l.len().min(32)].copy_from_slice(&l[..l.len().min(32)]);
+        head.extend_from_slice(&name);
+        for (off, len) in self.table {
+            head.extend_from_slice(&off.to_le_bytes());
+            head.extend_from_slice(&len.to_le_bytes());
         }
+        let mut tmp = self.out.into_inner().map_err(|e| e.into_error())?;
+        use std::io::{Seek, SeekFrom};
+        tmp.as_file_mut().seek(SeekFrom::Start(0))?;
+        tmp.as_file_mut().write_all(&head)?;
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
+    }
+}
+
+impl super::build::Sink for FileSink {
+    fn put(&mut self, section: usize, data: super::build::Data) -> std::io::Result<()> {
+        let size = value_size(section);
+        self.put_bytes(section, data.bytes(), size)
+    }
+}
+
+/// The size of one value of each section.
+fn value_size(section: usize) -> usize {
+    [
+        4,
+        1,
+        1,
+        8,
+        8,
+        8,
+        4,
+        4,
+        4,
+        4,
+        4,
+        4,
+        4,
+        1,
+        8,
+        4,
+        8 * super::SIG_WORDS,
+    ][section]
+}
+
+impl LangIndex {
+    /// Write the index to `path` (through a temporary file beside it,
+    /// renamed into place).
+    pub fn write_file(&self, path: &Path, stamp: &Stamp) -> std::io::Result<()> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut sink = FileSink::new(dir)?;
+        for (k, bytes) in self.sections().iter().enumerate() {
+            sink.put_bytes(k, bytes, value_size(k))?;
+        }
+        sink.finish(path, &self.lang, stamp, self.lookup_only)
     }
 
     /// Open an index file for `lang`: its stamp and the index, read in
@@ -195,30 +262,6 @@ impl LangIndex {
         ix.sigs = section!(16);
         ix.check(entries, lookup_only).map_err(bad)?;
         Ok((stamp, ix))
-    }
-
-    /// The size of one value of each section (as [`LangIndex::sections`]
-    /// orders them).
-    fn section_value_sizes(&self) -> [usize; SECTIONS] {
-        [
-            4,
-            1,
-            1,
-            8,
-            8,
-            8,
-            4,
-            4,
-            4,
-            4,
-            4,
-            4,
-            4,
-            1,
-            8,
-            4,
-            8 * super::SIG_WORDS,
-        ]
     }
 
     /// Cheap structural checks of an opened file: the arrays agree in
@@ -289,7 +332,13 @@ mod tests {
         };
         built.write_file(&p, &stamp).unwrap();
         let (back, opened) = LangIndex::open_file(&p, &en).unwrap();
-        assert_eq!(back, stamp);
+        assert_eq!(
+            back,
+            Stamp {
+                entries: 300,
+                ..stamp
+            }
+        );
         assert!(matches!(opened.units, Section::Mapped { .. }));
         assert_eq!(opened.dump(), built.dump());
         for q in ["open the file .", "Ministry 2018", "上 合", "menu"] {
