@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::path::Path;
 
-use super::{Layout, Place, Segment, SourceDoc, count, repetition_key};
+use super::{Layout, Place, SourceDoc, SourceSegment, count, repetition_key};
 use polytm_core::error::{Error, Result, display_path};
 use polytm_formats::input::{Utf16, read_text};
 use polytm_formats::xliff::{self, Part, TagKind};
@@ -111,7 +111,7 @@ pub fn from_text(name: &str, text: String, from: &LangTag, split: &Splitter) -> 
         }
         let s = one_line(s);
         let (words, chars) = count(&s, &from.lang);
-        segments.push(Segment {
+        segments.push(SourceSegment {
             key: repetition_key(&s),
             text: s,
             words,
@@ -177,7 +177,7 @@ pub fn from_xliff(path: &Path, doc: xliff::Document, from: &LangTag) -> Result<S
             }
             let text = s.source.plain();
             let (words, chars) = count(&text, &from.lang);
-            segments.push(Segment {
+            segments.push(SourceSegment {
                 key: xliff_key(&s.source.parts),
                 text,
                 words,

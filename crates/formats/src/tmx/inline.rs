@@ -3,7 +3,7 @@
 //! [`parse_inline`] reads a stored markup text back.
 
 use super::read::{Ev, Name, TmxReader, attr, forbidden_msg};
-use super::{Segment, TmxError};
+use super::{TmxError, TmxSegment};
 use crate::xml::{escape_attr_into, escape_text_into, forbidden_char};
 
 /// Builds the views of a segment's content while it is read. Until the
@@ -135,14 +135,14 @@ impl InlineBuilder {
         }
     }
 
-    pub(super) fn segment(self) -> Segment {
+    pub(super) fn segment(self) -> TmxSegment {
         if self.has_markup {
-            Segment {
+            TmxSegment {
                 text: self.markup,
                 plain: Some(self.plain),
             }
         } else {
-            Segment {
+            TmxSegment {
                 text: self.all,
                 plain: None,
             }
@@ -153,7 +153,7 @@ impl InlineBuilder {
 /// A stored markup text, read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inline {
-    /// The text without the markup (as in [`Segment::plain`]).
+    /// The text without the markup (as in [`TmxSegment::plain`]).
     pub plain: String,
     /// All text, the native codes put back: `Click <b>OK</b>` for
     /// `Click <bpt i="1">&lt;b&gt;</bpt>OK<ept i="1">&lt;/b&gt;</ept>`.
@@ -167,7 +167,7 @@ pub struct Inline {
 }
 
 /// Read the content of a `<seg>` written as TMX inline XML (what
-/// [`Segment::text`] holds when `plain` is set). Errors are a message and a
+/// [`TmxSegment::text`] holds when `plain` is set). Errors are a message and a
 /// character offset into `markup`.
 pub fn parse_inline(markup: &str) -> std::result::Result<Inline, (usize, String)> {
     let wrapped = format!("<seg>{markup}</seg>");

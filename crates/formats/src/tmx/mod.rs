@@ -13,7 +13,7 @@
 //!
 //! # Inline markup
 //!
-//! A segment is kept as the translator reads it ([`Segment`]):
+//! A segment is kept as the translator reads it ([`TmxSegment`]):
 //! - without inline elements, `text` is its unescaped text and `plain` is
 //!   `None`;
 //! - with inline elements, `text` is the content of `<seg>` as TMX inline
@@ -157,7 +157,7 @@ pub struct Header {
 
 /// One `<seg>`: see the module documentation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment {
+pub struct TmxSegment {
     pub text: String,
     pub plain: Option<String>,
 }
@@ -168,7 +168,7 @@ pub struct TmxVariant {
     /// Offset of `<tuv>` in the UTF-8 stream.
     pub offset: u64,
     pub tag: LangTag,
-    pub seg: Segment,
+    pub seg: TmxSegment,
     /// Attributes other than the language, as written.
     pub attrs: BTreeMap<String, String>,
     pub meta: Vec<Meta>,

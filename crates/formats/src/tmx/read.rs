@@ -11,7 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::dates::tmx_date_to_iso;
 use super::inline::InlineBuilder;
 use super::{
-    Header, Meta, MetaKind, Res, Segment, SrcLang, TU_ATTRS, TUV_ATTRS, TmxError, TmxUnit,
+    Header, Meta, MetaKind, Res, SrcLang, TU_ATTRS, TUV_ATTRS, TmxError, TmxSegment, TmxUnit,
     TmxVariant, at,
 };
 use crate::xml::{forbidden_char, is_xml_char};
@@ -564,7 +564,7 @@ impl<R: BufRead> TmxReader<R> {
             }
         }
         let mut meta = Vec::new();
-        let mut seg: Option<Segment> = None;
+        let mut seg: Option<TmxSegment> = None;
         loop {
             match self.next()? {
                 Ev::Start(n @ (Name::Prop | Name::Note), a) => {
@@ -578,7 +578,7 @@ impl<R: BufRead> TmxReader<R> {
                 }
                 Ev::Start(Name::Seg, _) => seg = Some(self.read_seg()?),
                 Ev::Empty(Name::Seg, _) => {
-                    seg = Some(Segment {
+                    seg = Some(TmxSegment {
                         text: String::new(),
                         plain: None,
                     })
@@ -608,7 +608,7 @@ impl<R: BufRead> TmxReader<R> {
     }
 
     /// The content of `<seg>` (its start tag was read).
-    fn read_seg(&mut self) -> Res<Segment> {
+    fn read_seg(&mut self) -> Res<TmxSegment> {
         let start = self.pos;
         let mut b = InlineBuilder::default();
         loop {

@@ -81,14 +81,14 @@ pub struct Unit {
     pub file: usize,
     /// `translate="no"` units are kept as they are and not counted.
     pub translate: bool,
-    pub segments: Vec<Segment>,
+    pub segments: Vec<XliffSegment>,
     node: usize,
 }
 
 /// One segment: the whole trans-unit, one `<mrk mtype="seg">` of a
 /// `<seg-source>`, or one 2.0 `<segment>`.
 #[derive(Debug, Clone)]
-pub struct Segment {
+pub struct XliffSegment {
     /// The marker's `mid` (1.2 seg-source) or the segment's `id` (2.0).
     pub id: Option<String>,
     pub source: Content,
@@ -109,7 +109,7 @@ enum Loc {
     Segment(usize),
 }
 
-impl Segment {
+impl XliffSegment {
     /// The translation the file holds for this segment, when it is done
     /// (state translated, reviewed, signed-off or final, or no state):
     /// what its repetitions may inherit.

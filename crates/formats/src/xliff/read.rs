@@ -11,7 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::{
-    Content, Document, FileInfo, Loc, Mrk, Node, Part, Segment, Tag, TagKind, Unit, Version,
+    Content, Document, FileInfo, Loc, Mrk, Node, Part, Tag, TagKind, Unit, Version, XliffSegment,
 };
 use crate::input::{Utf16, bom, decode, line_col, read_bytes};
 use polytm_core::error::{Error, Pos, Result, display_path};
@@ -195,7 +195,7 @@ fn read_unit_v1(text: &str, file: &str, nodes: &[Node], u: usize, fi: usize) -> 
         };
         for m in mrks {
             let tm = tmrks.iter().find(|t| t.mid == m.mid).cloned();
-            segments.push(Segment {
+            segments.push(XliffSegment {
                 id: Some(m.mid.clone()),
                 source: parse_inline(text, m.inner.clone(), file)?,
                 target: match &tm {
@@ -211,7 +211,7 @@ fn read_unit_v1(text: &str, file: &str, nodes: &[Node], u: usize, fi: usize) -> 
         }
     }
     if segments.is_empty() {
-        segments.push(Segment {
+        segments.push(XliffSegment {
             id: None,
             source: parse_inline(text, nodes[src].inner(), file)?,
             target: match target {
@@ -245,7 +245,7 @@ fn read_unit_v2(text: &str, file: &str, nodes: &[Node], u: usize, fi: usize) -> 
             ));
         };
         let target = child_nodes(nodes, s, "target").next();
-        segments.push(Segment {
+        segments.push(XliffSegment {
             id: sn.attr("id").map(str::to_string),
             source: parse_inline(text, nodes[src].inner(), file)?,
             target: match target {
