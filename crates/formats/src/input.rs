@@ -105,28 +105,31 @@ fn utf8(bytes: &[u8]) -> std::result::Result<String, (Option<Pos>, String)> {
             ));
         }
         let (line, col) = line_col_bytes(bytes, nul);
-        return Err((
-            Some(Pos::LineCol(line, col)),
-            "binary data (a NUL byte), not a text file".into(),
-        ));
+        return Err((Some(Pos::LineCol(line, col)), BINARY.into()));
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
             let at = e.valid_up_to();
             let (line, col) = line_col_bytes(bytes, at);
-            let guess = guess_legacy(bytes)
-                .map(|g| format!("; it looks like {g}"))
-                .unwrap_or_default();
-            Err((
-                Some(Pos::LineCol(line, col)),
-                format!(
-                    "not UTF-8 (invalid byte 0x{:02X}{guess}); save it as UTF-8",
-                    bytes[at]
-                ),
-            ))
+            Err((Some(Pos::LineCol(line, col)), not_utf8(bytes, at)))
         }
     }
+}
+
+/// What a NUL byte in a text file says.
+pub const BINARY: &str = "binary data (a NUL byte), not a text file";
+
+/// The message for bytes that are not UTF-8 from `at` on, naming the
+/// legacy encoding they most likely are in.
+pub fn not_utf8(bytes: &[u8], at: usize) -> String {
+    let guess = guess_legacy(bytes)
+        .map(|g| format!("; it looks like {g}"))
+        .unwrap_or_default();
+    format!(
+        "not UTF-8 (invalid byte 0x{:02X}{guess}); save it as UTF-8",
+        bytes[at]
+    )
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
