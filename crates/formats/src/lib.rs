@@ -9,6 +9,7 @@ pub mod tbx;
 pub mod termbase;
 pub mod tm_tsv;
 pub mod tmx;
+pub mod wordlist;
 pub mod xliff;
 pub mod xml;
 pub mod xml_source;
