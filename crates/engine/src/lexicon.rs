@@ -3,35 +3,19 @@
 //! read back for an alignment.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::path::Path;
 
 use polytm_align::lexicon::{EntrySource, Lexicon, PINYIN};
 use polytm_align::{Tokenized, learn};
 use polytm_core::{Count, Error, Progress, Result, display_path};
-use polytm_formats::input::{Utf16, decode, read_bytes, require_text};
+use polytm_formats::input::{read_text_maybe_gzip, require_text};
+use polytm_formats::registry::{self, Kind, Purpose};
 use polytm_formats::{cedict, wordlist};
 use polytm_store::{Database, LexiconEntry, LexiconStats, Reader};
 use polytm_text::lang::{Lang, LangTag};
 
 /// One row to store: (language a, language b, a, b, weight).
 pub type Row = (String, String, String, String, f64);
-
-/// Read a file, decompressing gzip (by its magic bytes).
-fn read_maybe_gzip(path: &Path) -> Result<String> {
-    let bytes = read_bytes(path)?;
-    let name = display_path(path);
-    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&bytes[..])
-            .read_to_end(&mut out)
-            .map_err(|e| Error::input(&name, None, format!("broken gzip data: {e}")))?;
-        out
-    } else {
-        bytes
-    };
-    decode(&bytes, Utf16::Decode).map_err(|(pos, msg)| Error::input(&name, pos, msg))
-}
 
 /// Rows of a CC-CEDICT file: (zh, en) from simplified headwords,
 /// (zh-Hant, en) from traditional ones that differ, single-character
@@ -119,9 +103,9 @@ pub struct LexiconFile {
 /// the languages `la`, `lb` (in column order).
 pub fn read_file(path: &Path, la: &LangTag, lb: &LangTag) -> Result<LexiconFile> {
     let name = display_path(path);
-    let text = read_maybe_gzip(path)?;
+    let text = read_text_maybe_gzip(path)?;
     require_text(path, &text)?;
-    if cedict::looks_like(&text) {
+    if registry::detect_content(&name, text.as_bytes(), Purpose::Lexicon)? == Kind::Cedict {
         let zh_en = |x: &LangTag, y: &LangTag| x.lang.primary() == "zh" && y.lang.primary() == "en";
         if !(zh_en(la, lb) || zh_en(lb, la)) {
             return Err(Error::usage(format!(

@@ -38,10 +38,9 @@ pub struct GlossaryTableReader<R: BufRead> {
 }
 
 impl GlossaryTableReader<Box<dyn BufRead>> {
-    /// Open a `.tsv`/`.txt` (tab) or `.csv` (comma or semicolon) file.
-    pub fn open(path: &Path) -> Result<Self> {
-        let table = TableReader::open(path, Delim::for_path(path))?;
-        Self::new(table)
+    /// Open a TSV or CSV file (or `-`, standard input).
+    pub fn open(path: &Path, delim: Delim) -> Result<Self> {
+        Self::new(TableReader::open(path, delim)?)
     }
 }
 

@@ -22,6 +22,23 @@ pub fn read_text(path: &Path, utf16: Utf16) -> Result<String> {
     decode(&bytes, utf16).map_err(|(pos, msg)| Error::input(display_path(path), pos, msg))
 }
 
+/// Read a whole file (or standard input for `-`) as text, decompressing
+/// it first when it is gzip data (by its first bytes); UTF-16 is decoded.
+pub fn read_text_maybe_gzip(path: &Path) -> Result<String> {
+    let bytes = read_bytes(path)?;
+    let name = display_path(path);
+    let bytes = if crate::registry::is_gzip(&bytes) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut out)
+            .map_err(|e| Error::input(&name, None, format!("broken gzip data: {e}")))?;
+        out
+    } else {
+        bytes
+    };
+    decode(&bytes, Utf16::Decode).map_err(|(pos, msg)| Error::input(&name, pos, msg))
+}
+
 /// Read a whole file, or standard input for `-`.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();

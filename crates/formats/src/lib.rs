@@ -4,6 +4,7 @@
 pub mod cedict;
 pub mod glossary_table;
 pub mod input;
+pub mod registry;
 pub mod table;
 pub mod tbx;
 pub mod termbase;

@@ -39,6 +39,7 @@ use std::io::{BufRead, BufReader, Chain, Cursor, Read, Write};
 use std::path::Path;
 
 use crate::input;
+use crate::registry::Kind;
 use polytm_core::error::{Error, Pos, Result, display_path};
 use polytm_text::lang::LangTag;
 
@@ -50,15 +51,11 @@ pub enum Delim {
 }
 
 impl Delim {
-    /// From the file name: `.csv` → comma (or semicolon, decided from the
-    /// header), anything else → tab.
-    pub fn for_path(path: &Path) -> Delim {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-        {
-            Some(e) if e == "csv" => Delim::Comma,
+    /// The delimiter of a table of this kind: CSV → comma (or semicolon,
+    /// decided from the header), anything else → tab.
+    pub fn of(kind: Kind) -> Delim {
+        match kind {
+            Kind::Csv => Delim::Comma,
             _ => Delim::Tab,
         }
     }

@@ -167,7 +167,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(name);
         std::fs::write(&p, text).unwrap();
-        TmTable::open(&p, Delim::for_path(&p))
+        let kind = crate::registry::detect(&p, None, crate::registry::Purpose::Tm)?;
+        TmTable::open(&p, Delim::of(kind))
     }
 
     #[test]
