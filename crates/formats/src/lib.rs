@@ -1,5 +1,11 @@
 //! File formats, one module each: reading files into plain structures and
 //! writing them out. Nothing here touches the database.
+//!
+//! What kind a file is, and so which reader reads it, is decided in one
+//! place: [`registry`]. Every TSV and CSV is read and written by [`table`]
+//! (translation memories in [`tm_tsv`], glossaries in [`glossary_table`],
+//! word lists in [`wordlist`] build on it); [`input`] checks the encoding
+//! of text files and [`xml_source`] that of XML ones.
 
 pub mod cedict;
 pub mod glossary_table;
