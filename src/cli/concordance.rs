@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::Ctx;
 use super::output::stdout;
 use polytm_core::error::{Error, Result};
-use polytm_engine::concordance::{self, Hit};
+use polytm_engine::concordance::{self, ConcordanceHit};
 use polytm_text::lang::LangTag;
 
 #[derive(ClapArgs, Debug)]
@@ -146,7 +146,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
 }
 
 /// The text with the phrase marked: `[[...]]`, or bold yellow on a terminal.
-fn highlight(h: &Hit, color: bool) -> String {
+fn highlight(h: &ConcordanceHit, color: bool) -> String {
     let chars: Vec<char> = h.text.chars().collect();
     let (open, close) = if color {
         ("\x1b[1;33m", "\x1b[0m")

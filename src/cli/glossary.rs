@@ -20,9 +20,10 @@ use super::Ctx;
 use super::output::{Table, print_json, stdout};
 use crate::progress::Bars;
 use polytm_core::error::{Error, Result, display_path};
-use polytm_engine::glossary::{GlossaryFormat, for_export, import_files};
+use polytm_engine::glossary::{for_export, import_files};
 use polytm_formats::glossary_table::write_table;
 use polytm_formats::input;
+use polytm_formats::registry::{self, Kind, Purpose};
 use polytm_formats::table::Delim;
 use polytm_formats::tbx::{Dialect, write_tbx};
 use polytm_glossary::merge::MergeStats;
@@ -184,12 +185,12 @@ pub(crate) fn parse_lang(flag: &str, s: &str) -> Result<Lang> {
 // ---------------------------------------------------------------------------
 // import
 
-impl From<InFormat> for GlossaryFormat {
-    fn from(f: InFormat) -> GlossaryFormat {
+impl From<InFormat> for Kind {
+    fn from(f: InFormat) -> Kind {
         match f {
-            InFormat::Tsv => GlossaryFormat::Tsv,
-            InFormat::Csv => GlossaryFormat::Csv,
-            InFormat::Tbx => GlossaryFormat::Tbx,
+            InFormat::Tsv => Kind::Tsv,
+            InFormat::Csv => Kind::Csv,
+            InFormat::Tbx => Kind::Tbx,
         }
     }
 }
@@ -215,16 +216,14 @@ fn describe(s: &MergeStats) -> String {
 }
 
 fn import(args: ImportArgs, ctx: &Ctx) -> Result<()> {
-    let files: Vec<(&Path, GlossaryFormat)> = args
+    let files = args
         .files
         .iter()
         .map(|f| {
-            (
-                f.as_path(),
-                GlossaryFormat::detect(f, args.format.map(GlossaryFormat::from)),
-            )
+            let kind = registry::detect(f, args.format.map(Kind::from), Purpose::Glossary)?;
+            Ok((f.as_path(), kind))
         })
-        .collect();
+        .collect::<Result<Vec<(&Path, Kind)>>>()?;
     let db = ctx.open()?;
     let r = import_files(db.as_ref(), &files, args.dry_run, &Bars::new())?;
     for w in &r.warnings {

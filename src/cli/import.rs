@@ -22,7 +22,8 @@ use super::OnDuplicate;
 use super::output::{print_json, stdout};
 use crate::progress::Bars;
 use polytm_core::error::{Error, Result};
-use polytm_engine::exchange::import::{Format, ImportOptions, ImportReport, import_file};
+use polytm_engine::exchange::import::{ImportOptions, ImportReport, import_file};
+use polytm_formats::registry::Kind;
 
 /// The formats `--format` names.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,12 +33,12 @@ pub enum FormatArg {
     Csv,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
+impl From<FormatArg> for Kind {
+    fn from(f: FormatArg) -> Kind {
         match f {
-            FormatArg::Tmx => Format::Tmx,
-            FormatArg::Tsv => Format::Tsv,
-            FormatArg::Csv => Format::Csv,
+            FormatArg::Tmx => Kind::Tmx,
+            FormatArg::Tsv => Kind::Tsv,
+            FormatArg::Csv => Kind::Csv,
         }
     }
 }
@@ -93,7 +94,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let opts = ImportOptions {
         on_duplicate: args.on_duplicate.into(),
         doc: args.doc.clone(),
-        format: args.format.map(Format::from),
+        format: args.format.map(Kind::from),
     };
     let mut outcomes = Vec::new();
     let mut failed: Vec<(String, Error)> = Vec::new();

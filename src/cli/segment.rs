@@ -19,7 +19,7 @@ use serde::Serialize;
 use super::Ctx;
 use super::output::{print_json, stdout};
 use polytm_core::error::{Error, Result, display_path};
-use polytm_formats::input::{Utf16, read_text, require_text};
+use polytm_formats::registry;
 use polytm_text::lang::{Lang, LangTag};
 use polytm_text::segment::{Segmenter, one_line};
 
@@ -58,8 +58,7 @@ struct JsonSentence {
 
 pub fn run(args: Args, _ctx: &Ctx) -> Result<()> {
     let tag = LangTag::parse(&args.lang).map_err(|e| Error::usage(format!("--lang: {e}")))?;
-    let text = read_text(&args.file, Utf16::Decode)?;
-    require_text(&args.file, &text)?;
+    let text = registry::read_document(&args.file)?;
     warn_if_wrong_script(&args.file, &text, &tag.lang);
     let chars: Vec<char> = text.chars().collect();
     let paragraphs = Segmenter::new(&tag.lang).segment_chars(&chars);

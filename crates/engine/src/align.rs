@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use polytm_align::{Anchors, Bead, Lexicon, Options, PairEvidence, Tokenized};
 use polytm_core::{Error, Progress, Result, display_path};
-use polytm_formats::input::{Utf16, read_text, require_text};
+use polytm_formats::registry;
 use polytm_glossary::Glossary;
 use polytm_store::{Database, NewDocument, NewUnit, NewVariant, OnDuplicate, Origin, Reader};
 use polytm_text::lang::LangTag;
@@ -29,8 +29,7 @@ pub struct Input {
 
 /// Read a document and cut it into sentences (`presplit`: one a line).
 pub fn read_input(tag: &LangTag, path: &Path, presplit: bool) -> Result<Input> {
-    let text = read_text(path, Utf16::Decode)?;
-    require_text(path, &text)?;
+    let text = registry::read_document(path)?;
     let mut sentences = Vec::new();
     let mut paragraph = Vec::new();
     let mut number = Vec::new();

@@ -15,7 +15,7 @@ pub use polytm_fuzzy::concordance::guess_lang;
 
 /// One unit containing the phrase.
 #[derive(Debug, Clone, Serialize)]
-pub struct Hit {
+pub struct ConcordanceHit {
     pub unit: i64,
     pub document: Option<String>,
     /// The unit's text in the searched language, as stored.
@@ -29,7 +29,7 @@ pub struct Hit {
 /// What a search found.
 #[derive(Debug, Clone, Default)]
 pub struct Found {
-    pub hits: Vec<Hit>,
+    pub hits: Vec<ConcordanceHit>,
     /// More units contain the phrase than `limit` let through.
     pub more: bool,
 }
@@ -75,7 +75,7 @@ pub fn search_in(rd: &dyn Reader, index: &TmIndex, p: &Phrase, limit: usize) -> 
             .map(|o| (&o.lang, o.text.as_str()))
             .collect();
         others.sort_by_key(|(l, _)| lang_order(l));
-        found.hits.push(Hit {
+        found.hits.push(ConcordanceHit {
             unit,
             document: u.document.clone(),
             text: v.text.clone(),

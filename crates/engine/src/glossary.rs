@@ -2,76 +2,35 @@
 //! merged into the store by the rules of [`polytm_glossary::merge`], the
 //! store's concepts written back as files, and the edits of `term`.
 
-use std::io::Read;
 use std::path::Path;
 
 use serde::Serialize;
 
 use polytm_core::{Count, Error, Progress, Result, display_path};
 use polytm_formats::glossary_table::GlossaryTableReader;
-use polytm_formats::table::{Delim, TableReader};
+use polytm_formats::registry::{Kind, Purpose};
+use polytm_formats::table::Delim;
 use polytm_formats::tbx::TbxReader;
 use polytm_glossary::merge::{self, MergeStats, Merged, Merger, Plan, PlannedTerm};
 use polytm_glossary::model::{Concept, NewConcept, NewTerm, TermStatus};
 use polytm_store::{ConceptFields, Database, Writer};
 use polytm_text::lang::{Lang, LangTag};
 
-/// The file formats glossaries are read from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GlossaryFormat {
-    Tsv,
-    Csv,
-    Tbx,
-}
-
-impl GlossaryFormat {
-    /// As forced, else from the extension, else from the first bytes (XML
-    /// starts with `<`).
-    pub fn detect(path: &Path, forced: Option<GlossaryFormat>) -> GlossaryFormat {
-        if let Some(f) = forced {
-            return f;
-        }
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("tbx" | "xml") => return GlossaryFormat::Tbx,
-            Some("csv") => return GlossaryFormat::Csv,
-            Some("tsv" | "tab" | "txt") => return GlossaryFormat::Tsv,
-            _ => {}
-        }
-        if path.as_os_str() == "-" {
-            return GlossaryFormat::Tsv;
-        }
-        let mut head = Vec::new();
-        if let Ok(f) = std::fs::File::open(path) {
-            let _ = f.take(512).read_to_end(&mut head);
-        }
-        let text = String::from_utf8_lossy(&head);
-        let t = text.trim_start_matches('\u{FEFF}').trim_start();
-        if t.starts_with('<') {
-            GlossaryFormat::Tbx
-        } else {
-            GlossaryFormat::Tsv
-        }
-    }
-}
-
 /// Every entry of a glossary file, handed to `each` with its position
 /// (`file:line`); problems that do not stop the reading go to `warn`.
 pub fn read_file(
     path: &Path,
-    format: GlossaryFormat,
+    format: Kind,
     each: &mut dyn FnMut(String, NewConcept) -> Result<()>,
     warn: &mut dyn FnMut(String),
     progress: &dyn Progress,
 ) -> Result<()> {
     let name = display_path(path);
+    Purpose::Glossary.check(format, &name)?;
     let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     progress.step("importing", Some(len), Count::Bytes);
     match format {
-        GlossaryFormat::Tbx => {
+        Kind::Tbx => {
             let mut r = TbxReader::open(path)?;
             while let Some((pos, c)) = r.next_concept()? {
                 progress.check()?;
@@ -82,13 +41,9 @@ pub fn read_file(
                 warn(format!("{name}:{pos}: {w}"));
             }
         }
-        GlossaryFormat::Tsv | GlossaryFormat::Csv => {
-            let delim = if format == GlossaryFormat::Csv {
-                Delim::Comma
-            } else {
-                Delim::Tab
-            };
-            let mut r = GlossaryTableReader::new(TableReader::open(path, delim)?)?;
+        // TSV or CSV (the kinds a glossary is read from besides TBX)
+        _ => {
+            let mut r = GlossaryTableReader::open(path, Delim::of(format))?;
             while let Some((line, c)) = r.next_concept()? {
                 progress.check()?;
                 if c.terms.is_empty() {
@@ -178,7 +133,7 @@ fn minus(a: MergeStats, b: MergeStats) -> MergeStats {
 /// report what would change and write nothing.
 pub fn import_files(
     db: &dyn Database,
-    files: &[(&Path, GlossaryFormat)],
+    files: &[(&Path, Kind)],
     dry_run: bool,
     progress: &dyn Progress,
 ) -> Result<ImportReport> {

@@ -3,35 +3,19 @@
 //! read back for an alignment.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Read;
 use std::path::Path;
 
 use polytm_align::lexicon::{EntrySource, Lexicon, PINYIN};
 use polytm_align::{Tokenized, learn};
-use polytm_core::{Count, Error, Pos, Progress, Result, display_path};
-use polytm_formats::cedict;
-use polytm_formats::input::{Utf16, decode, read_bytes, require_text};
+use polytm_core::{Count, Error, Progress, Result, display_path};
+use polytm_formats::input::{read_text_maybe_gzip, require_text};
+use polytm_formats::registry::{self, Kind, Purpose};
+use polytm_formats::{cedict, wordlist};
 use polytm_store::{Database, LexiconEntry, LexiconStats, Reader};
 use polytm_text::lang::{Lang, LangTag};
 
 /// One row to store: (language a, language b, a, b, weight).
 pub type Row = (String, String, String, String, f64);
-
-/// Read a file, decompressing gzip (by its magic bytes).
-fn read_maybe_gzip(path: &Path) -> Result<String> {
-    let bytes = read_bytes(path)?;
-    let name = display_path(path);
-    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&bytes[..])
-            .read_to_end(&mut out)
-            .map_err(|e| Error::input(&name, None, format!("broken gzip data: {e}")))?;
-        out
-    } else {
-        bytes
-    };
-    decode(&bytes, Utf16::Decode).map_err(|(pos, msg)| Error::input(&name, pos, msg))
-}
 
 /// Rows of a CC-CEDICT file: (zh, en) from simplified headwords,
 /// (zh-Hant, en) from traditional ones that differ, single-character
@@ -91,64 +75,19 @@ fn cedict_rows(text: &str, name: &str) -> Result<(Vec<Row>, usize)> {
 }
 
 /// Rows of a TSV word list `a<TAB>b[<TAB>weight]`.
-fn tsv_rows(text: &str, name: &str, la: &LangTag, lb: &LangTag) -> Result<(Vec<Row>, usize)> {
-    let mut rows = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let cells: Vec<&str> = line.split('\t').collect();
-        if n == 0
-            && cells.len() >= 2
-            && LangTag::parse(cells[0]).is_ok_and(|t| t.lang == la.lang)
-            && LangTag::parse(cells[1]).is_ok_and(|t| t.lang == lb.lang)
-        {
-            continue; // header
-        }
-        let pos = |col: usize| Some(Pos::LineCol(n + 1, col));
-        if cells.len() < 2 || cells.len() > 3 {
-            return Err(Error::input(
-                name,
-                Some(Pos::Line(n + 1)),
-                format!(
-                    "{} column{}; a word list has two ({}<TAB>{}) or three (with a weight)",
-                    cells.len(),
-                    if cells.len() == 1 { "" } else { "s" },
-                    la.tag,
-                    lb.tag
-                ),
-            ));
-        }
-        let weight = match cells.get(2) {
-            None => 1.0,
-            Some(w) => match w.trim().parse::<f64>() {
-                Ok(x) if x > 0.0 && x <= 1.0 => x,
-                _ => {
-                    let col = cells[0].chars().count() + cells[1].chars().count() + 3;
-                    return Err(Error::input(
-                        name,
-                        pos(col),
-                        format!("weight '{w}' is not a number from 0 to 1"),
-                    ));
-                }
-            },
-        };
-        let (a, b) = (cells[0].trim(), cells[1].trim());
-        if a.is_empty() || b.is_empty() {
-            return Err(Error::input(name, Some(Pos::Line(n + 1)), "an empty word"));
-        }
-        rows.push((
-            la.lang.as_str().to_string(),
-            lb.lang.as_str().to_string(),
-            a.to_string(),
-            b.to_string(),
-            weight,
-        ));
-    }
-    if rows.is_empty() {
-        return Err(Error::input(name, None, "no word pairs"));
-    }
+fn word_list_rows(text: &str, name: &str, la: &LangTag, lb: &LangTag) -> Result<(Vec<Row>, usize)> {
+    let rows: Vec<Row> = wordlist::read(text, name, la, lb)?
+        .into_iter()
+        .map(|p| {
+            (
+                la.lang.as_str().to_string(),
+                lb.lang.as_str().to_string(),
+                p.a,
+                p.b,
+                p.weight,
+            )
+        })
+        .collect();
     let n = rows.len();
     Ok((rows, n))
 }
@@ -164,9 +103,9 @@ pub struct LexiconFile {
 /// the languages `la`, `lb` (in column order).
 pub fn read_file(path: &Path, la: &LangTag, lb: &LangTag) -> Result<LexiconFile> {
     let name = display_path(path);
-    let text = read_maybe_gzip(path)?;
+    let text = read_text_maybe_gzip(path)?;
     require_text(path, &text)?;
-    if cedict::looks_like(&text) {
+    if registry::detect_content(&name, text.as_bytes(), Purpose::Lexicon)? == Kind::Cedict {
         let zh_en = |x: &LangTag, y: &LangTag| x.lang.primary() == "zh" && y.lang.primary() == "en";
         if !(zh_en(la, lb) || zh_en(lb, la)) {
             return Err(Error::usage(format!(
@@ -179,7 +118,7 @@ pub fn read_file(path: &Path, la: &LangTag, lb: &LangTag) -> Result<LexiconFile>
             what: format!("{n} CC-CEDICT entries"),
         })
     } else {
-        let (rows, n) = tsv_rows(&text, &name, la, lb)?;
+        let (rows, n) = word_list_rows(&text, &name, la, lb)?;
         Ok(LexiconFile {
             rows,
             what: format!("{n} word pairs"),

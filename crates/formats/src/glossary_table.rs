@@ -29,7 +29,7 @@ use crate::termbase::{NewConcept, NewTerm, format_cell, parse_cell};
 use polytm_core::error::{Error, Result};
 use polytm_text::lang::{Lang, LangTag, lang_order};
 
-use super::table::{Column, Delim, TableReader, classify_header};
+use super::table::{Column, Delim, TableReader, TableWriter, classify_header};
 
 /// Reads concepts from a glossary table, one row at a time.
 pub struct GlossaryTableReader<R: BufRead> {
@@ -38,10 +38,9 @@ pub struct GlossaryTableReader<R: BufRead> {
 }
 
 impl GlossaryTableReader<Box<dyn BufRead>> {
-    /// Open a `.tsv`/`.txt` (tab) or `.csv` (comma or semicolon) file.
-    pub fn open(path: &Path) -> Result<Self> {
-        let table = TableReader::open(path, Delim::for_path(path))?;
-        Self::new(table)
+    /// Open a TSV or CSV file (or `-`, standard input).
+    pub fn open(path: &Path, delim: Delim) -> Result<Self> {
+        Self::new(TableReader::open(path, delim)?)
     }
 }
 
@@ -71,7 +70,7 @@ impl<R: BufRead> GlossaryTableReader<R> {
 
     /// Bytes read so far.
     pub fn bytes_read(&self) -> u64 {
-        self.table.bytes_read
+        self.table.bytes_read()
     }
 
     /// The next row as a concept (possibly without terms), with its line.
@@ -155,7 +154,8 @@ pub fn write_table(
     if with_domain {
         header.push("domain".into());
     }
-    write_row(out, &header, delim)?;
+    let mut w = TableWriter::new(out, delim);
+    w.row(&header)?;
     for c in concepts {
         let mut row: Vec<String> = langs
             .iter()
@@ -166,40 +166,18 @@ pub fn write_table(
         if with_domain {
             row.push(c.domain.clone().unwrap_or_default());
         }
-        write_row(out, &row, delim)?;
-    }
-    Ok(())
-}
-
-fn write_row(out: &mut dyn Write, fields: &[String], delim: Delim) -> std::io::Result<()> {
-    let sep = match delim {
-        Delim::Tab => '\t',
-        Delim::Comma => ',',
-        Delim::Semicolon => ';',
-    };
-    let mut line = String::new();
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            line.push(sep);
-        }
         if delim == Delim::Tab {
-            line.extend(f.chars().map(|c| {
-                if matches!(c, '\t' | '\n' | '\r') {
-                    ' '
-                } else {
-                    c
+            // TSV cannot hold them: spaces instead.
+            for f in row.iter_mut() {
+                if f.contains(['\t', '\n', '\r']) {
+                    *f = f.replace(['\t', '\n', '\r'], " ");
                 }
-            }));
-        } else if f.contains([sep, '"', '\n', '\r']) {
-            line.push('"');
-            line.push_str(&f.replace('"', "\"\""));
-            line.push('"');
-        } else {
-            line.push_str(f);
+            }
         }
+        w.row(&row)?;
     }
-    line.push('\n');
-    out.write_all(line.as_bytes())
+    w.finish()?;
+    Ok(())
 }
 
 #[cfg(test)]

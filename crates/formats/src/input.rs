@@ -22,6 +22,23 @@ pub fn read_text(path: &Path, utf16: Utf16) -> Result<String> {
     decode(&bytes, utf16).map_err(|(pos, msg)| Error::input(display_path(path), pos, msg))
 }
 
+/// Read a whole file (or standard input for `-`) as text, decompressing
+/// it first when it is gzip data (by its first bytes); UTF-16 is decoded.
+pub fn read_text_maybe_gzip(path: &Path) -> Result<String> {
+    let bytes = read_bytes(path)?;
+    let name = display_path(path);
+    let bytes = if crate::registry::is_gzip(&bytes) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .read_to_end(&mut out)
+            .map_err(|e| Error::input(&name, None, format!("broken gzip data: {e}")))?;
+        out
+    } else {
+        bytes
+    };
+    decode(&bytes, Utf16::Decode).map_err(|(pos, msg)| Error::input(&name, pos, msg))
+}
+
 /// Read a whole file, or standard input for `-`.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
@@ -105,28 +122,31 @@ fn utf8(bytes: &[u8]) -> std::result::Result<String, (Option<Pos>, String)> {
             ));
         }
         let (line, col) = line_col_bytes(bytes, nul);
-        return Err((
-            Some(Pos::LineCol(line, col)),
-            "binary data (a NUL byte), not a text file".into(),
-        ));
+        return Err((Some(Pos::LineCol(line, col)), BINARY.into()));
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
         Err(e) => {
             let at = e.valid_up_to();
             let (line, col) = line_col_bytes(bytes, at);
-            let guess = guess_legacy(bytes)
-                .map(|g| format!("; it looks like {g}"))
-                .unwrap_or_default();
-            Err((
-                Some(Pos::LineCol(line, col)),
-                format!(
-                    "not UTF-8 (invalid byte 0x{:02X}{guess}); save it as UTF-8",
-                    bytes[at]
-                ),
-            ))
+            Err((Some(Pos::LineCol(line, col)), not_utf8(bytes, at)))
         }
     }
+}
+
+/// What a NUL byte in a text file says.
+pub const BINARY: &str = "binary data (a NUL byte), not a text file";
+
+/// The message for bytes that are not UTF-8 from `at` on, naming the
+/// legacy encoding they most likely are in.
+pub fn not_utf8(bytes: &[u8], at: usize) -> String {
+    let guess = guess_legacy(bytes)
+        .map(|g| format!("; it looks like {g}"))
+        .unwrap_or_default();
+    format!(
+        "not UTF-8 (invalid byte 0x{:02X}{guess}); save it as UTF-8",
+        bytes[at]
+    )
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {

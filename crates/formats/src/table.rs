@@ -1,4 +1,5 @@
-//! Tab- and comma-separated tables with a header row, read as a stream.
+//! Tab- and comma-separated tables, read as a stream and written: the one
+//! TSV/CSV reader and the one writer of the project.
 //!
 //! - TSV: fields split on tabs, **no quoting and no escape processing** (a
 //!   `\n` in a field is two characters, a `"` is a quote).
@@ -10,11 +11,35 @@
 //! different number of fields than the header is an error naming the line.
 //! Text must be UTF-8 (a byte-order mark is dropped; UTF-16 is refused with
 //! its name).
+//!
+//! # Why the `csv` crate, and how TSV stays verbatim
+//!
+//! Splitting records is the `csv` crate's job ([`Records`] wraps it): it is
+//! the well-kept, fast reader behind `xsv`, streams any [`Read`] with a
+//! reused record buffer, tracks line numbers through quoted line breaks, and
+//! its writer quotes exactly the fields RFC 4180 says must be quoted. What it
+//! is told here:
+//!
+//! - TSV: `delimiter(b'\t')` and `quoting(false)`; no escape character and
+//!   no comment character (its defaults). A field is then the bytes between
+//!   two tabs, as they are: quotes, backslashes and spaces included.
+//! - records end at `\n` only (`Terminator::Any(b'\n')`), and it reads
+//!   the file with each `\r\n` as `\n`: a `\r\n` line end is a line end
+//!   (inside a quoted CSV field too, as a line reader would give it), a
+//!   lone `\r` inside a line stays text.
+//! - `flexible(true)` and no header handling: the header and the column
+//!   count are checked here, so that the errors say what polytm says
+//!   ("g.tsv:12: 4 columns, the header has 3").
+//!
+//! The file is fed to it with a line break after its last byte, so that
+//! every record ends with one: a record's first line is then the reader's
+//! line after it, less one, less the line breaks inside its fields.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Chain, Cursor, Read, Write};
 use std::path::Path;
 
 use crate::input;
+use crate::registry::Kind;
 use polytm_core::error::{Error, Pos, Result, display_path};
 use polytm_text::lang::LangTag;
 
@@ -26,16 +51,20 @@ pub enum Delim {
 }
 
 impl Delim {
-    /// From the file name: `.csv` → comma (or semicolon, decided from the
-    /// header), anything else → tab.
-    pub fn for_path(path: &Path) -> Delim {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-        {
-            Some(e) if e == "csv" => Delim::Comma,
+    /// The delimiter of a table of this kind: CSV → comma (or semicolon,
+    /// decided from the header), anything else → tab.
+    pub fn of(kind: Kind) -> Delim {
+        match kind {
+            Kind::Csv => Delim::Comma,
             _ => Delim::Tab,
+        }
+    }
+
+    fn byte(self) -> u8 {
+        match self {
+            Delim::Tab => b'\t',
+            Delim::Comma => b',',
+            Delim::Semicolon => b';',
         }
     }
 }
@@ -48,16 +77,271 @@ pub struct Row {
     pub fields: Vec<String>,
 }
 
-/// A streaming reader of a table with a header row.
-pub struct TableReader<R: BufRead> {
-    src: R,
+/// What the `csv` reader reads: the lines read ahead (to choose the
+/// delimiter), the rest of the file, and a final line break, with every
+/// `\r\n` as `\n`.
+type Feed<R> = Lf<Chain<Chain<Cursor<Vec<u8>>, R>, &'static [u8]>>;
+
+/// Gives the bytes of a reader with each `\r\n` as `\n`: the lines a
+/// line-by-line reader sees (a `\r\n` line end is a line end, also inside
+/// a quoted CSV field; a lone `\r` is kept).
+struct Lf<R> {
+    inner: R,
+}
+
+impl<R: BufRead> Read for Lf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = 0;
+        while n == 0 && !out.is_empty() {
+            let input = self.inner.fill_buf()?;
+            if input.is_empty() {
+                break;
+            }
+            let take = input.len().min(out.len());
+            let Some(k) = memchr::memchr(b'\r', &input[..take]) else {
+                out[..take].copy_from_slice(&input[..take]);
+                self.inner.consume(take);
+                return Ok(take);
+            };
+            out[..k].copy_from_slice(&input[..k]);
+            n = k;
+            let next = input.get(k + 1).copied();
+            self.inner.consume(k + 1);
+            let lf = match next {
+                Some(b) => b == b'\n',
+                // The `\r` ends what is buffered: look past it.
+                None => self.inner.fill_buf()?.first() == Some(&b'\n'),
+            };
+            if !lf {
+                out[n] = b'\r';
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Counts the bytes and quotes that pass (a quote left open at the end of
+/// a CSV file swallows the rest of it: an odd count tells).
+struct Counted<R> {
+    inner: R,
+    quotes: bool,
+    quote_count: u64,
+    bytes: u64,
+    at_end: bool,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            self.at_end = true;
+        }
+        self.bytes += n as u64;
+        if self.quotes {
+            self.quote_count += memchr::memchr_iter(b'"', &buf[..n]).count() as u64;
+        }
+        Ok(n)
+    }
+}
+
+/// The records of a TSV or CSV file, in order: fields split, UTF-8
+/// checked, with the line each starts on. Truly empty lines are skipped;
+/// lines of white space are records (their reader decides).
+pub struct Records<R: BufRead> {
+    csv: csv::Reader<Counted<Feed<R>>>,
     file: String,
     delim: Delim,
-    line: usize,
-    pub header: Vec<String>,
-    buf: Vec<u8>,
+    record: csv::ByteRecord,
+    /// Bytes of a byte-order mark dropped before the feed.
+    skipped: u64,
+}
+
+impl<R: BufRead> Records<R> {
+    /// Start reading `src` (named `file` in errors). For [`Delim::Comma`]
+    /// the first line that is not blank decides between `,` and `;`.
+    pub fn new(mut src: R, file: &str, delim: Delim) -> Result<Self> {
+        // Look at the first bytes for a byte-order mark or binary data.
+        let head = src.fill_buf().map_err(|e| io_err(file, e))?;
+        let mut skip = 0;
+        match input::bom(head) {
+            Some("UTF-8") => skip = 3,
+            Some(_) => {
+                // Let the decoder name the encoding.
+                let (pos, msg) = input::decode(head, input::Utf16::Refuse).unwrap_err();
+                return Err(Error::input(file, pos, msg));
+            }
+            None => {}
+        }
+        if head.is_empty() {
+            return Err(Error::input(file, None, "is empty"));
+        }
+        src.consume(skip);
+        let mut ahead = Vec::new();
+        let mut delim = delim;
+        if delim == Delim::Comma {
+            // Read up to the header line; a header that is one field with
+            // semicolons in it means the file is separated by semicolons.
+            loop {
+                let from = ahead.len();
+                if src
+                    .read_until(b'\n', &mut ahead)
+                    .map_err(|e| io_err(file, e))?
+                    == 0
+                {
+                    break;
+                }
+                let line = &ahead[from..];
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                let mut first = csv_reader(line, Delim::Comma);
+                let mut rec = csv::ByteRecord::new();
+                if first.read_byte_record(&mut rec).unwrap_or(false)
+                    && rec.len() == 1
+                    && rec[0].contains(&b';')
+                {
+                    delim = Delim::Semicolon;
+                }
+                break;
+            }
+        }
+        let feed = Lf {
+            inner: Cursor::new(ahead).chain(src).chain(&b"\n"[..]),
+        };
+        let counted = Counted {
+            inner: feed,
+            quotes: delim != Delim::Tab,
+            quote_count: 0,
+            bytes: 0,
+            at_end: false,
+        };
+        Ok(Records {
+            csv: csv_reader(counted, delim),
+            file: file.to_string(),
+            delim,
+            record: csv::ByteRecord::new(),
+            skipped: skip as u64,
+        })
+    }
+
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The delimiter in use (a CSV's `,` may have become `;`).
+    pub fn delim(&self) -> Delim {
+        self.delim
+    }
+
     /// Bytes read so far (for a progress bar).
-    pub bytes_read: u64,
+    pub fn bytes_read(&self) -> u64 {
+        self.skipped + self.csv.position().byte()
+    }
+
+    /// The next record: (first line, fields), or None at the end.
+    pub fn next_record(&mut self) -> Result<Option<(usize, Vec<String>)>> {
+        let read = self
+            .csv
+            .read_byte_record(&mut self.record)
+            .map_err(|e| csv_err(&self.file, e))?;
+        if !read {
+            return Ok(None);
+        }
+        let rec = &self.record;
+        // Only a quoted CSV field holds line breaks.
+        let breaks = if self.delim == Delim::Tab {
+            0
+        } else {
+            memchr::memchr_iter(b'\n', rec.as_slice()).count() as u64
+        };
+        let line = (self.csv.position().line() - 1 - breaks) as usize;
+        let counted = self.csv.get_ref();
+        if counted.quotes
+            && counted.at_end
+            && counted.quote_count % 2 == 1
+            && self.csv.position().byte() == counted.bytes
+        {
+            // It ended at the end of the file, not at a line break.
+            return Err(Error::at_line(
+                &self.file,
+                line + 1,
+                "a quoted field is never closed",
+            ));
+        }
+        if let Some(nul) = memchr::memchr(0, rec.as_slice()) {
+            let (l, col) = self.place(line, field_at(rec, nul));
+            return Err(Error::input(
+                &self.file,
+                Some(Pos::LineCol(l, col.0)),
+                input::BINARY,
+            ));
+        }
+        let rec = match csv::StringRecord::from_byte_record(std::mem::take(&mut self.record)) {
+            Ok(r) => r,
+            Err(e) => {
+                let (field, valid) = (e.utf8_error().field(), e.utf8_error().valid_up_to());
+                self.record = e.into_byte_record();
+                let bytes = self.record.as_slice();
+                let at = self.record.range(field).map_or(0, |r| r.start) + valid;
+                let (l, col) = self.place(line, (field, valid));
+                return Err(Error::input(
+                    &self.file,
+                    Some(Pos::LineCol(l, col.1)),
+                    input::not_utf8(bytes, at),
+                ));
+            }
+        };
+        let fields = rec.iter().map(str::to_string).collect();
+        self.record = rec.into_byte_record();
+        Ok(Some((line, fields)))
+    }
+
+    /// Line and column (in bytes, in characters) of byte `at` of field
+    /// `field` of the record just read, which starts on `line`.
+    fn place(&self, line: usize, (field, at): (usize, usize)) -> (usize, (usize, usize)) {
+        let mut before = Vec::new();
+        for (i, f) in self.record.iter().take(field + 1).enumerate() {
+            if i == field {
+                before.extend_from_slice(&f[..at.min(f.len())]);
+            } else {
+                before.extend_from_slice(f);
+                before.push(self.delim.byte());
+            }
+        }
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let (l, chars) = input::line_col_bytes(&before, before.len());
+        (line + l - 1, (before.len() - line_start + 1, chars))
+    }
+}
+
+/// The field holding byte `at` of a record's fields laid end to end, and
+/// the offset in it.
+fn field_at(rec: &csv::ByteRecord, at: usize) -> (usize, usize) {
+    (0..rec.len())
+        .filter_map(|i| rec.range(i).map(|r| (i, r)))
+        .find(|(_, r)| r.contains(&at) || (r.is_empty() && r.start == at))
+        .map_or((0, at), |(i, r)| (i, at - r.start))
+}
+
+fn csv_reader<R: Read>(src: R, delim: Delim) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delim.byte())
+        .quoting(delim != Delim::Tab)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 16)
+        .from_reader(src)
+}
+
+/// A streaming reader of a table with a header row.
+pub struct TableReader<R: BufRead> {
+    records: Records<R>,
+    pub header: Vec<String>,
 }
 
 impl TableReader<Box<dyn BufRead>> {
@@ -80,36 +364,12 @@ impl TableReader<Box<dyn BufRead>> {
 }
 
 impl<R: BufRead> TableReader<R> {
-    pub fn new(mut src: R, file: &str, delim: Delim) -> Result<Self> {
-        // Look at the first bytes for a byte-order mark or binary data.
-        let head = src.fill_buf().map_err(|e| io_err(file, e))?;
-        let mut skip = 0;
-        match input::bom(head) {
-            Some("UTF-8") => skip = 3,
-            Some(_) => {
-                // Let the decoder name the encoding.
-                let (pos, msg) = input::decode(head, input::Utf16::Refuse).unwrap_err();
-                return Err(Error::input(file, pos, msg));
-            }
-            None => {}
-        }
-        if head.is_empty() {
-            return Err(Error::input(file, None, "is empty"));
-        }
-        src.consume(skip);
-        let mut r = TableReader {
-            src,
-            file: file.to_string(),
-            delim,
-            line: 0,
-            header: Vec::new(),
-            buf: Vec::new(),
-            bytes_read: skip as u64,
-        };
-        let first = loop {
-            match r.next_record()? {
-                Some(rec) if rec.1.iter().all(|f| f.trim().is_empty()) => continue,
-                Some(rec) => break rec,
+    pub fn new(src: R, file: &str, delim: Delim) -> Result<Self> {
+        let mut records = Records::new(src, file, delim)?;
+        let header = loop {
+            match records.next_record()? {
+                Some((_, fields)) if fields.iter().all(|f| f.trim().is_empty()) => continue,
+                Some((_, fields)) => break fields,
                 None => {
                     return Err(Error::input(
                         file,
@@ -119,105 +379,25 @@ impl<R: BufRead> TableReader<R> {
                 }
             }
         };
-        if r.delim == Delim::Comma && first.1.len() == 1 && first.1[0].contains(';') {
-            // Re-split the header on semicolons; the rest of the file follows.
-            r.delim = Delim::Semicolon;
-            let raw = first.1[0].clone();
-            r.header = split_csv_line(&raw, ';', file, first.0)?;
-        } else {
-            r.header = first.1;
-        }
-        for h in r.header.iter_mut() {
-            *h = h.trim().to_string();
-        }
-        Ok(r)
+        Ok(TableReader {
+            records,
+            header: header.into_iter().map(|h| h.trim().to_string()).collect(),
+        })
     }
 
     pub fn file(&self) -> &str {
-        &self.file
+        self.records.file()
     }
 
-    /// Read one physical line into `self.buf` (without the line break).
-    fn read_line(&mut self) -> Result<Option<String>> {
-        self.buf.clear();
-        let n = self
-            .src
-            .read_until(b'\n', &mut self.buf)
-            .map_err(|e| io_err(&self.file, e))?;
-        if n == 0 {
-            return Ok(None);
-        }
-        self.bytes_read += n as u64;
-        self.line += 1;
-        if self.buf.last() == Some(&b'\n') {
-            self.buf.pop();
-            if self.buf.last() == Some(&b'\r') {
-                self.buf.pop();
-            }
-        }
-        if let Some(p) = self.buf.iter().position(|&b| b == 0) {
-            return Err(Error::input(
-                &self.file,
-                Some(Pos::LineCol(self.line, p + 1)),
-                "binary data (a NUL byte), not a text file",
-            ));
-        }
-        match std::str::from_utf8(&self.buf) {
-            Ok(s) => Ok(Some(s.to_string())),
-            Err(_) => {
-                let (pos, msg) = input::decode(&self.buf, input::Utf16::Refuse).unwrap_err();
-                let col = match pos {
-                    Some(Pos::LineCol(_, c)) => c,
-                    _ => 1,
-                };
-                Err(Error::input(
-                    &self.file,
-                    Some(Pos::LineCol(self.line, col)),
-                    msg,
-                ))
-            }
-        }
-    }
-
-    /// The next record: (first line, fields), or None at the end.
-    fn next_record(&mut self) -> Result<Option<(usize, Vec<String>)>> {
-        let Some(line) = self.read_line()? else {
-            return Ok(None);
-        };
-        let start = self.line;
-        match self.delim {
-            Delim::Tab => Ok(Some((start, line.split('\t').map(String::from).collect()))),
-            Delim::Comma | Delim::Semicolon => {
-                let sep = if self.delim == Delim::Comma { ',' } else { ';' };
-                let mut text = line;
-                // A quoted field may span lines: keep reading while quotes are open.
-                while open_quote(&text) {
-                    match self.read_line()? {
-                        Some(more) => {
-                            text.push('\n');
-                            text.push_str(&more);
-                        }
-                        None => {
-                            return Err(Error::at_line(
-                                &self.file,
-                                start,
-                                "a quoted field is never closed",
-                            ));
-                        }
-                    }
-                }
-                Ok(Some((
-                    start,
-                    split_csv_line(&text, sep, &self.file, start)?,
-                )))
-            }
-        }
+    /// Bytes read so far (for a progress bar).
+    pub fn bytes_read(&self) -> u64 {
+        self.records.bytes_read()
     }
 
     /// The next data row, or None at the end. Blank lines are skipped.
     pub fn next_row(&mut self) -> Result<Option<Row>> {
         loop {
-            let Some((line, fields)) = self.next_record()? else {
+            let Some((line, fields)) = self.records.next_record()? else {
                 return Ok(None);
             };
             if fields.len() == 1 && fields[0].trim().is_empty() {
@@ -225,7 +405,7 @@ impl<R: BufRead> TableReader<R> {
             }
             if fields.len() != self.header.len() {
                 return Err(Error::at_line(
-                    &self.file,
+                    self.file(),
                     line,
                     format!(
                         "{} {}, the header has {}{}",
@@ -236,7 +416,7 @@ impl<R: BufRead> TableReader<R> {
                             "columns"
                         },
                         self.header.len(),
-                        match self.delim {
+                        match self.records.delim() {
                             Delim::Tab if fields.len() == 1 => " (is it separated by tabs?)",
                             _ => "",
                         }
@@ -262,58 +442,11 @@ fn io_err(file: &str, e: std::io::Error) -> Error {
     }
 }
 
-/// Whether a CSV record so far ends inside a quoted field.
-fn open_quote(s: &str) -> bool {
-    s.chars().filter(|&c| c == '"').count() % 2 == 1
-}
-
-/// Split one CSV record (RFC 4180).
-fn split_csv_line(s: &str, sep: char, file: &str, line: usize) -> Result<Vec<String>> {
-    let mut fields = Vec::new();
-    let mut cur = String::new();
-    let mut chars = s.chars().peekable();
-    let mut at_start = true;
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    cur.push('"');
-                    chars.next();
-                } else {
-                    quoted = false;
-                    // After the closing quote: a separator or the end.
-                    match chars.peek() {
-                        None => {}
-                        Some(&n) if n == sep => {}
-                        Some(_) => {
-                            return Err(Error::at_line(
-                                file,
-                                line,
-                                "text after a closing quote (a \" inside a field must be written \"\")",
-                            ));
-                        }
-                    }
-                }
-            } else {
-                cur.push(c);
-            }
-        } else if c == sep {
-            fields.push(std::mem::take(&mut cur));
-            at_start = true;
-            continue;
-        } else if c == '"' && at_start {
-            quoted = true;
-        } else {
-            cur.push(c);
-        }
-        at_start = false;
+fn csv_err(file: &str, e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => io_err(file, e),
+        other => Error::input(file, None, format!("{other:?}")),
     }
-    if quoted {
-        return Err(Error::at_line(file, line, "a quoted field is never closed"));
-    }
-    fields.push(cur);
-    Ok(fields)
 }
 
 /// What a header cell names.
@@ -388,11 +521,76 @@ pub fn parse_str(text: &str, file: &str, delim: Delim) -> Result<(Vec<String>, V
     Ok((r.header, rows))
 }
 
-/// Drain a reader to bytes (used by tests of the streaming reader).
-pub fn read_all(mut r: impl Read) -> std::io::Result<Vec<u8>> {
-    let mut v = Vec::new();
-    r.read_to_end(&mut v)?;
-    Ok(v)
+/// Why a field cannot be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellFault {
+    /// TSV cannot hold a tab, a line break or a carriage return.
+    Tab,
+    LineBreak,
+    CarriageReturn,
+}
+
+impl CellFault {
+    pub fn what(self) -> &'static str {
+        match self {
+            CellFault::Tab => "a tab",
+            CellFault::LineBreak => "a line break",
+            CellFault::CarriageReturn => "a carriage return",
+        }
+    }
+}
+
+/// Writes a table, one row a line (`\n`): TSV verbatim (fields as they
+/// are, never quoted: [`check`](Self::check) them first), CSV per RFC 4180
+/// (a field is quoted when it holds the delimiter, a quote, `\r` or `\n`).
+pub struct TableWriter<W: Write> {
+    csv: csv::Writer<W>,
+    delim: Delim,
+}
+
+impl<W: Write> TableWriter<W> {
+    pub fn new(out: W, delim: Delim) -> TableWriter<W> {
+        let csv = csv::WriterBuilder::new()
+            .flexible(true)
+            .delimiter(delim.byte())
+            .terminator(csv::Terminator::Any(b'\n'))
+            .quote_style(if delim == Delim::Tab {
+                csv::QuoteStyle::Never
+            } else {
+                csv::QuoteStyle::Necessary
+            })
+            .from_writer(out);
+        TableWriter { csv, delim }
+    }
+
+    /// Check one row without writing it: the index of the first field that
+    /// cannot be written, and why.
+    pub fn check(&self, fields: &[&str]) -> std::result::Result<(), (usize, CellFault)> {
+        if self.delim != Delim::Tab {
+            return Ok(());
+        }
+        for (i, f) in fields.iter().enumerate() {
+            if f.contains('\t') {
+                return Err((i, CellFault::Tab));
+            }
+            if f.contains('\n') {
+                return Err((i, CellFault::LineBreak));
+            }
+            if f.contains('\r') {
+                return Err((i, CellFault::CarriageReturn));
+            }
+        }
+        Ok(())
+    }
+
+    /// Write one row (call [`check`](Self::check) first for TSV).
+    pub fn row<T: AsRef<[u8]>>(&mut self, fields: &[T]) -> std::io::Result<()> {
+        self.csv.write_record(fields).map_err(std::io::Error::from)
+    }
+
+    pub fn finish(self) -> std::io::Result<W> {
+        self.csv.into_inner().map_err(|e| e.into_error())
+    }
 }
 
 #[cfg(test)]
@@ -473,6 +671,44 @@ mod tests {
     }
 
     #[test]
+    fn line_ends_blank_lines_and_positions() {
+        // blank lines before the header and between rows; `\r\n` line
+        // ends; a lone `\r` is text
+        let (h, rows) =
+            parse_str("\n\nen\tru\r\n\r\na\rb\tc\r\n  \nd\te", "t.tsv", Delim::Tab).unwrap();
+        assert_eq!(h, ["en", "ru"]);
+        assert_eq!(rows[0].fields, ["a\rb", "c"]);
+        assert_eq!((rows[0].line, rows[1].line), (5, 7));
+        assert_eq!(rows[1].fields, ["d", "e"]);
+        // CSV: line breaks inside quotes (`\r\n` read as `\n`), and the
+        // lines after them
+        let (_, rows) = parse_str(
+            "en,ru\r\n\"one\r\ntwo\r\nthree\",x\r\n\r\nb,\"y\"\r\n",
+            "c.csv",
+            Delim::Comma,
+        )
+        .unwrap();
+        assert_eq!(rows[0].fields, ["one\ntwo\nthree", "x"]);
+        assert_eq!(rows[1].fields, ["b", "y"]);
+        assert_eq!((rows[0].line, rows[1].line), (2, 6));
+        let e = parse_str("en,ru\n\"a\nb\",x\nc\n", "c.csv", Delim::Comma).unwrap_err();
+        assert_eq!(e.to_string(), "c.csv:4: 1 column, the header has 2");
+        // a NUL byte: line and column (in bytes)
+        let e = parse_str("en\tru\nab\tж\x00d\n", "n.tsv", Delim::Tab).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "n.tsv:2:6: binary data (a NUL byte), not a text file"
+        );
+        // semicolons decided on the first line that is not blank
+        let (h, rows) = parse_str("\n en;ru\nа;б\n", "s.csv", Delim::Comma).unwrap();
+        assert_eq!(h, ["en", "ru"]);
+        assert_eq!((rows[0].line, rows[0].fields.len()), (3, 2));
+        // a row of white space only is skipped, a quote in TSV is text
+        let (_, rows) = parse_str("en\tru\n \n\"a\t\"b\n", "q.tsv", Delim::Tab).unwrap();
+        assert_eq!(rows[0].fields, ["\"a", "\"b"]);
+    }
+
+    #[test]
     fn header_classification() {
         let h: Vec<String> = ["en", "ru-RU", "zh_CN", "note"]
             .iter()
@@ -489,5 +725,19 @@ mod tests {
         );
         let h: Vec<String> = ["en", "en-GB"].iter().map(|s| s.to_string()).collect();
         assert!(classify_header(&h, "g.tsv").is_err());
+    }
+
+    #[test]
+    fn writer_tsv_refuses_tabs_csv_quotes() {
+        let w = TableWriter::new(Vec::new(), Delim::Tab);
+        assert_eq!(w.check(&["a", "b\tc"]), Err((1, CellFault::Tab)));
+        assert_eq!(w.check(&["a\r", "b"]), Err((0, CellFault::CarriageReturn)));
+        let mut w = TableWriter::new(Vec::new(), Delim::Comma);
+        w.row(&["en", "ru"]).unwrap();
+        w.row(&[" a, \"b\"", "two\nlines"]).unwrap();
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        let (h, rows) = parse_str(&out, "x.csv", Delim::Comma).unwrap();
+        assert_eq!(h, ["en", "ru"]);
+        assert_eq!(rows[0].fields, [" a, \"b\"", "two\nlines"]);
     }
 }

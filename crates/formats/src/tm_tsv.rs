@@ -13,7 +13,7 @@
 //! An empty cell (or one of white space only) means the unit has no text in
 //! that language.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::Path;
 
 use crate::table::{Column, Delim, TableReader, classify_header};
@@ -112,7 +112,7 @@ impl TmTable {
 
     /// Bytes read so far.
     pub fn bytes_read(&self) -> u64 {
-        self.reader.bytes_read
+        self.reader.bytes_read()
     }
 
     /// The next row: `Ok(Some(Ok(unit)))`, or `Ok(Some(Err(problem)))` for a
@@ -159,104 +159,16 @@ impl TmTable {
     }
 }
 
-/// Why a field cannot be written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CellFault {
-    /// TSV cannot hold a tab, a line break or a carriage return.
-    Tab,
-    LineBreak,
-    CarriageReturn,
-}
-
-impl CellFault {
-    pub fn what(self) -> &'static str {
-        match self {
-            CellFault::Tab => "a tab",
-            CellFault::LineBreak => "a line break",
-            CellFault::CarriageReturn => "a carriage return",
-        }
-    }
-}
-
-/// Writes a table: TSV verbatim, CSV per RFC 4180.
-pub struct TableWriter<W: Write> {
-    out: W,
-    delim: Delim,
-    line: String,
-}
-
-impl<W: Write> TableWriter<W> {
-    pub fn new(out: W, delim: Delim) -> TableWriter<W> {
-        TableWriter {
-            out,
-            delim,
-            line: String::new(),
-        }
-    }
-
-    /// Check one row without writing it: the index of the first field that
-    /// cannot be written, and why.
-    pub fn check(&self, fields: &[&str]) -> std::result::Result<(), (usize, CellFault)> {
-        if self.delim != Delim::Tab {
-            return Ok(());
-        }
-        for (i, f) in fields.iter().enumerate() {
-            if f.contains('\t') {
-                return Err((i, CellFault::Tab));
-            }
-            if f.contains('\n') {
-                return Err((i, CellFault::LineBreak));
-            }
-            if f.contains('\r') {
-                return Err((i, CellFault::CarriageReturn));
-            }
-        }
-        Ok(())
-    }
-
-    /// Write one row (call [`check`](Self::check) first for TSV).
-    pub fn row(&mut self, fields: &[&str]) -> std::io::Result<()> {
-        let s = &mut self.line;
-        s.clear();
-        let sep = match self.delim {
-            Delim::Tab => '\t',
-            Delim::Comma => ',',
-            Delim::Semicolon => ';',
-        };
-        for (i, f) in fields.iter().enumerate() {
-            if i > 0 {
-                s.push(sep);
-            }
-            if self.delim != Delim::Tab
-                && (f.contains(sep) || f.contains('"') || f.contains('\n') || f.contains('\r'))
-            {
-                s.push('"');
-                s.push_str(&f.replace('"', "\"\""));
-                s.push('"');
-            } else {
-                s.push_str(f);
-            }
-        }
-        s.push('\n');
-        self.out.write_all(s.as_bytes())
-    }
-
-    pub fn finish(mut self) -> std::io::Result<W> {
-        self.out.flush()?;
-        Ok(self.out)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::table::parse_str;
 
     fn open(text: &str, name: &str) -> Result<TmTable> {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(name);
         std::fs::write(&p, text).unwrap();
-        TmTable::open(&p, Delim::for_path(&p))
+        let kind = crate::registry::detect(&p, None, crate::registry::Purpose::Tm)?;
+        TmTable::open(&p, Delim::of(kind))
     }
 
     #[test]
@@ -297,19 +209,5 @@ mod tests {
         let p = t.next_unit().unwrap().unwrap().unwrap_err();
         assert_eq!(p.pos, Pos::LineCol(2, 1));
         assert!(t.next_unit().unwrap().unwrap().is_ok());
-    }
-
-    #[test]
-    fn writer_tsv_refuses_tabs_csv_quotes() {
-        let w = TableWriter::new(Vec::new(), Delim::Tab);
-        assert_eq!(w.check(&["a", "b\tc"]), Err((1, CellFault::Tab)));
-        assert_eq!(w.check(&["a\r", "b"]), Err((0, CellFault::CarriageReturn)));
-        let mut w = TableWriter::new(Vec::new(), Delim::Comma);
-        w.row(&["en", "ru"]).unwrap();
-        w.row(&[" a, \"b\"", "two\nlines"]).unwrap();
-        let out = String::from_utf8(w.finish().unwrap()).unwrap();
-        let (h, rows) = parse_str(&out, "x.csv", Delim::Comma).unwrap();
-        assert_eq!(h, ["en", "ru"]);
-        assert_eq!(rows[0].fields, [" a, \"b\"", "two\nlines"]);
     }
 }

@@ -378,7 +378,7 @@ impl<R: Read> Checked<R> {
                 ready = p;
                 self.pending = Some(SourceFault {
                     offset: self.base + p as u64,
-                    msg: "binary data (a NUL byte), not a text file".into(),
+                    msg: crate::input::BINARY.into(),
                 });
             }
             let new = &self.buf[..ready];

@@ -11,8 +11,7 @@ use serde::Serialize;
 use super::{PROP_CONFIDENCE, PROP_DOCUMENT, PROP_ORIGIN, UnitProps};
 use polytm_core::error::{Error, Result};
 use polytm_core::{Count, Progress};
-use polytm_formats::table::Delim;
-use polytm_formats::tm_tsv::TableWriter;
+use polytm_formats::table::{Delim, TableWriter};
 use polytm_formats::tmx::{
     self, HeaderOut, Meta, TmxWriter, UnitOut, VariantOut, WriteFault, iso_to_tmx_date,
 };

@@ -8,7 +8,6 @@
 //! through the store's unit sink; the two are joined by a bounded channel
 //! of unit batches, so memory stays bounded whatever the size of the file.
 
-use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,6 +18,7 @@ use serde::Serialize;
 use super::{PROP_CONFIDENCE, UnitProps, VariantProps};
 use polytm_core::error::{Error, Result, display_path};
 use polytm_core::{Count, Progress};
+use polytm_formats::registry::{self, Kind, Purpose};
 use polytm_formats::table::Delim;
 use polytm_formats::tm_tsv::TmTable;
 use polytm_formats::tmx::{SrcLang, TmxError, TmxReader, TmxUnit};
@@ -33,81 +33,21 @@ const CHUNK: usize = 2048;
 /// Warnings printed with their position; the rest are counted.
 const SHOWN_WARNINGS: usize = 5;
 
-/// A file format polytm imports translation memories from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Tmx,
-    Tsv,
-    Csv,
-}
-
-impl Format {
-    /// The format of a file: as forced, else from its extension, else from
-    /// its first bytes.
-    pub fn detect(path: &Path, forced: Option<Format>) -> Result<Format> {
-        if let Some(f) = forced {
-            return Ok(f);
-        }
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("tmx") => return Ok(Format::Tmx),
-            Some("tsv" | "tab") => return Ok(Format::Tsv),
-            Some("csv") => return Ok(Format::Csv),
-            _ => {}
-        }
-        let name = display_path(path);
-        if path.as_os_str() == "-" {
-            return Err(Error::usage(
-                "reading standard input needs --format tmx, tsv or csv",
-            ));
-        }
-        let mut head = [0u8; 512];
-        let n = std::fs::File::open(path)
-            .and_then(|mut f| f.read(&mut head))
-            .map_err(|e| Error::io(path, e))?;
-        let head = &head[..n];
-        let first = head.iter().copied().find(|&b| {
-            !b.is_ascii_whitespace()
-                && b != 0
-                && b != 0xEF
-                && b != 0xBB
-                && b != 0xBF
-                && b != 0xFF
-                && b != 0xFE
-        });
-        let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-        match first {
-            Some(b'<') => Ok(Format::Tmx),
-            _ if first_line.contains(&b'\t') => Ok(Format::Tsv),
-            _ if first_line.contains(&b',') || first_line.contains(&b';') => Ok(Format::Csv),
-            None => Err(Error::input(name, None, "is empty")),
-            _ => Err(Error::input(
-                name,
-                None,
-                "cannot tell its format (not TMX, no tab or comma in the first line); name it .tmx, .tsv or .csv, or pass --format",
-            )),
-        }
-    }
-}
-
 /// How to import.
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     pub on_duplicate: OnDuplicate,
     /// Document name; the file name when `None`.
     pub doc: Option<String>,
-    pub format: Option<Format>,
+    /// TMX, TSV or CSV; else told by [`registry::detect`].
+    pub format: Option<Kind>,
 }
 
 /// What an import did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
     pub file: String,
-    pub format: Format,
+    pub format: Kind,
     /// The encoding the file was written in.
     pub encoding: String,
     pub document: String,
@@ -161,7 +101,7 @@ pub fn import_file(
     opts: &ImportOptions,
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
-    let format = Format::detect(path, opts.format)?;
+    let format = registry::detect(path, opts.format, Purpose::Tm)?;
     if path.as_os_str() != "-" && path.is_dir() {
         return Err(Error::Io {
             file: display_path(path),
@@ -181,8 +121,9 @@ pub fn import_file(
                 spare: Default::default(),
             };
             match format {
-                Format::Tmx => parse_tmx(path, &out),
-                Format::Tsv | Format::Csv => parse_table(path, format, &out),
+                Kind::Tmx => parse_tmx(path, &out),
+                // TSV or CSV: the kinds a translation memory is read from
+                _ => parse_table(path, format, &out),
             }
         });
         let result = write_units(
@@ -208,7 +149,7 @@ fn write_units(
     rx: Receiver<Result<Msg>>,
     back: Sender<Vec<NewUnit>>,
     path: &Path,
-    format: Format,
+    format: Kind,
     doc: &str,
     policy: OnDuplicate,
     progress: &dyn Progress,
@@ -509,12 +450,8 @@ pub fn tmx_unit(u: TmxUnit, warn: &mut dyn FnMut(u64, String)) -> Option<NewUnit
     Some(unit)
 }
 
-fn parse_table(path: &Path, format: Format, tx: &Out) {
-    let delim = match format {
-        Format::Csv => Delim::Comma,
-        _ => Delim::Tab,
-    };
-    let mut table = match TmTable::open(path, delim) {
+fn parse_table(path: &Path, format: Kind, tx: &Out) {
+    let mut table = match TmTable::open(path, Delim::of(format)) {
         Ok(t) => t,
         Err(e) => {
             tx.send(Err(e));
@@ -692,11 +629,9 @@ mod tests {
         let id = rd.units_of_batch(r.batch.unwrap()).unwrap()[0];
         let props = rd.unit(id).unwrap().unwrap().props.unwrap();
         assert!(props.contains("official"));
+        drop(rd);
         let p2 = write(dir.path(), "noext", "en\tru\na\tб\n");
-        assert_eq!(Format::detect(&p2, None).unwrap(), Format::Tsv);
-        let p3 = write(dir.path(), "x.xml", "\u{FEFF}  <tmx/>");
-        assert_eq!(Format::detect(&p3, None).unwrap(), Format::Tmx);
-        let p4 = write(dir.path(), "x.dat", "hello");
-        assert!(Format::detect(&p4, None).is_err());
+        let r = import(&s, &p2, &ImportOptions::default()).unwrap();
+        assert_eq!((r.format, r.stats.added), (Kind::Tsv, 1));
     }
 }

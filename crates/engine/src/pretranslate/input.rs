@@ -5,9 +5,10 @@
 use std::ops::Range;
 use std::path::Path;
 
-use super::{Layout, Place, Segment, SourceDoc, count, repetition_key};
+use super::{Layout, Place, SourceDoc, SourceSegment, count, repetition_key};
 use polytm_core::error::{Error, Result, display_path};
 use polytm_formats::input::{Utf16, read_text};
+use polytm_formats::registry::{self, Kind, Purpose};
 use polytm_formats::xliff::{self, Part, TagKind};
 use polytm_text::lang::{Lang, LangTag};
 
@@ -58,33 +59,14 @@ fn one_line(s: &str) -> String {
     )
 }
 
-/// File names that are XLIFF whatever they hold.
-fn is_xliff_name(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    matches!(
-        ext.as_str(),
-        "xlf" | "xliff" | "sdlxliff" | "mqxliff" | "mxliff" | "txlf" | "xlz"
-    )
-}
-
-/// Text that opens like an XLIFF document.
-fn looks_like_xliff(text: &str) -> bool {
-    let head: String = text.chars().take(2000).collect();
-    let t = head.trim_start_matches('\u{FEFF}').trim_start();
-    (t.starts_with("<?xml") || t.starts_with('<')) && head.contains("<xliff")
-}
-
 /// Read one input file (or `-`, standard input).
 pub fn read(path: &Path, from: &LangTag, split: &Splitter) -> Result<SourceDoc> {
     let name = display_path(path);
-    if is_xliff_name(path) {
+    if registry::by_extension(path, Purpose::Pretranslate) == Some(Kind::Xliff) {
         return from_xliff(path, xliff::read(path)?, from);
     }
     let text = read_text(path, Utf16::Decode)?;
-    if looks_like_xliff(&text) {
+    if registry::detect_content(&name, text.as_bytes(), Purpose::Pretranslate)? == Kind::Xliff {
         let doc = xliff::parse(&text, &name)?;
         return from_xliff(path, doc, from);
     }
@@ -111,7 +93,7 @@ pub fn from_text(name: &str, text: String, from: &LangTag, split: &Splitter) -> 
         }
         let s = one_line(s);
         let (words, chars) = count(&s, &from.lang);
-        segments.push(Segment {
+        segments.push(SourceSegment {
             key: repetition_key(&s),
             text: s,
             words,
@@ -177,7 +159,7 @@ pub fn from_xliff(path: &Path, doc: xliff::Document, from: &LangTag) -> Result<S
             }
             let text = s.source.plain();
             let (words, chars) = count(&text, &from.lang);
-            segments.push(Segment {
+            segments.push(SourceSegment {
                 key: xliff_key(&s.source.parts),
                 text,
                 words,
@@ -291,13 +273,5 @@ mod tests {
         assert_eq!(doc.segments.len(), 2);
         assert_eq!(doc.segments[0].key, doc.segments[1].key);
         assert_eq!(doc.segments[0].text, "Go now");
-    }
-
-    #[test]
-    fn sniffs_xliff_content() {
-        assert!(looks_like_xliff(
-            "\u{FEFF}<?xml version=\"1.0\"?>\n<xliff version=\"1.2\">"
-        ));
-        assert!(!looks_like_xliff("The <xliff> format is ..."));
     }
 }

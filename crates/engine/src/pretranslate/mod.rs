@@ -34,7 +34,7 @@ pub use report::{Band, Report};
 
 /// The best translation memory match for a segment.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
+pub struct TmHit {
     /// Similarity 0–100 between the segment and the match's source.
     pub score: u8,
     /// The TM unit's source text, as stored.
@@ -54,7 +54,7 @@ pub struct Hit {
     pub inherited: bool,
 }
 
-impl Hit {
+impl TmHit {
     /// Exact (100 % and not adapted), repaired, or fuzzy.
     pub fn kind(&self) -> MatchKind {
         if self.inherited && self.score >= 100 {
@@ -74,7 +74,7 @@ impl Hit {
 /// threads at once.
 pub trait Leverage: Sync {
     /// The best match for `query` scoring at least `min`, if any.
-    fn best(&self, query: &str, min: u8) -> Result<Option<Hit>>;
+    fn best(&self, query: &str, min: u8) -> Result<Option<TmHit>>;
 }
 
 /// Matches below this are "no match" in the analysis of `pretranslate`.
@@ -88,7 +88,7 @@ pub struct SourceDoc {
     /// For messages and reports.
     pub name: String,
     pub layout: Layout,
-    pub segments: Vec<Segment>,
+    pub segments: Vec<SourceSegment>,
 }
 
 /// How the segments sit in the file: what the writers need to rebuild it.
@@ -102,7 +102,7 @@ pub enum Layout {
 
 /// One segment to translate.
 #[derive(Debug, Clone)]
-pub struct Segment {
+pub struct SourceSegment {
     /// The text to match: the sentence, or the XLIFF source without its
     /// inline codes.
     pub text: String,
@@ -129,12 +129,12 @@ pub enum Place {
         /// The file already holds a translation for it.
         filled: bool,
         /// That translation, when it is done (see
-        /// [`xliff::Segment::done_translation`]): its repetitions get it.
+        /// [`xliff::XliffSegment::done_translation`]): its repetitions get it.
         translation: Option<String>,
     },
 }
 
-impl Segment {
+impl SourceSegment {
     pub fn inner_tags(&self) -> usize {
         match self.place {
             Place::Xliff { inner_tags, .. } => inner_tags,
@@ -194,7 +194,7 @@ pub struct Outcome {
     pub band: Band,
     /// The best match found (at or above `min(--min, 50)`), after the
     /// inline-code penalty; a repetition carries its first occurrence's.
-    pub hit: Option<Hit>,
+    pub hit: Option<TmHit>,
     /// The hit reaches `--min` and the segment is not already translated:
     /// its translation goes into the output.
     pub fill: bool,
@@ -212,7 +212,7 @@ pub fn leverage(
 ) -> Result<Vec<Vec<Outcome>>> {
     // Distinct segments, in the order first seen.
     let mut first: HashMap<&str, usize> = HashMap::new();
-    let mut distinct: Vec<&Segment> = Vec::new();
+    let mut distinct: Vec<&SourceSegment> = Vec::new();
     for d in docs {
         for s in &d.segments {
             first.entry(s.key.as_str()).or_insert_with(|| {
@@ -223,7 +223,7 @@ pub fn leverage(
     }
     // Translations the XLIFF files already hold: a repetition of a
     // translated segment gets that translation, as CAT tools propagate.
-    let mut own: HashMap<&str, Hit> = HashMap::new();
+    let mut own: HashMap<&str, TmHit> = HashMap::new();
     if !opts.overwrite {
         for d in docs {
             for s in &d.segments {
@@ -240,7 +240,7 @@ pub fn leverage(
                     .unwrap_or_default();
                     own.entry(s.key.as_str()).or_insert_with(|| {
                         penalise(
-                            Hit {
+                            TmHit {
                                 score: 100,
                                 source: s.text.clone(),
                                 target: t.clone(),
@@ -257,7 +257,7 @@ pub fn leverage(
         }
     }
     let floor = opts.min.min(opts.band_floor);
-    let hits: Vec<Option<Hit>> = distinct
+    let hits: Vec<Option<TmHit>> = distinct
         .par_iter()
         .map(|s| {
             progress.check()?;
@@ -303,7 +303,7 @@ pub fn leverage(
 
 /// Inline codes whose place polytm must guess cost a point each, and the
 /// match can no longer be an exact one.
-fn penalise(mut h: Hit, inner_tags: usize) -> Hit {
+fn penalise(mut h: TmHit, inner_tags: usize) -> TmHit {
     if inner_tags > 0 {
         h.score = h.score.saturating_sub(inner_tags.min(100) as u8).min(99);
     }
@@ -331,9 +331,9 @@ pub(crate) mod tests {
     pub struct TestTm(pub Vec<(String, String)>);
 
     impl Leverage for TestTm {
-        fn best(&self, query: &str, min: u8) -> Result<Option<Hit>> {
+        fn best(&self, query: &str, min: u8) -> Result<Option<TmHit>> {
             let q: Vec<&str> = query.split_whitespace().collect();
-            let mut best: Option<Hit> = None;
+            let mut best: Option<TmHit> = None;
             for (s, t) in &self.0 {
                 let w: Vec<&str> = s.split_whitespace().collect();
                 let common = q.iter().filter(|x| w.contains(x)).count();
@@ -343,7 +343,7 @@ pub(crate) mod tests {
                     (100 * common / q.len().max(w.len()).max(1)).min(99) as u8
                 };
                 if score >= min && best.as_ref().is_none_or(|b| b.score < score) {
-                    best = Some(Hit {
+                    best = Some(TmHit {
                         score,
                         source: s.clone(),
                         target: t.clone(),
@@ -409,7 +409,7 @@ pub(crate) mod tests {
 
     #[test]
     fn inline_codes_cost_a_point_and_forbid_100() {
-        let h = Hit {
+        let h = TmHit {
             score: 100,
             source: "a".into(),
             target: "b".into(),

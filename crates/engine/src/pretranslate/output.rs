@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{Hit, Layout, Outcome, Place, SourceDoc};
+use super::{Layout, Outcome, Place, SourceDoc, TmHit};
 use polytm_core::error::{Error, Result, display_path};
 use polytm_formats::xliff::{self, Fill, FillOptions, Leveraged, NewFile, NewUnit};
 use polytm_text::lang::LangTag;
@@ -39,7 +39,7 @@ impl Format {
 }
 
 /// The note an alt-trans carries about a proposal.
-pub fn note_of(hit: &Hit) -> Option<String> {
+pub fn note_of(hit: &TmHit) -> Option<String> {
     let mut parts = Vec::new();
     if let Some(r) = &hit.repaired {
         parts.push(format!("adapted by polytm: {r}"));
@@ -50,7 +50,7 @@ pub fn note_of(hit: &Hit) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-fn leveraged(hit: &Hit) -> Leveraged {
+fn leveraged(hit: &TmHit) -> Leveraged {
     Leveraged {
         target: hit.target.clone(),
         score: hit.score,

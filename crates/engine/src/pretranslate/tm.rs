@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Hit, Leverage};
+use super::{Leverage, TmHit};
 use crate::exchange::import::{ImportOptions, document_name, import_file};
 use crate::matcher::{Matcher, Options, Proposal};
 use polytm_core::Progress;
@@ -96,10 +96,10 @@ fn describe(p: &Proposal) -> Option<String> {
     })
 }
 
-impl From<Proposal> for Hit {
-    fn from(p: Proposal) -> Hit {
+impl From<Proposal> for TmHit {
+    fn from(p: Proposal) -> TmHit {
         let repaired = describe(&p);
-        Hit {
+        TmHit {
             score: p.score,
             tm_target: p.original_target().to_string(),
             source: p.source,
@@ -116,9 +116,9 @@ impl From<Proposal> for Hit {
 }
 
 impl Leverage for TmLeverage {
-    fn best(&self, query: &str, min: u8) -> Result<Option<Hit>> {
+    fn best(&self, query: &str, min: u8) -> Result<Option<TmHit>> {
         let found = self.matcher.best(query, min.max(1), 1)?;
-        Ok(found.into_iter().next().map(Hit::from))
+        Ok(found.into_iter().next().map(TmHit::from))
     }
 }
 
