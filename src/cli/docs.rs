@@ -7,7 +7,6 @@
 //! ```
 
 use clap::{Args as ClapArgs, Subcommand};
-use serde::Serialize;
 
 use super::Ctx;
 use super::output::{Table, print_json};
@@ -36,17 +35,6 @@ pub struct RemoveArgs {
     pub names: Vec<String>,
 }
 
-#[derive(Serialize)]
-pub struct DocRow {
-    pub id: i64,
-    pub name: String,
-    pub langs: Vec<String>,
-    pub origin: String,
-    pub units: i64,
-    pub batch: Option<i64>,
-    pub created_at: String,
-}
-
 pub fn run(cmd: Cmd, ctx: &Ctx) -> Result<()> {
     match cmd {
         Cmd::List(a) => list(a, ctx),
@@ -56,20 +44,7 @@ pub fn run(cmd: Cmd, ctx: &Ctx) -> Result<()> {
 
 fn list(args: ListArgs, ctx: &Ctx) -> Result<()> {
     let db = ctx.open()?;
-    let rows: Vec<DocRow> = db
-        .reader()?
-        .documents()?
-        .into_iter()
-        .map(|d| DocRow {
-            id: d.id,
-            name: d.name,
-            langs: d.langs,
-            origin: d.origin,
-            units: d.units,
-            batch: d.batch,
-            created_at: d.created_at,
-        })
-        .collect();
+    let rows = crate::json::documents(db.reader()?.documents()?);
     if args.json {
         return print_json(&rows);
     }

@@ -16,6 +16,9 @@ pub mod index;
 pub mod lexicon;
 pub mod matcher;
 pub mod pretranslate;
+pub mod review;
+pub mod service;
+pub mod units;
 
 #[cfg(test)]
 mod testing;

@@ -13,7 +13,7 @@ use polytm_glossary::model::{Concept, NewTerm, TermStatus};
 use polytm_store::{
     Batch, ConceptFields, Database, Document, ExportUnit, IndexSize, IndexState, LexiconCount,
     LexiconEntry, NewDocument, NewUnit, NewVariant, OnDuplicate, Overview, Reader, Removed,
-    Segment, Selection, Stats, Unit, UnitPair, UnitSink, WriteStats, Writer, Written,
+    Segment, Selection, Stats, Summary, Unit, UnitPair, UnitSink, WriteStats, Writer, Written,
 };
 use polytm_text::lang::Lang;
 
@@ -356,6 +356,10 @@ macro_rules! impl_reader {
                     self.db.size(),
                 )?)
             }
+
+            fn summary(&self) -> Result<Summary> {
+                Ok(stats::summary(self.conn())?)
+            }
         }
     };
 }
@@ -378,7 +382,11 @@ impl Writer for SqliteWriter<'_> {
     }
 
     fn remove_batch(&mut self, id: i64) -> Result<Option<Removed>> {
-        Ok(batches::remove_batch(self.conn(), id)?)
+        let removed = batches::remove_batch(self.conn(), id)?;
+        if removed.is_some_and(|r| r.concepts > 0) {
+            glossary::changed(self.conn())?;
+        }
+        Ok(removed)
     }
 
     fn add_document(&mut self, doc: &NewDocument) -> Result<i64> {
@@ -425,6 +433,7 @@ impl Writer for SqliteWriter<'_> {
         source: Option<&str>,
         batch: Option<i64>,
     ) -> Result<i64> {
+        glossary::changed(self.conn())?;
         Ok(glossary::insert_concept(
             self.conn(),
             domain,
@@ -435,10 +444,12 @@ impl Writer for SqliteWriter<'_> {
     }
 
     fn update_concept(&mut self, id: i64, fields: &ConceptFields) -> Result<()> {
+        glossary::changed(self.conn())?;
         Ok(glossary::update_concept(self.conn(), id, fields)?)
     }
 
     fn delete_concepts(&mut self, ids: &[i64]) -> Result<usize> {
+        glossary::changed(self.conn())?;
         Ok(glossary::delete_concepts(self.conn(), ids)?)
     }
 
@@ -449,6 +460,7 @@ impl Writer for SqliteWriter<'_> {
         status: TermStatus,
         position: i64,
     ) -> Result<i64> {
+        glossary::changed(self.conn())?;
         Ok(glossary::insert_term(
             self.conn(),
             concept,
@@ -459,10 +471,12 @@ impl Writer for SqliteWriter<'_> {
     }
 
     fn update_term(&mut self, term: i64, status: TermStatus, position: i64) -> Result<()> {
+        glossary::changed(self.conn())?;
         Ok(glossary::update_term(self.conn(), term, status, position)?)
     }
 
     fn delete_term(&mut self, term: i64) -> Result<bool> {
+        glossary::changed(self.conn())?;
         Ok(glossary::delete_term(self.conn(), term)?)
     }
 

@@ -97,6 +97,15 @@ pub fn load_concept(conn: &Connection, id: i64) -> Result<Option<Concept>> {
     Ok(Some(c))
 }
 
+/// Record that the glossary changed (servers reload it).
+pub fn changed(tx: &Connection) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'glossary_version'",
+    )?
+    .execute([])?;
+    Ok(())
+}
+
 /// A new concept without terms; its id.
 pub fn insert_concept(
     tx: &Connection,

@@ -759,6 +759,7 @@ pub fn state(conn: &Connection) -> Result<IndexState> {
             .unwrap_or(0);
     }
     let epoch = meta("index_epoch")?.parse().unwrap_or(0);
+    let glossary = meta("glossary_version")?.parse().unwrap_or(0);
     let max_unit: i64 = conn
         .prepare_cached("SELECT coalesce(max(id), 0) FROM units")?
         .query_row([], |r| r.get(0))?;
@@ -773,6 +774,7 @@ pub fn state(conn: &Connection) -> Result<IndexState> {
         epoch,
         max_unit,
         log_seq,
+        glossary,
     })
 }
 
