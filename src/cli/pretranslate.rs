@@ -403,7 +403,6 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     match args.report {
         ReportTo::Stderr => eprint!("{text}"),
         ReportTo::Stdout => {
-            use std::io::Write;
             let mut o = super::output::stdout();
             o.write_all(text.as_bytes())?;
             o.flush()?;
