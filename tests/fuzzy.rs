@@ -396,12 +396,10 @@ fn bad_input_gets_a_clear_answer() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("did you mean 'en'"));
-    // a 100,000-character query: an answer, quickly
+    // a 100,000-character query: an answer (examples/fuzzy_bench.rs times it)
     let long = "word ".repeat(20_000);
-    let t = std::time::Instant::now();
     let m = matches(&tm.db, "en", "ru", &[], &long);
     assert!(m.is_empty());
-    assert!(t.elapsed().as_secs() < 20);
     tm.cmd()
         .args(base)
         .args(["--exhaustive", &long])
