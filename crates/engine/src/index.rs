@@ -82,6 +82,7 @@ fn layered(
     path: &std::path::Path,
     lang: &Lang,
 ) -> Result<Option<TmIndex>> {
+    // an index file is derived data: one that cannot be read is made again
     let Ok((stamp, base)) = LangIndex::open_file(path, lang) else {
         return Ok(None);
     };

@@ -524,6 +524,7 @@ impl Indexer {
         let builders = match self.worker.take() {
             Some(w) => {
                 let rest = std::mem::take(&mut self.batch);
+                // a send error means the worker panicked: join reports it
                 let _ = w.tx.send(rest);
                 drop(w.tx);
                 let b = w
@@ -750,6 +751,8 @@ pub fn state(conn: &Connection) -> Result<IndexState> {
             .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
             .query_row([k], |r| r.get(0))?)
     };
+    // A malformed value (polytm writes them) reads as zeros: no index file
+    // matches it, and the files are made again from the units.
     let hex = meta("identity")?;
     let mut identity = [0u8; 16];
     for (i, b) in identity.iter_mut().enumerate() {
