@@ -963,6 +963,33 @@ mod tests {
     }
 
     #[test]
+    fn the_first_overwrite_run_makes_the_source_text_index() {
+        let units = |n: usize| -> Vec<NewUnit> {
+            (0..n)
+                .map(|i| {
+                    let mut u = unit(&format!("Open file {i}."), &format!("Откройте файл {i}."));
+                    u.src_lang = Some(Lang::en());
+                    u
+                })
+                .collect()
+        };
+        let src_index = |s: &Store| {
+            count(
+                s,
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'units_src'",
+            )
+        };
+        let mut s = Store::in_memory().unwrap();
+        // new files have none, and imports that skip duplicates make none
+        write(&mut s, &units(3), OnDuplicate::Skip);
+        assert_eq!(src_index(&s), 0);
+        write(&mut s, &units(5), OnDuplicate::Overwrite);
+        assert_eq!(src_index(&s), 1);
+        write(&mut s, &units(6), OnDuplicate::Skip);
+        assert_eq!(src_index(&s), 1, "kept from then on");
+    }
+
+    #[test]
     fn full_segments_are_stored_during_the_run() {
         let mut s = Store::in_memory().unwrap();
         let tx = s.transaction().unwrap();
