@@ -7,7 +7,7 @@
 //! polytm concordance --lang en "member states" --json
 //! ```
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use clap::Args as ClapArgs;
 

@@ -9,7 +9,7 @@
 use clap::{Args as ClapArgs, Subcommand};
 
 use super::Ctx;
-use super::output::{Table, print_json};
+use super::output::{Table, print_json, print_line};
 use polytm_core::error::{Error, Result};
 
 #[derive(Subcommand, Debug)]
@@ -77,7 +77,7 @@ fn remove(args: RemoveArgs, ctx: &Ctx) -> Result<()> {
     }
     tx.commit()?;
     for (name, n) in done {
-        println!("removed document '{name}' and its {n} units");
+        print_line(format_args!("removed document '{name}' and its {n} units"))?;
     }
     Ok(())
 }

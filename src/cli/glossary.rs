@@ -276,15 +276,10 @@ fn export(args: ExportArgs, ctx: &Ctx) -> Result<()> {
             OutFormat::Csv => write_table(out, &concepts, Delim::Comma),
         }
     };
-    match &args.output {
+    match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
         None => {
             let mut out = stdout();
-            write(&mut out)?;
-            out.flush()?;
-        }
-        Some(p) if p.as_os_str() == "-" => {
-            let mut out = stdout();
-            write(&mut out)?;
+            write(&mut out).map_err(Error::stdout)?;
             out.flush()?;
         }
         Some(p) => write_atomically(p, &write)?,

@@ -12,7 +12,7 @@
 //! the best proposal (empty fields when none reaches `--min`), or with
 //! `--json` one JSON object a line: `{"n":1,"query":"...","matches":[...]}`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Ctx;
-use super::output::stdout;
+use super::output::{Stdout, stdout};
 use crate::json::ProposalOut;
 use polytm_core::error::{Error, Result};
 use polytm_engine::matcher::{self, Matcher, Options, Proposal, QueryTerm};
@@ -216,7 +216,7 @@ fn print_one(
 }
 
 /// "Glossary terms in the query", one a line, before the proposals.
-fn print_terms(out: &mut impl Write, terms: &[QueryTerm], to: &str) -> Result<()> {
+fn print_terms(out: &mut Stdout, terms: &[QueryTerm], to: &str) -> Result<()> {
     if terms.is_empty() {
         return Ok(());
     }

@@ -10,8 +10,6 @@
 //! polytm term remove 12 13
 //! ```
 
-use std::io::Write;
-
 use clap::{Args as ClapArgs, Subcommand};
 
 use super::Ctx;

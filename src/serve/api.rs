@@ -395,7 +395,7 @@ pub async fn export(State(app): State<Shared>, Query(p): Params) -> Answer {
             .service
             .db()
             .reader()
-            .and_then(|rd| export_units(rd.as_ref(), &opts, &mut w, &Quiet))
+            .and_then(|rd| export_units(rd.as_ref(), &opts, &mut w, None, &Quiet))
             .and_then(|_| w.flush().map_err(|e| Error::other(e.to_string())));
         if let Err(e) = r {
             // the answer has begun: cut it, so the client sees it failed

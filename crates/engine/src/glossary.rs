@@ -27,6 +27,7 @@ pub fn read_file(
 ) -> Result<()> {
     let name = display_path(path);
     Purpose::Glossary.check(format, &name)?;
+    // the size only scales the progress bar; reading reports real errors
     let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     progress.step("importing", Some(len), Count::Bytes);
     match format {

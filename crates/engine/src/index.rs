@@ -38,6 +38,7 @@ pub fn open(db: &dyn Database, lang: &Lang) -> Result<TmIndex> {
     let rd = db.reader()?;
     let state = rd.index_state()?;
     let dir = db.cache_dir();
+    // an index file is derived data: one that cannot be read is made again
     if let Some(dir) = &dir
         && let Ok((stamp, base)) = LangIndex::open_file(&file_of(dir, lang), lang)
         && let Some(ix) = layered(rd.as_ref(), &state, Arc::new(base), stamp, lang, true)?

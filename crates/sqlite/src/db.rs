@@ -83,6 +83,7 @@ impl SqliteDb {
     }
 
     fn give_back(&self, c: Connection) {
+        // a full or poisoned pool: the connection is closed, not kept
         if let Ok(mut pool) = self.readers.lock()
             && pool.len() < POOL
         {
@@ -94,6 +95,7 @@ impl SqliteDb {
         match &self.memory {
             Some(_) => 0,
             None => {
+                // for `polytm stats` only: the file is open, and no WAL is 0
                 let mut n = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
                 let mut wal = self.path.clone().into_os_string();
                 wal.push("-wal");
@@ -193,7 +195,8 @@ impl Drop for SqliteWriter<'_> {
     fn drop(&mut self) {
         if self.open {
             // Nothing of the transaction is kept. If even the rollback
-            // fails, SQLite rolls back when the connection closes.
+            // fails, the next BEGIN fails and says so, and SQLite rolls
+            // back when the connection closes.
             let _ = self.guard.conn.execute_batch("ROLLBACK");
         }
     }

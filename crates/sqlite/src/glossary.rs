@@ -59,6 +59,7 @@ fn term_from_row(r: &rusqlite::Row) -> rusqlite::Result<Term> {
         tag: r.get(3)?,
         text: r.get(4)?,
         key: r.get(5)?,
+        // the schema's CHECK admits only the four statuses parse knows
         status: TermStatus::parse(&status).unwrap_or(TermStatus::Variant),
         note: r.get(7)?,
         source: r.get(8)?,
