@@ -109,11 +109,12 @@ async fn serve(app: Shared, config: Config) -> Result<()> {
         .max_buf_size(MAX_HEAD)
         .timer(TokioTimer::new())
         .header_read_timeout(HEAD_TIMEOUT);
+    let stop = stop_signal()?;
     eprintln!("listening on http://{addr}");
     // other processes' writes: looked for a few times a second
     let watcher = tokio::spawn(watch(app.clone()));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let mut stop = std::pin::pin!(stopped());
+    let mut stop = std::pin::pin!(stop);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -154,28 +155,27 @@ async fn serve(app: Shared, config: Config) -> Result<()> {
     Ok(())
 }
 
-/// SIGTERM or SIGINT.
-async fn stopped() {
-    let int = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = int.await;
-                    return;
-                }
-            };
+/// SIGTERM or SIGINT, listened for from now on (before the server says
+/// it listens: a signal sent right after that line stops it cleanly).
+#[cfg(unix)]
+fn stop_signal() -> Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let fail = |e: std::io::Error| Error::other(format!("cannot listen for signals: {e}"));
+    let mut term = signal(SignalKind::terminate()).map_err(fail)?;
+    let mut int = signal(SignalKind::interrupt()).map_err(fail)?;
+    Ok(async move {
         tokio::select! {
-            _ = int => {}
             _ = term.recv() => {}
+            _ = int.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = int.await;
-    }
+    })
+}
+
+#[cfg(not(unix))]
+fn stop_signal() -> Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// Refresh the service when the database changed under it (another
@@ -231,6 +231,7 @@ fn router(app: Shared) -> Router {
         .merge(api)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(app.config.max_body))
+        .layer(middleware::from_fn_with_state(app.clone(), body_limit))
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(app.clone(), log))
         .with_state(app)
@@ -290,6 +291,28 @@ async fn json_errors(req: Request, next: Next) -> Response {
         }
     }
     out
+}
+
+/// A body announced larger than `--max-body` is refused before it is read.
+async fn body_limit(State(app): State<Shared>, req: Request, next: Next) -> Response {
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(n) = announced
+        && n > app.config.max_body as u64
+    {
+        return ApiError(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is {n} bytes; this server takes at most {} (--max-body)",
+                app.config.max_body
+            ),
+        )
+        .into_response();
+    }
+    next.run(req).await
 }
 
 /// Token and read-only rules.

@@ -88,7 +88,7 @@ pub fn document_ids(rd: &dyn Reader, names: &[String]) -> Result<Option<Vec<i64>
         match rd.document(n)? {
             Some(d) => ids.push(d.id),
             None => {
-                return Err(Error::other(format!(
+                return Err(Error::usage(format!(
                     "no document named '{n}' (see `polytm docs list`)"
                 )));
             }
