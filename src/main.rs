@@ -5,6 +5,10 @@ use clap::Parser;
 
 fn main() {
     let cli = polytm::cli::Cli::parse();
+    // serve stops on its own terms: what is in flight finishes
+    if !matches!(cli.command, polytm::cli::Command::Serve(_)) {
+        polytm::signals::install();
+    }
     match polytm::cli::run(cli) {
         Ok(()) => {}
         Err(polytm_core::Error::BrokenPipe) => {}

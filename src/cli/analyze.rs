@@ -17,8 +17,8 @@ use clap::Args as ClapArgs;
 use super::Ctx;
 use super::output::{print_json, stdout};
 use polytm_core::error::Result;
+use polytm_core::output::Output;
 use polytm_engine::pretranslate::Options;
-use polytm_engine::pretranslate::output::{Pending, write_all};
 use polytm_engine::pretranslate::report::{self, Report};
 
 #[derive(ClapArgs, Debug)]
@@ -68,6 +68,14 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let (from, to) = super::pretranslate::languages(&args.from, &args.to)?;
+    // the report may replace neither the database nor an input
+    let protected = ctx
+        .protected()
+        .inputs(args.files.iter().map(|p| p.as_path()))
+        .inputs(args.tm.iter().map(|p| p.as_path()));
+    if let Some(h) = &args.html {
+        protected.check(h)?;
+    }
     let docs = super::pretranslate::read_inputs(&args.files, &from, &to, args.presplit)?;
     let opts = Options {
         min: args.min,
@@ -78,14 +86,10 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         super::pretranslate::analyse(ctx, &docs, &from, &to, &args.tm, args.exhaustive, &opts)?;
     let reports: Vec<Report> = results.into_iter().map(|r| r.0).collect();
     if let Some(h) = &args.html {
-        write_all(
-            &[Pending {
-                path: Some(h.clone()),
-                content: report::to_html(&reports, &polytm_store::now()),
-                summary: String::new(),
-            }],
-            &mut super::output::stdout(),
-        )?;
+        let mut out = Output::create(h, &protected)?;
+        let html = report::to_html(&reports, &polytm_store::now());
+        std::io::Write::write_all(&mut out, html.as_bytes()).map_err(|e| out.error(e))?;
+        out.finish()?;
     }
     if args.json {
         return print_json(&report::to_json(&reports, false));

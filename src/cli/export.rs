@@ -9,20 +9,18 @@
 //! With `-o` the file is written under a temporary name and renamed when
 //! complete, so a failed export never leaves half a file.
 
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use clap::Args as ClapArgs;
 
 use super::Ctx;
-use super::output::stdout;
 use crate::progress::Bars;
 use polytm_core::Progress;
 use polytm_core::error::{Error, Result, display_path};
+use polytm_core::output::Output;
 use polytm_engine::exchange::export::{
     ExportFormat, ExportOptions, ExportReport, export, parse_since,
 };
-use polytm_store::Reader;
 use polytm_text::lang;
 
 /// The formats `--format` names.
@@ -101,6 +99,9 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         })?),
         None => None,
     };
+    let target = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    // refused before the database is even opened
+    let mut out = Output::create(&target, &ctx.protected())?;
     let db = ctx.open()?;
     let rd = db.reader()?;
     let opts = ExportOptions {
@@ -110,14 +111,12 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         since,
     };
     let bar = Bars::new();
-    let (report, target) = match args.output.as_deref() {
-        Some(p) if p.as_os_str() != "-" => (to_file(rd.as_ref(), &opts, p, &bar)?, display_path(p)),
-        _ => {
-            let mut out = stdout();
-            let r = export(rd.as_ref(), &opts, &mut out, None, &bar)?;
-            out.flush()?;
-            (r, "standard output".to_string())
-        }
+    let file = (!out.is_stdout()).then_some(target.as_path());
+    let report = export(rd.as_ref(), &opts, &mut out, file, &bar)?;
+    out.finish()?;
+    let target = match file {
+        Some(p) => display_path(p),
+        None => "standard output".to_string(),
     };
     bar.finish();
     summary(&report, &opts, &target);
@@ -135,46 +134,6 @@ fn format_of(p: &Path) -> ExportFormat {
         Some("csv") => ExportFormat::Csv,
         _ => ExportFormat::Tmx,
     }
-}
-
-/// Write to a temporary file beside `path`, then rename it into place.
-fn to_file(
-    rd: &dyn Reader,
-    opts: &ExportOptions,
-    path: &Path,
-    bar: &dyn Progress,
-) -> Result<ExportReport> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if path.is_dir() {
-        return Err(Error::Io {
-            file: display_path(path),
-            msg: "is a folder, not a file".into(),
-        });
-    }
-    let tmp = tempfile::Builder::new()
-        .prefix(".polytm-export-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(path, e))?;
-    let mut out = BufWriter::with_capacity(1 << 16, tmp);
-    let report = export(rd, opts, &mut out, Some(path), bar)?;
-    let tmp = out
-        .into_inner()
-        .map_err(|e| Error::io(path, e.into_error()))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    // A temporary file is private (0600): give the export the permissions
-    // of the file it replaces, or the usual ones.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io(path, e))?;
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(report)
 }
 
 fn summary(r: &ExportReport, opts: &ExportOptions, target: &str) {

@@ -19,6 +19,7 @@ use super::Ctx;
 use super::output::{Table, print_json, stdout};
 use crate::progress::Bars;
 use polytm_core::error::{Error, Result, display_path};
+use polytm_core::output::Output;
 use polytm_engine::glossary::{for_export, import_files};
 use polytm_formats::glossary_table::write_table;
 use polytm_formats::input;
@@ -276,14 +277,10 @@ fn export(args: ExportArgs, ctx: &Ctx) -> Result<()> {
             OutFormat::Csv => write_table(out, &concepts, Delim::Comma),
         }
     };
-    match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
-        None => {
-            let mut out = stdout();
-            write(&mut out).map_err(Error::stdout)?;
-            out.flush()?;
-        }
-        Some(p) => write_atomically(p, &write)?,
-    }
+    let target = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let mut out = Output::create(&target, &ctx.protected())?;
+    write(&mut out).map_err(|e| out.error(e))?;
+    out.finish()?;
     if args.output.as_ref().is_some_and(|p| p.as_os_str() != "-") {
         eprintln!(
             "polytm: {} concepts written to {}",
@@ -294,32 +291,6 @@ fn export(args: ExportArgs, ctx: &Ctx) -> Result<()> {
                 .unwrap_or_default()
         );
     }
-    Ok(())
-}
-
-/// Write through a temporary file in the same folder, then rename.
-pub(crate) fn write_atomically(
-    path: &Path,
-    write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
-    if path.is_dir() {
-        return Err(Error::Io {
-            file: display_path(path),
-            msg: "is a folder, not a file".into(),
-        });
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let io = |e: std::io::Error| Error::io(path, e);
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        write(&mut w).map_err(io)?;
-        w.flush().map_err(io)?;
-    }
-    tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }
 

@@ -114,6 +114,12 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// What no output of a command may replace: the database and its
+    /// companions (add the command's inputs).
+    pub fn protected(&self) -> polytm_core::output::Protected {
+        polytm_core::output::Protected::new().database(&self.db_path)
+    }
+
     /// Open (creating on first use) the translation memory.
     pub fn open(&self) -> Result<Arc<dyn Database>> {
         Ok(Arc::new(SqliteDb::open(&self.db_path)?))

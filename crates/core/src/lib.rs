@@ -3,6 +3,7 @@
 //! which long work reports progress and learns it was cancelled.
 
 pub mod error;
+pub mod output;
 pub mod progress;
 
 pub use error::{Error, Pos, Result, STDOUT, display_path};

@@ -81,7 +81,7 @@ fn params() -> u32 {
 /// Writes an index file section by section, in whatever order they come
 /// (the header's table says where each is), then its header.
 pub(crate) struct FileSink {
-    out: std::io::BufWriter<tempfile::NamedTempFile>,
+    out: std::io::BufWriter<polytm_core::output::Temporary>,
     at: u64,
     table: [(u64, u64); SECTIONS],
 }
@@ -89,15 +89,8 @@ pub(crate) struct FileSink {
 impl FileSink {
     /// A file being written in `dir` (renamed into place by `finish`).
     pub(crate) fn new(dir: &Path) -> std::io::Result<FileSink> {
-        let mut b = tempfile::Builder::new();
-        b.prefix(".polytm-index-");
-        // an ordinary file: the umask decides (a temporary file is private)
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            b.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let tmp = b.tempfile_in(dir)?;
+        // removed if the process is stopped (see polytm_core::output)
+        let tmp = polytm_core::output::Temporary::new_in(dir)?;
         let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp);
         let head = HEADER.next_multiple_of(8);
         out.write_all(&vec![0u8; head])?;
@@ -154,8 +147,7 @@ impl FileSink {
         use std::io::{Seek, SeekFrom};
         tmp.as_file_mut().seek(SeekFrom::Start(0))?;
         tmp.as_file_mut().write_all(&head)?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
+        tmp.persist(path)
     }
 }
 

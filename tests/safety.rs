@@ -1,0 +1,275 @@
+//! Outputs never destroy what the user has (issue 10): the open database
+//! and the inputs are never replaced, special files are written into,
+//! interrupted runs leave no temporary file, modes follow the umask.
+
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Tm, fixture, shipped_glossary};
+
+fn arg(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// A TM with a few units and the shipped glossary.
+fn small_tm() -> Tm {
+    let tm = Tm::new();
+    tm.ok(&["import", arg(&fixture("fuzzy/tm.tsv"))]);
+    tm.ok(&["glossary", "import", arg(&shipped_glossary())]);
+    tm
+}
+
+/// The database is a readable TM with what it held before.
+fn intact(tm: &Tm, before: &str) {
+    assert_eq!(tm.snapshot(), *before, "the database changed");
+    let stats = tm.json(&["stats", "--json"], None);
+    assert!(stats["units"].as_i64().unwrap() > 0);
+}
+
+/// Files of the TM's folder whose name starts with `.polytm-`.
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".polytm-"))
+        .collect()
+}
+
+#[test]
+fn no_output_flag_replaces_the_open_database() {
+    let tm = small_tm();
+    let before = tm.snapshot();
+    let db = tm.db.clone();
+    let dir = tm.dir.path();
+    std::os::unix::fs::symlink(&db, dir.join("link.db")).unwrap();
+    std::fs::write(dir.join("new.en.txt"), "Delete the selected files.\n").unwrap();
+    let names: Vec<PathBuf> = vec![
+        db.clone(),
+        dir.join(".").join(db.file_name().unwrap()),
+        dir.join("link.db"),
+        dir.join("tm.db-wal"),
+        dir.join("tm.db-shm"),
+    ];
+    for name in &names {
+        for args in [
+            vec!["export", "-o", arg(name)],
+            vec!["export", "--format", "csv", "-o", arg(name)],
+            vec!["export", "--format", "tsv", "-o", arg(name)],
+            vec!["glossary", "export", "-o", arg(name)],
+            vec!["glossary", "export", "--format", "tbx", "-o", arg(name)],
+            vec![
+                "analyze",
+                "--from",
+                "en",
+                "--to",
+                "ru",
+                "--html",
+                arg(name),
+                arg(&dir.join("new.en.txt")),
+            ],
+        ] {
+            let (code, _, err) = tm.run(&args, None);
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(err.contains("database"), "{args:?}: {err}");
+            assert!(err.lines().count() <= 3, "{err}");
+            intact(&tm, &before);
+        }
+    }
+    // and an input is not an output either
+    let input = dir.join("new.en.txt");
+    let (code, _, err) = tm.run(
+        &[
+            "analyze",
+            "--from",
+            "en",
+            "--to",
+            "ru",
+            "--html",
+            arg(&input),
+            arg(&input),
+        ],
+        None,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("input"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&input).unwrap(),
+        "Delete the selected files.\n"
+    );
+    // -o beside the database is fine
+    tm.ok(&["export", "-o", arg(&dir.join("out.tmx"))]);
+    assert!(dir.join("out.tmx").exists());
+}
+
+#[test]
+fn a_device_or_a_fifo_is_written_into_not_replaced() {
+    let tm = small_tm();
+    tm.ok(&["export", "-o", "/dev/null"]);
+    tm.ok(&["glossary", "export", "-o", "/dev/null"]);
+    let m = std::fs::metadata("/dev/null").unwrap();
+    assert!(!m.is_file(), "/dev/null was replaced by a file");
+    // /dev/stdout: the export arrives on standard output
+    let out = tm.ok(&["export", "--format", "tsv", "-o", "/dev/stdout"]);
+    assert!(out.starts_with("en\t"), "{out}");
+    // a FIFO: its reader gets the whole export
+    let fifo = tm.path("pipe");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let f = fifo.clone();
+    let reader = std::thread::spawn(move || std::fs::read_to_string(f).unwrap());
+    tm.ok(&["export", "--format", "tsv", "-o", arg(&fifo)]);
+    let got = reader.join().unwrap();
+    assert!(got.starts_with("en\t") && got.lines().count() > 10, "{got}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+#[test]
+fn outputs_follow_the_umask_and_keep_a_replaced_file_s_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let tm = small_tm();
+    let run = |umask: &str, args: &[&str]| {
+        let p = tm.process();
+        let st = Command::new("sh")
+            .arg("-c")
+            .arg(format!(r#"umask {umask}; exec "$0" "$@""#))
+            .arg(p.get_program())
+            .args(p.get_args())
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success(), "{args:?}");
+    };
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let g = tm.path("glossary.tsv");
+    run("022", &["glossary", "export", "-o", arg(&g)]);
+    assert_eq!(mode(&g), 0o644);
+    let e = tm.path("tm.tmx");
+    run("027", &["export", "-o", arg(&e)]);
+    assert_eq!(mode(&e), 0o640);
+    // a file replaced keeps its mode
+    std::fs::set_permissions(&g, std::fs::Permissions::from_mode(0o600)).unwrap();
+    run("022", &["glossary", "export", "-o", arg(&g)]);
+    assert_eq!(mode(&g), 0o600);
+    let h = tm.path("report.html");
+    std::fs::write(tm.path("q.en.txt"), "Open the file.\n").unwrap();
+    run(
+        "002",
+        &[
+            "analyze",
+            "--from",
+            "en",
+            "--to",
+            "ru",
+            "--html",
+            arg(&h),
+            arg(&tm.path("q.en.txt")),
+        ],
+    );
+    assert_eq!(mode(&h), 0o664);
+}
+
+/// A TM big enough that exporting it takes a while.
+fn big_tm() -> Tm {
+    let tm = Tm::new();
+    let mut tsv = String::from("en\tru\n");
+    for i in 0..40_000 {
+        tsv.push_str(&format!(
+            "Sentence number {i} about the narcotics situation in region {}.\t\
+             Предложение номер {i} о наркотической ситуации в регионе {}.\n",
+            i % 97,
+            i % 97
+        ));
+    }
+    std::fs::write(tm.path("big.tsv"), tsv).unwrap();
+    tm.ok(&["import", arg(&tm.path("big.tsv"))]);
+    tm
+}
+
+/// Start `export -o out.tmx`, wait until its temporary file is there.
+fn export_in_flight(tm: &Tm, out: &Path) -> Option<std::process::Child> {
+    let mut c = tm.process();
+    c.args(["export", "-o", arg(out)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = c.spawn().unwrap();
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(60) {
+        if !temporaries(tm.dir.path()).is_empty() {
+            return Some(child);
+        }
+        if child.try_wait().unwrap().is_some() {
+            return None; // finished before we saw it: try again
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    panic!("no temporary file appeared");
+}
+
+fn signal(child: &std::process::Child, sig: &str) {
+    assert!(
+        Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+}
+
+#[test]
+fn an_interrupted_export_leaves_nothing_behind() {
+    let tm = big_tm();
+    let out = tm.path("out.tmx");
+    for (sig, code) in [("-TERM", 143), ("-INT", 130)] {
+        let mut child = None;
+        for _ in 0..5 {
+            child = export_in_flight(&tm, &out);
+            if child.is_some() {
+                break;
+            }
+            std::fs::remove_file(&out).ok();
+        }
+        let mut child = child.expect("the export always finished before it could be stopped");
+        let t = Instant::now();
+        signal(&child, sig);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(2),
+                "still running 2 s after {sig}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert_eq!(status.code(), Some(code), "{sig}");
+        assert_eq!(temporaries(tm.dir.path()), Vec::<String>::new(), "{sig}");
+        assert!(!out.exists(), "{sig}: a partial output");
+    }
+    // SIGKILL cannot be caught: the next output into the folder removes
+    // what it left
+    let mut child = loop {
+        if let Some(c) = export_in_flight(&tm, &out) {
+            break c;
+        }
+        std::fs::remove_file(&out).ok();
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(temporaries(tm.dir.path()).len(), 1);
+    tm.ok(&["glossary", "export", "-o", arg(&tm.path("g.tsv"))]);
+    assert_eq!(temporaries(tm.dir.path()), Vec::<String>::new());
+}
