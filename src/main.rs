@@ -13,7 +13,7 @@ fn main() {
         Ok(()) => {}
         Err(polytm_core::Error::BrokenPipe) => {}
         Err(e) => {
-            eprintln!("polytm: {e}");
+            eprintln!("polytm: {}", e.short());
             std::process::exit(e.exit_code());
         }
     }

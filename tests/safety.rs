@@ -273,3 +273,51 @@ fn an_interrupted_export_leaves_nothing_behind() {
     tm.ok(&["glossary", "export", "-o", arg(&tm.path("g.tsv"))]);
     assert_eq!(temporaries(tm.dir.path()), Vec::<String>::new());
 }
+
+#[test]
+fn an_error_message_stays_short_whatever_the_input_holds() {
+    let tm = small_tm();
+    let before = tm.snapshot();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "newlines.tmx",
+            format!(
+                "<?xml version=\"1.0\"?><tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\"><seg>a</seg></tuv></tu{}x></body></tmx>",
+                "\n".repeat(100_000)
+            )
+            .into_bytes(),
+        ),
+        (
+            "escape.tsv",
+            format!("en\t\u{1b}[31mru{}\u{7}\na\tb\n", "x".repeat(50_000)).into_bytes(),
+        ),
+        (
+            "long-tag.tmx",
+            format!(
+                "<?xml version=\"1.0\"?><tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"{}\"><seg>a</seg></tuv></tu></body></tmx>",
+                "\u{202E}q".repeat(30_000)
+            )
+            .into_bytes(),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let p = tm.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        let (code, _, err) = tm.run(&["import", arg(&p)], None);
+        assert_ne!(code, 0, "{name}");
+        assert!(err.lines().count() <= 3, "{name}: {} lines", err.lines().count());
+        assert!(err.len() <= 1000, "{name}: {} bytes", err.len());
+        assert!(err.contains(name), "{name}: {err}");
+        assert!(
+            !err.chars().any(|c| c.is_control() && c != '\n' || ('\u{202A}'..='\u{202E}').contains(&c)),
+            "{name}: raw control characters: {err:?}"
+        );
+        intact(&tm, &before);
+    }
+    // an unknown language given on the command line, however long
+    let lang = "\u{1b}]0;title\u{7}".repeat(10_000);
+    let (code, _, err) = tm.run(&["match", "--from", &lang, "--to", "ru", "x"], None);
+    assert_eq!(code, 2);
+    assert!(err.len() <= 1000 && err.lines().count() <= 3, "{err:?}");
+    assert!(!err.contains('\u{1b}'));
+}

@@ -227,7 +227,7 @@ fn import(args: ImportArgs, ctx: &Ctx) -> Result<()> {
     let db = ctx.open()?;
     let r = import_files(db.as_ref(), &files, args.dry_run, &Bars::new())?;
     for w in &r.warnings {
-        eprintln!("polytm: warning: {w}");
+        eprintln!("polytm: warning: {}", polytm_core::error::one_line(w, polytm_core::error::MESSAGE_MAX));
     }
     let (reports, total) = (r.files, r.total);
     let mut out = stdout();

@@ -109,7 +109,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             Err(e) => {
                 let e = ctx.name_db(e);
                 if args.files.len() > 1 || args.json {
-                    eprintln!("polytm: {e}");
+                    eprintln!("polytm: {}", e.short());
                 }
                 outcomes.push(Outcome::Failed {
                     file: name.clone(),
@@ -146,7 +146,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
 /// One line per file on standard output; warnings on standard error.
 fn print_report(r: &ImportReport) -> Result<()> {
     for w in &r.warnings {
-        eprintln!("polytm: warning: {w}");
+        eprintln!("polytm: warning: {}", polytm_core::error::one_line(w, polytm_core::error::MESSAGE_MAX));
     }
     if r.more_warnings > 0 {
         eprintln!(

@@ -242,7 +242,9 @@ pub struct ApiError(pub StatusCode, pub String);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": self.1 });
+        // one short line, whatever the request held
+        let msg = polytm_core::error::one_line(&self.1, polytm_core::error::MESSAGE_MAX);
+        let body = serde_json::json!({ "error": msg });
         (self.0, axum::Json(body)).into_response()
     }
 }

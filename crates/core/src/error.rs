@@ -156,6 +156,60 @@ impl Error {
     }
 }
 
+/// The most bytes of one message shown (on the terminal, in an HTTP
+/// answer): whatever the input holds, a message stays short.
+pub const MESSAGE_MAX: usize = 600;
+
+impl Error {
+    /// The message as people see it: one line, control characters
+    /// escaped, at most [`MESSAGE_MAX`] bytes.
+    pub fn short(&self) -> String {
+        one_line(&self.to_string(), MESSAGE_MAX)
+    }
+}
+
+/// `text` on one line, safe for a terminal: line breaks, tabs, control
+/// characters, escape sequences and bidirectional overrides written as
+/// escapes (`\n`, `\u{1b}`); longer than `max` bytes, its middle is cut
+/// (the beginning names the file and position, the end often says what
+/// was expected).
+pub fn one_line(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max + 16));
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    if out.len() <= max {
+        return out;
+    }
+    let head = floor(&out, max * 2 / 3);
+    let tail_from = ceil(&out, out.len() - (max - head - 5).min(out.len()));
+    format!("{} … {}", &out[..head], &out[tail_from..])
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// The name errors give standard output.
 pub const STDOUT: &str = "<stdout>";
 
@@ -195,6 +249,21 @@ impl From<serde_json::Error> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_message_is_one_short_line_whatever_the_input_holds() {
+        let e = Error::input("bad.tmx", Some(Pos::Line(3)), format!("unexpected </{}>", "\n".repeat(100_000)));
+        let m = e.short();
+        assert!(!m.contains('\n'));
+        assert!(m.len() <= MESSAGE_MAX, "{}", m.len());
+        assert!(m.starts_with("bad.tmx:3: unexpected </\\n"), "{m}");
+        assert!(m.ends_with(">"), "{m}");
+        let m = one_line("a\u{1b}[31mred\u{7}\u{202E}cba", 100);
+        assert_eq!(m, "a\\u{1b}[31mred\\u{7}\\u{202e}cba");
+        let m = one_line(&"дом ".repeat(1000), 100);
+        assert!(m.len() <= 100 && m.contains(" … "), "{m}");
+        assert_eq!(one_line("short", 100), "short");
+    }
 
     #[test]
     fn input_error_names_file_and_line() {
