@@ -305,11 +305,16 @@ fn an_error_message_stays_short_whatever_the_input_holds() {
         std::fs::write(&p, bytes).unwrap();
         let (code, _, err) = tm.run(&["import", arg(&p)], None);
         assert_ne!(code, 0, "{name}");
-        assert!(err.lines().count() <= 3, "{name}: {} lines", err.lines().count());
+        assert!(
+            err.lines().count() <= 3,
+            "{name}: {} lines",
+            err.lines().count()
+        );
         assert!(err.len() <= 1000, "{name}: {} bytes", err.len());
         assert!(err.contains(name), "{name}: {err}");
         assert!(
-            !err.chars().any(|c| c.is_control() && c != '\n' || ('\u{202A}'..='\u{202E}').contains(&c)),
+            !err.chars()
+                .any(|c| c.is_control() && c != '\n' || ('\u{202A}'..='\u{202E}').contains(&c)),
             "{name}: raw control characters: {err:?}"
         );
         intact(&tm, &before);
@@ -320,4 +325,49 @@ fn an_error_message_stays_short_whatever_the_input_holds() {
     assert_eq!(code, 2);
     assert!(err.len() <= 1000 && err.lines().count() <= 3, "{err:?}");
     assert!(!err.contains('\u{1b}'));
+}
+
+#[test]
+fn csv_cells_that_look_like_formulas_are_kept_unless_asked_and_only_a_spaced_bar_splits_terms() {
+    let tm = Tm::new();
+    std::fs::write(
+        tm.path("g.tsv"),
+        "en\tru\n+cmd|calc\t=HYPERLINK(\"http://x\")\nMinistry of Interior | MoI\tМВД\n",
+    )
+    .unwrap();
+    tm.ok(&["glossary", "import", arg(&tm.path("g.tsv"))]);
+    let concepts = tm.json(&["glossary", "list", "--json"], None);
+    let en: Vec<String> = concepts
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["terms"].as_array().unwrap().clone())
+        .filter(|t| t["lang"] == "en")
+        .map(|t| t["text"].as_str().unwrap().to_string())
+        .collect();
+    assert!(en.contains(&"+cmd|calc".to_string()), "{en:?}");
+    assert!(en.contains(&"MoI".to_string()), "{en:?}");
+    // what goes out is what came in, by default
+    let csv = tm.ok(&["glossary", "export", "--format", "csv"]);
+    assert!(
+        csv.contains("\n+cmd|calc,") || csv.contains("\n\"+cmd|calc\","),
+        "{csv}"
+    );
+    // for a spreadsheet: the formula is text
+    let safe = tm.ok(&[
+        "glossary",
+        "export",
+        "--format",
+        "csv",
+        "--spreadsheet-safe",
+    ]);
+    assert!(safe.contains("'+cmd|calc"), "{safe}");
+    assert!(safe.contains("'=HYPERLINK"), "{safe}");
+    tm.ok(&["import", arg(&fixture("fuzzy/tm.tsv"))]);
+    std::fs::write(tm.path("f.tsv"), "en\tru\n=1+1\t-2\n").unwrap();
+    tm.ok(&["import", arg(&tm.path("f.tsv"))]);
+    let out = tm.ok(&["export", "--format", "csv"]);
+    assert!(out.contains("\n=1+1,-2,\n"), "{out}");
+    let out = tm.ok(&["export", "--format", "csv", "--spreadsheet-safe"]);
+    assert!(out.contains("\n'=1+1,'-2,\n"), "{out}");
 }

@@ -72,6 +72,12 @@ pub struct Args {
     /// Write to this file (replaced when complete) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// TSV/CSV to open in a spreadsheet: a cell starting with = + - @ is
+    /// written with ' before it, so the spreadsheet does not run it as a
+    /// formula (the file then differs from the TM's text).
+    #[arg(long)]
+    pub spreadsheet_safe: bool,
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
@@ -109,6 +115,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         langs,
         documents: args.docs.clone(),
         since,
+        spreadsheet_safe: args.spreadsheet_safe,
     };
     let bar = Bars::new();
     let file = (!out.is_stdout()).then_some(target.as_path());

@@ -101,6 +101,12 @@ pub struct ExportArgs {
     /// and renamed, so a failed export leaves no half file.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// TSV/CSV to open in a spreadsheet: a cell starting with = + - @ is
+    /// written with ' before it (not a formula; the file then differs from
+    /// the glossary's text).
+    #[arg(long)]
+    pub spreadsheet_safe: bool,
 }
 
 /// The TBX flavours `--tbx-dialect` names.
@@ -227,7 +233,10 @@ fn import(args: ImportArgs, ctx: &Ctx) -> Result<()> {
     let db = ctx.open()?;
     let r = import_files(db.as_ref(), &files, args.dry_run, &Bars::new())?;
     for w in &r.warnings {
-        eprintln!("polytm: warning: {}", polytm_core::error::one_line(w, polytm_core::error::MESSAGE_MAX));
+        eprintln!(
+            "polytm: warning: {}",
+            polytm_core::error::one_line(w, polytm_core::error::MESSAGE_MAX)
+        );
     }
     let (reports, total) = (r.files, r.total);
     let mut out = stdout();
@@ -273,8 +282,8 @@ fn export(args: ExportArgs, ctx: &Ctx) -> Result<()> {
     let write = |out: &mut dyn Write| -> std::io::Result<()> {
         match format {
             OutFormat::Tbx => write_tbx(out, &concepts, args.tbx_dialect.into()),
-            OutFormat::Tsv => write_table(out, &concepts, Delim::Tab),
-            OutFormat::Csv => write_table(out, &concepts, Delim::Comma),
+            OutFormat::Tsv => write_table(out, &concepts, Delim::Tab, args.spreadsheet_safe),
+            OutFormat::Csv => write_table(out, &concepts, Delim::Comma, args.spreadsheet_safe),
         }
     };
     let target = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));

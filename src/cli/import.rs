@@ -146,7 +146,10 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
 /// One line per file on standard output; warnings on standard error.
 fn print_report(r: &ImportReport) -> Result<()> {
     for w in &r.warnings {
-        eprintln!("polytm: warning: {}", polytm_core::error::one_line(w, polytm_core::error::MESSAGE_MAX));
+        eprintln!(
+            "polytm: warning: {}",
+            polytm_core::error::one_line(w, polytm_core::error::MESSAGE_MAX)
+        );
     }
     if r.more_warnings > 0 {
         eprintln!(

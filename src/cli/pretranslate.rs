@@ -190,7 +190,10 @@ pub fn analyse(
             &bars,
         )?;
         for n in &lev.notes {
-            eprintln!("polytm: note: {}", polytm_core::error::one_line(n, polytm_core::error::MESSAGE_MAX));
+            eprintln!(
+                "polytm: note: {}",
+                polytm_core::error::one_line(n, polytm_core::error::MESSAGE_MAX)
+            );
         }
         if lev.segments() == 0 {
             eprintln!(

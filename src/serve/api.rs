@@ -371,6 +371,7 @@ pub async fn export(State(app): State<Shared>, Query(p): Params) -> Answer {
             .map(|d| vec![d.to_string()])
             .unwrap_or_default(),
         since,
+        spreadsheet_safe: matches!(param(&p, "spreadsheet_safe"), Some("1" | "true" | "yes")),
     };
     // a bad document name is an error before anything is sent
     if !opts.documents.is_empty() {

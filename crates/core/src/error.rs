@@ -252,7 +252,11 @@ mod tests {
 
     #[test]
     fn a_message_is_one_short_line_whatever_the_input_holds() {
-        let e = Error::input("bad.tmx", Some(Pos::Line(3)), format!("unexpected </{}>", "\n".repeat(100_000)));
+        let e = Error::input(
+            "bad.tmx",
+            Some(Pos::Line(3)),
+            format!("unexpected </{}>", "\n".repeat(100_000)),
+        );
         let m = e.short();
         assert!(!m.contains('\n'));
         assert!(m.len() <= MESSAGE_MAX, "{}", m.len());

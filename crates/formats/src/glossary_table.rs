@@ -123,6 +123,7 @@ pub fn write_table(
     out: &mut dyn Write,
     concepts: &[NewConcept],
     delim: Delim,
+    spreadsheet_safe: bool,
 ) -> std::io::Result<()> {
     // Languages, en/ru/zh first, each with its most frequent tag.
     let mut tags: HashMap<Lang, HashMap<String, usize>> = HashMap::new();
@@ -155,7 +156,7 @@ pub fn write_table(
     if with_domain {
         header.push("domain".into());
     }
-    let mut w = TableWriter::new(out, delim);
+    let mut w = TableWriter::new(out, delim).guard_formulas(spreadsheet_safe);
     w.row(&header)?;
     for c in concepts {
         let mut row: Vec<String> = langs
@@ -237,7 +238,7 @@ mod tests {
                 .map(|(_, c)| c)
                 .collect();
         let mut out = Vec::new();
-        write_table(&mut out, &concepts, Delim::Comma).unwrap();
+        write_table(&mut out, &concepts, Delim::Comma, false).unwrap();
         let s = String::from_utf8(out).unwrap();
         assert_eq!(s, "en,ru,note,source\n\"A, \"\"quoted\"\" | AB\",Б,line,\n");
         let back = read(&s, Delim::Comma).unwrap();

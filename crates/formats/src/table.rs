@@ -546,6 +546,13 @@ impl CellFault {
 pub struct TableWriter<W: Write> {
     csv: csv::Writer<W>,
     delim: Delim,
+    guard: bool,
+}
+
+/// Does a spreadsheet read this cell as a formula? (`=`, `+`, `-`, `@`,
+/// and a tab or carriage return before them: OWASP's list.)
+pub fn looks_like_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 impl<W: Write> TableWriter<W> {
@@ -560,7 +567,20 @@ impl<W: Write> TableWriter<W> {
                 csv::QuoteStyle::Necessary
             })
             .from_writer(out);
-        TableWriter { csv, delim }
+        TableWriter {
+            csv,
+            delim,
+            guard: false,
+        }
+    }
+
+    /// For a spreadsheet: a cell a spreadsheet would run as a formula
+    /// ([`looks_like_formula`]) is written with a `'` before it, which
+    /// spreadsheets show as text. The file no longer holds the text exactly
+    /// (a re-import keeps the `'`): off unless asked for.
+    pub fn guard_formulas(mut self, on: bool) -> Self {
+        self.guard = on;
+        self
     }
 
     /// Check one row without writing it: the index of the first field that
@@ -585,6 +605,21 @@ impl<W: Write> TableWriter<W> {
 
     /// Write one row (call [`check`](Self::check) first for TSV).
     pub fn row<T: AsRef<[u8]>>(&mut self, fields: &[T]) -> std::io::Result<()> {
+        let risky = |f: &T| std::str::from_utf8(f.as_ref()).is_ok_and(looks_like_formula);
+        if self.guard && fields.iter().any(risky) {
+            let guarded: Vec<Vec<u8>> = fields
+                .iter()
+                .map(|f| {
+                    let mut v = Vec::with_capacity(f.as_ref().len() + 1);
+                    if risky(f) {
+                        v.push(b'\'');
+                    }
+                    v.extend_from_slice(f.as_ref());
+                    v
+                })
+                .collect();
+            return self.csv.write_record(&guarded).map_err(io_error);
+        }
         self.csv.write_record(fields).map_err(io_error)
     }
 
@@ -608,6 +643,32 @@ fn io_error(e: csv::Error) -> std::io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_are_guarded_only_when_asked() {
+        let row = [
+            "=HYPERLINK(\"x\")",
+            "+cmd|calc",
+            "plain",
+            "-5",
+            "@SUM(A1)",
+            "a=b",
+        ];
+        let mut w = TableWriter::new(Vec::new(), Delim::Comma);
+        w.row(&row).unwrap();
+        let plain = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert_eq!(
+            plain,
+            "\"=HYPERLINK(\"\"x\"\")\",+cmd|calc,plain,-5,@SUM(A1),a=b\n"
+        );
+        let mut w = TableWriter::new(Vec::new(), Delim::Comma).guard_formulas(true);
+        w.row(&row).unwrap();
+        let safe = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert_eq!(
+            safe,
+            "\"'=HYPERLINK(\"\"x\"\")\",'+cmd|calc,plain,'-5,'@SUM(A1),a=b\n"
+        );
+    }
 
     #[test]
     fn tsv_is_verbatim() {

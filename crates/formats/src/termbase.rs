@@ -206,11 +206,34 @@ fn strip_marker(raw: &str) -> (Option<TermStatus>, &str) {
     (None, t)
 }
 
+/// The pieces of a cell: split at a `|` with white space on both sides
+/// (` | `); a `|` inside a word (`+cmd|calc`, `A|B`) is part of the term.
+fn pieces(cell: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, _) in cell.match_indices('|') {
+        let before = cell[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_whitespace);
+        let after = cell[i + 1..]
+            .chars()
+            .next()
+            .is_some_and(char::is_whitespace);
+        if before && after {
+            out.push(&cell[start..i]);
+            start = i + 1;
+        }
+    }
+    out.push(&cell[start..]);
+    out
+}
+
 /// Parse a cell: ` | `-separated terms with optional markers. Empty pieces
 /// are skipped. Returns (text, status) pairs in order.
 pub fn parse_cell(cell: &str) -> Vec<(String, TermStatus)> {
     let mut out = Vec::new();
-    for piece in cell.split('|') {
+    for piece in pieces(cell) {
         let (marker, text) = strip_marker(piece);
         if text.is_empty() {
             continue;
@@ -247,6 +270,16 @@ pub fn format_cell<'a>(terms: impl IntoIterator<Item = (&'a str, TermStatus)>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_spaced_bar_separates_terms() {
+        let terms = |c: &str| -> Vec<String> { parse_cell(c).into_iter().map(|t| t.0).collect() };
+        assert_eq!(terms("+cmd|calc"), ["+cmd|calc"]);
+        assert_eq!(terms("A|B | C"), ["A|B", "C"]);
+        assert_eq!(terms("МВД | Министерство"), ["МВД", "Министерство"]);
+        assert_eq!(terms("a\u{3000}|\u{3000}b"), ["a", "b"]);
+        assert_eq!(terms("| a |"), ["| a |"]);
+    }
 
     #[test]
     fn cell_statuses() {

@@ -38,6 +38,9 @@ pub struct ExportOptions {
     pub documents: Vec<String>,
     /// Only units created or changed at or after this ISO 8601 time.
     pub since: Option<String>,
+    /// TSV/CSV for a spreadsheet: cells it would run as formulas get a `'`
+    /// before them (see `polytm_formats::table::TableWriter::guard_formulas`).
+    pub spreadsheet_safe: bool,
 }
 
 /// What an export wrote.
@@ -314,7 +317,7 @@ fn export_table(
             (langs, header)
         }
     };
-    let mut w = TableWriter::new(out, delim);
+    let mut w = TableWriter::new(out, delim).guard_formulas(opts.spreadsheet_safe);
     let head: Vec<&str> = header.iter().map(String::as_str).collect();
     w.row(&head).map_err(out_err)?;
     let mut flattened = 0usize;
