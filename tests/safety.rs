@@ -371,3 +371,52 @@ fn csv_cells_that_look_like_formulas_are_kept_unless_asked_and_only_a_spaced_bar
     let out = tm.ok(&["export", "--format", "csv", "--spreadsheet-safe"]);
     assert!(out.contains("\n'=1+1,'-2,\n"), "{out}");
 }
+
+#[test]
+fn presplit_sentences_are_numbered_without_blank_lines() {
+    let tm = Tm::new();
+    std::fs::write(tm.path("a.en"), "One.\n\nTwo.\nThree.\n\n\nFour.\n").unwrap();
+    std::fs::write(tm.path("a.ru"), "Один.\n\nДва.\nТри.\n\n\nЧетыре.\n").unwrap();
+    let (a, b) = (tm.path("a.en"), tm.path("a.ru"));
+    let files = [arg(&a), arg(&b)];
+    let beads = tm.ok(&[
+        "align",
+        "--langs",
+        "en,ru",
+        "--presplit",
+        "--format",
+        "beads",
+        "--no-store",
+        files[0],
+        files[1],
+    ]);
+    assert_eq!(beads, "[0]:[0]\n[1]:[1]\n[2]:[2]\n[3]:[3]\n");
+    let json = tm.json(
+        &[
+            "align",
+            "--langs",
+            "en,ru",
+            "--presplit",
+            "--format",
+            "json",
+            "--no-store",
+            files[0],
+            files[1],
+        ],
+        None,
+    );
+    let en: Vec<i64> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| {
+            u["sentences"]["en"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_i64().unwrap())
+        })
+        .collect();
+    assert_eq!(en, [0, 1, 2, 3]);
+    assert_eq!(json[3]["text"]["ru"], "Четыре.");
+}

@@ -8,10 +8,10 @@
 //!
 //! Without `--presplit` each file is cut into sentences by `polytm segment`
 //! (blank lines separate paragraphs); with it, every non-blank line is one
-//! sentence and blank lines are paragraph breaks. Sentence numbers in the
-//! output are 0-based: input line numbers with `--presplit` (a blank line
-//! is in no unit), else the numbers of the sentences as `polytm segment`
-//! prints them (blank lines not counted). The units go into the TM in one transaction unless
+//! sentence and blank lines are paragraph breaks. Sentences are numbered
+//! from 0 in the output, blank lines not counted: with `--presplit` the
+//! non-blank lines, else the sentences as `polytm segment` prints them.
+//! The units go into the TM in one transaction unless
 //! `--no-store`.
 
 use std::collections::BTreeMap;
@@ -181,7 +181,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     progress.finish();
     warn_unmatched(&inputs, &beads);
     match args.format {
-        Format::Beads => print_beads(&inputs, &beads),
+        Format::Beads => print_beads(&beads),
         Format::Tsv => print_tsv(&inputs, &beads),
         Format::Json => print_json_units(&inputs, &beads),
         Format::Summary => print_summary(&inputs, &beads, &doc_name, stored),
@@ -214,25 +214,24 @@ fn warn_unmatched(inputs: &[Input], beads: &[Bead]) {
     }
 }
 
-fn fmt_side(input: &Input, (s, e): (usize, usize)) -> String {
-    let ids: Vec<String> = input.number[s..e].iter().map(|i| i.to_string()).collect();
+fn fmt_side((s, e): (usize, usize)) -> String {
+    let ids: Vec<String> = (s..e).map(|i| i.to_string()).collect();
     format!("[{}]", ids.join(","))
 }
 
 /// "[0,1]:[0]": the numbers of the sentences of each file.
-fn bead_line(inputs: &[Input], b: &Bead) -> String {
-    inputs
+fn bead_line(b: &Bead) -> String {
+    b.sides
         .iter()
-        .zip(&b.sides)
-        .map(|(i, &s)| fmt_side(i, s))
+        .map(|&s| fmt_side(s))
         .collect::<Vec<_>>()
         .join(":")
 }
 
-fn print_beads(inputs: &[Input], beads: &[Bead]) -> Result<()> {
+fn print_beads(beads: &[Bead]) -> Result<()> {
     let mut out = stdout();
     for b in beads {
-        writeln!(out, "{}", bead_line(inputs, b))?;
+        writeln!(out, "{}", bead_line(b))?;
     }
     out.flush()?;
     Ok(())
@@ -274,7 +273,7 @@ fn print_json_units(inputs: &[Input], beads: &[Bead]) -> Result<()> {
             sentences: inputs
                 .iter()
                 .zip(&b.sides)
-                .map(|(i, &(s, e))| (i.tag.tag.clone(), i.number[s..e].to_vec()))
+                .map(|(i, &(s, e))| (i.tag.tag.clone(), (s..e).collect::<Vec<usize>>()))
                 .collect(),
             text: inputs
                 .iter()
@@ -363,11 +362,7 @@ fn print_summary(
         head.extend(langs.iter().map(|l| l.to_string()));
         let mut t = Table::new(head).max_width(40);
         for (k, b) in low {
-            let mut row = vec![
-                k.to_string(),
-                bead_line(inputs, b),
-                format!("{:.2}", b.confidence),
-            ];
+            let mut row = vec![k.to_string(), bead_line(b), format!("{:.2}", b.confidence)];
             row.extend(inputs.iter().zip(&b.sides).map(|(i, &r)| unit_text(i, r)));
             t.row(row);
         }

@@ -21,10 +21,6 @@ pub struct Input {
     pub sentences: Vec<String>,
     /// Paragraph of each sentence.
     pub paragraph: Vec<u32>,
-    /// The number each sentence is printed with: its 0-based line in the
-    /// file with --presplit (blank lines are paragraph breaks, in no
-    /// unit), else its index.
-    pub number: Vec<usize>,
 }
 
 /// Read a document and cut it into sentences (`presplit`: one a line).
@@ -32,11 +28,10 @@ pub fn read_input(tag: &LangTag, path: &Path, presplit: bool) -> Result<Input> {
     let text = registry::read_document(path)?;
     let mut sentences = Vec::new();
     let mut paragraph = Vec::new();
-    let mut number = Vec::new();
     if presplit {
         let mut para = 0u32;
         let mut blank = false;
-        for (n, line) in text.split('\n').enumerate() {
+        for line in text.split('\n') {
             let line = line.strip_suffix('\r').unwrap_or(line);
             if line.trim().is_empty() {
                 blank = true;
@@ -48,7 +43,6 @@ pub fn read_input(tag: &LangTag, path: &Path, presplit: bool) -> Result<Input> {
             blank = false;
             sentences.push(line.to_string());
             paragraph.push(para);
-            number.push(n);
         }
     } else {
         let chars: Vec<char> = text.chars().collect();
@@ -58,7 +52,6 @@ pub fn read_input(tag: &LangTag, path: &Path, presplit: bool) -> Result<Input> {
             .enumerate()
         {
             for s in &p.sentences {
-                number.push(sentences.len());
                 sentences.push(one_line(&chars, *s));
                 paragraph.push(k as u32);
             }
@@ -69,7 +62,6 @@ pub fn read_input(tag: &LangTag, path: &Path, presplit: bool) -> Result<Input> {
         path: path.to_path_buf(),
         sentences,
         paragraph,
-        number,
     })
 }
 
