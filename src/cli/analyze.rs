@@ -81,7 +81,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         write_all(
             &[Pending {
                 path: Some(h.clone()),
-                content: report::to_html(&reports, &polytm_store::now()),
+                content: report::to_html(&reports, &polytm_store::now()).into_bytes(),
                 summary: String::new(),
             }],
             &mut super::output::stdout(),
