@@ -97,6 +97,7 @@ struct Out<'a> {
     document: Option<&'a str>,
     tm: &'a str,
     date: &'a str,
+    reviewed: bool,
     repaired: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     original_target: Option<&'a str>,
@@ -117,6 +118,7 @@ impl<'a> Out<'a> {
             document: p.document.as_deref(),
             tm: &p.tm,
             date: &p.date,
+            reviewed: p.reviewed,
             repaired: p.repaired.is_some(),
             original_target: p.repaired.as_ref().map(|r| r.original_target.as_str()),
             changes: p.repaired.as_ref().map(|r| r.changes.as_slice()),
@@ -240,6 +242,9 @@ fn print_one(
             meta.push_str(&format!(", TM {}", p.tm));
         }
         meta.push_str(&format!(", {}", p.date));
+        if p.reviewed {
+            meta.push_str(", reviewed");
+        }
         let flag = if p.repaired.is_some() {
             " repaired"
         } else {

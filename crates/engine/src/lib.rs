@@ -16,6 +16,7 @@ pub mod index;
 pub mod lexicon;
 pub mod matcher;
 pub mod pretranslate;
+pub mod review;
 
 #[cfg(test)]
 mod testing;

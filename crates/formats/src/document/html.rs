@@ -46,7 +46,7 @@ pub struct Page {
     html_tag: Option<Range<usize>>,
 }
 
-/// Escape text for HTML element content.
+/// Escape text for HTML element content or a double-quoted attribute.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -54,6 +54,7 @@ pub fn escape(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
             _ => out.push(c),
         }
     }
