@@ -358,7 +358,14 @@ impl Document {
                 at,
                 text: self.escape(&new),
             });
-            if let Some(p) = span.preserve_at
+            // Word drops white space at the ends of a `<w:t>` without
+            // xml:space="preserve": add it where the new text may have some
+            let ends_change = !new.is_empty()
+                && (new.starts_with(char::is_whitespace)
+                    || new.ends_with(char::is_whitespace)
+                    || range.start > span.text.start
+                    || range.end < span.text.end);
+            if let Some(p) = span.preserve_at.filter(|_| ends_change)
                 && !preserve.contains(&p)
             {
                 preserve.push(p);
