@@ -14,8 +14,9 @@
 //! are kinds of their own, read by [`crate::document`] for
 //! [`Purpose::Document`] and [`Purpose::Pretranslate`]; they are told by
 //! their extension, else by their first bytes (a zip whose first entry is
-//! ODF's `mimetype`, another zip, an OLE compound file (an old `.doc`, said
-//! to be one by the Word reader), `<!DOCTYPE html` or `<html`).
+//! ODF's `mimetype` or Office's content types, an OLE compound file (an
+//! old `.doc`, said to be one by the Word reader), `<!DOCTYPE html` or
+//! `<html`).
 
 use std::io::Read;
 use std::path::Path;
@@ -277,17 +278,27 @@ pub fn detect_content(file: &str, bytes: &[u8], purpose: Purpose) -> Result<Kind
 }
 
 /// The kind of a document with a structure from its first bytes: ODF's
-/// zip starts with its `mimetype` entry, any other zip or compound file is
-/// taken for Word (whose reader says what it really is), and a page that
-/// opens with a DOCTYPE or `<html>` is HTML.
+/// zip starts with its `mimetype` entry, Office Open XML's with its
+/// content types or relationships, a compound file is taken for Word (whose
+/// reader says what it really is: an old `.doc`, an encrypted document),
+/// and a page that opens with a DOCTYPE or `<html>` is HTML.
 fn sniff_document(bytes: &[u8]) -> Option<Kind> {
     if bytes.starts_with(b"PK\x03\x04") {
-        let head = &bytes[..bytes.len().min(100)];
-        let odf = head.windows(8).any(|w| w == b"mimetype")
-            && head
-                .windows(27)
-                .any(|w| w == b"application/vnd.oasis.opend");
-        return Some(if odf { Kind::Odt } else { Kind::Docx });
+        // the name of the first entry, at byte 30 of its local header
+        let name = bytes.get(30..bytes.len().min(60)).unwrap_or_default();
+        if name.starts_with(b"mimetype") {
+            return Some(Kind::Odt);
+        }
+        let ooxml = [
+            &b"[Content_Types].xml"[..],
+            b"_rels/",
+            b"word/",
+            b"docProps/",
+        ];
+        return ooxml
+            .iter()
+            .any(|p| name.starts_with(p))
+            .then_some(Kind::Docx);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Some(Kind::Docx);

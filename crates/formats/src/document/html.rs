@@ -189,10 +189,10 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
             .iter()
             .position(|&b| b == b'>')
             .map_or(lower.len(), |e| start + e);
-        if let Some(c) = find(&lower[start..end], b"charset") {
-            if let Some(enc) = label_after(start + c + 7) {
-                return Some(enc);
-            }
+        if let Some(c) = find(&lower[start..end], b"charset")
+            && let Some(enc) = label_after(start + c + 7)
+        {
+            return Some(enc);
         }
         from = end;
     }

@@ -128,11 +128,9 @@ pub fn walk(
                     skip = 1;
                 }
             }
-            Event::Empty(e) => {
-                if skip == 0 {
-                    h.start(&mut w, &e, before..after, true)?;
-                    w.skip_this = false;
-                }
+            Event::Empty(e) if skip == 0 => {
+                h.start(&mut w, &e, before..after, true)?;
+                w.skip_this = false;
             }
             Event::End(e) => {
                 open.pop();
