@@ -11,13 +11,21 @@
 //! a line, concatenated until they are long enough, with every 23rd
 //! Russian pair of sentences merged and every 41st dropped, so the gold
 //! alignment is known and both searches are scored too. Without the shared
-//! data the benchmark says so and does nothing.
+//! data the benchmark says so and measures only the long lines below.
+//!
+//! First, with no data needed: the meeting fixture of the tests with one
+//! English sentence of 1 MB, aligned as `polytm align` does it (read,
+//! segmented unless presplit, aligned; no database), and a line of a
+//! million Russian characters segmented.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use polytm_align::{Options, PairEvidence, PathBead, Tokenized, align_pair};
-use polytm_text::lang::Lang;
+use polytm_core::Quiet;
+use polytm_engine::align::{align, read_input};
+use polytm_text::lang::{Lang, LangTag};
+use polytm_text::segment::segment;
 
 fn shared() -> PathBuf {
     match std::env::var_os("POLYTM_SHARED") {
@@ -117,7 +125,58 @@ fn strict_f1(gold: &Gold, test: &[PathBead]) -> f64 {
     }
 }
 
+/// Pathological lengths: one sentence of 1 MB among a few ordinary ones.
+fn long_lines() -> Result<(), Box<dyn std::error::Error>> {
+    let fixtures = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/align"));
+    let dir = tempfile::tempdir()?;
+    let big = dir.path().join("big.en");
+    let mut text = std::fs::read_to_string(fixtures.join("meeting.en"))?;
+    text.push_str(&"the narcotics situation ".repeat(44_000));
+    text.push('\n');
+    std::fs::write(&big, &text)?;
+    let (en, ru) = (LangTag::parse("en")?, LangTag::parse("ru")?);
+    println!(
+        "long lines: tests/fixtures/align/meeting.en with one sentence of {:.1} MB, against meeting.ru",
+        text.len() as f64 / 1e6
+    );
+    for presplit in [true, false] {
+        let t = Instant::now();
+        let inputs = [
+            read_input(&en, &big, presplit)?,
+            read_input(&ru, &fixtures.join("meeting.ru"), presplit)?,
+        ];
+        let beads = align(None, &inputs, Options::default(), &Quiet)?;
+        println!(
+            "  {:<44} {:>6.2} s ({} units)",
+            if presplit {
+                "aligned, --presplit"
+            } else {
+                "aligned as running text (segmented)"
+            },
+            t.elapsed().as_secs_f64(),
+            beads.len()
+        );
+    }
+    let line = "слово ".repeat(180_000);
+    let t = Instant::now();
+    let paragraphs = segment(&line, &Lang::ru());
+    println!(
+        "  {:<44} {:>6.2} s ({} sentence)",
+        format!(
+            "a line of {:.1} M Russian characters segmented",
+            line.chars().count() as f64 / 1e6
+        ),
+        t.elapsed().as_secs_f64(),
+        paragraphs.iter().map(|p| p.sentences.len()).sum::<usize>()
+    );
+    println!();
+    Ok(())
+}
+
 fn main() {
+    if let Err(e) = long_lines() {
+        println!("align_bench: long lines not measured: {e}");
+    }
     let args: Vec<String> = std::env::args().collect();
     let arg = |name: &str| {
         args.iter()

@@ -7,7 +7,8 @@
 //! cargo run --release --example fuzzy_bench -- scale [--sizes 10000,100000,1000000] [--queries 1000] [--dir /tmp/polytm-bench]
 //!     generate realistic TMs by recombining real segments, import each,
 //!     then time 1,000 lookups (median, p99, batch throughput, index size,
-//!     ratio against the exhaustive scan)
+//!     ratio against the exhaustive scan), and one query of 100,000
+//!     characters (20,000 tokens), indexed and exhaustive
 //! ```
 //!
 //! Real segments come from `$POLYTM_SHARED/data` (default `../shared`):
@@ -337,6 +338,36 @@ fn generate(pairs: &[(String, String)], n: usize, seed: u64) -> Vec<(String, Str
     out
 }
 
+/// An EN→RU matcher on `db` that scans every unit (the slow path).
+fn exhaustive_matcher(db: &Path) -> Res<Matcher> {
+    let store: Arc<dyn Database> = Arc::new(SqliteDb::open(db)?);
+    Ok(Matcher::open(
+        store,
+        &Lang::en(),
+        &Lang::ru(),
+        Options {
+            exhaustive: true,
+            repair: true,
+        },
+    )?)
+}
+
+/// One query of 100,000 characters (20,000 tokens, no match), indexed and
+/// exhaustive: the time a pathological query takes.
+fn long_query(m: &Matcher, db: &Path, limit: usize) -> Res<String> {
+    let q = "word ".repeat(20_000);
+    let t = Instant::now();
+    m.best(&q, 50, limit)?;
+    let indexed = t.elapsed().as_secs_f64() * 1e3;
+    let ex = exhaustive_matcher(db)?;
+    let t = Instant::now();
+    ex.best(&q, 50, limit)?;
+    let exhaustive = t.elapsed().as_secs_f64() * 1e3;
+    Ok(format!(
+        "a 100,000-character query: {indexed:.1} ms indexed, {exhaustive:.0} ms exhaustive"
+    ))
+}
+
 /// CPU time of the calling thread in ms: unlike wall time it does not
 /// count the time other processes hold the CPU.
 fn thread_cpu_ms() -> f64 {
@@ -487,16 +518,7 @@ fn scale(args: &[String]) -> Res<()> {
         let mut ex_time = 0.0;
         let mut agree = 0usize;
         if !sample.is_empty() {
-            let store: Arc<dyn Database> = Arc::new(SqliteDb::open(&db)?);
-            let ex = Matcher::open(
-                store,
-                &Lang::en(),
-                &Lang::ru(),
-                Options {
-                    exhaustive: true,
-                    repair: true,
-                },
-            )?;
+            let ex = exhaustive_matcher(&db)?;
             for q in &sample {
                 let t = Instant::now();
                 let a = ex.best(q, 50, limit)?;
@@ -508,6 +530,7 @@ fn scale(args: &[String]) -> Res<()> {
             }
         }
         let ex_ms = ex_time * 1e3 / sample.len().max(1) as f64;
+        let long = long_query(&m, &db, limit)?;
         let median = percentile(&lat, 0.5);
         println!(
             "| {n} | {rate:.0} | {:.1} | {:.1} | {load:.2} | {median:.2} | {:.2} | {batch_qps:.0} | {ex_ms:.1} | {:.0}× |",
@@ -525,7 +548,7 @@ fn scale(args: &[String]) -> Res<()> {
         );
         eprintln!(
             "  {n}: {found}/{} queries with a match ≥ 50; postings read {} / candidates {} / signature {} / bounded {} / verified {} per query; \
-             {agree}/{} of the exhaustive sample identical",
+             {agree}/{} of the exhaustive sample identical; {long}",
             queries.len(),
             st.postings / queries.len().max(1),
             st.candidates / queries.len().max(1),

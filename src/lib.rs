@@ -5,5 +5,7 @@
 //! same commands in-process.)
 
 pub mod cli;
+pub mod json;
 pub mod progress;
+pub mod serve;
 pub mod signals;

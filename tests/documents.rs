@@ -11,48 +11,19 @@
 //! `soffice --headless --convert-to txt`. Where LibreOffice is missing they
 //! fail, unless `POLYTM_SKIP_LIBREOFFICE=1` says a developer does without.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use serde_json::Value;
 use zip::write::SimpleFileOptions;
 
-const FIX: &str = "tests/fixtures/documents";
+use common::{fails, polytm, snapshot, stdout};
 
-fn polytm(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("polytm").unwrap();
-    c.arg("--db").arg(db).arg("--quiet");
-    c
-}
+const FIX: &str = "documents";
 
 fn fix(name: &str) -> PathBuf {
-    Path::new(FIX).join(name)
-}
-
-fn stdout(c: &mut Command) -> String {
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Run and expect a failure: (exit code, stderr).
-fn fails(c: &mut Command) -> (i32, String) {
-    let out = c.output().unwrap();
-    assert!(!out.status.success(), "unexpectedly succeeded");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn units(db: &Path) -> i64 {
-    let j: Value = serde_json::from_str(&stdout(polytm(db).args(["stats", "--json"]))).unwrap();
-    j["units"].as_i64().unwrap()
+    common::fixture(&format!("{FIX}/{name}"))
 }
 
 /// A temporary folder with a database holding the fixture TM.
@@ -513,7 +484,7 @@ fn aligning_documents_equals_aligning_their_text() {
 #[test]
 fn broken_documents_get_one_line_and_change_nothing() {
     let (dir, db) = with_tm();
-    let before = units(&db);
+    let before = snapshot(&db);
     let d = dir.path();
     let mut no_doc = docx();
     // a zip with every part but word/document.xml
@@ -591,7 +562,7 @@ fn broken_documents_get_one_line_and_change_nothing() {
         assert_eq!(code, 3, "{err}");
         assert!(err.contains(msg), "{err}");
     }
-    assert_eq!(units(&db), before);
+    assert_eq!(snapshot(&db), before);
     assert_eq!(
         std::fs::read_dir(d)
             .unwrap()

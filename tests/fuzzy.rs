@@ -1,60 +1,39 @@
 //! `polytm match` and `polytm concordance` run as a user would, on a small
 //! trilingual TM (tests/fixtures/fuzzy/): the JSON contract, scores,
 //! repairs, batch mode, the index against the exhaustive scan, the index
-//! following deletions and edits, bad input, an old database.
+//! following deletions and edits, bad input, a damaged index.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-fn polytm(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("polytm").unwrap();
-    c.arg("--db").arg(db).arg("--quiet");
-    c
-}
+use polytm_text::lang::Lang;
 
-fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/fuzzy/{name}", env!("CARGO_MANIFEST_DIR"))
-}
+use common::{Tm, fixture, json, matches, stdout};
 
-/// A database with the fixture TM (and the glossary when asked).
-fn tm(glossary: bool) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("tm.db");
+/// A TM with the fixture units (and the glossary when asked).
+fn fuzzy_tm(glossary: bool) -> Tm {
+    let tm = Tm::new();
     if glossary {
-        polytm(&db)
-            .args(["glossary", "import", &fixture("glossary.tsv")])
+        tm.cmd()
+            .args(["glossary", "import"])
+            .arg(fixture("fuzzy/glossary.tsv"))
             .assert()
             .success();
     }
-    polytm(&db)
-        .args(["import", &fixture("tm.tsv")])
+    tm.cmd()
+        .arg("import")
+        .arg(fixture("fuzzy/tm.tsv"))
         .assert()
         .success();
-    (dir, db)
-}
-
-fn json(cmd: &mut Command) -> Value {
-    let out = cmd.assert().success().get_output().stdout.clone();
-    serde_json::from_slice(&out).unwrap()
-}
-
-fn matches(db: &Path, from: &str, to: &str, extra: &[&str], query: &str) -> Vec<Value> {
-    let v = json(
-        polytm(db)
-            .args(["match", "--from", from, "--to", to, "--json"])
-            .args(extra)
-            .arg(query),
-    );
-    v.as_array().unwrap().clone()
+    tm
 }
 
 #[test]
 fn json_contract_best_first_with_diff() {
-    let (_d, db) = tm(false);
-    let m = matches(&db, "en", "ru", &[], "Delete the selected files.");
+    let tm = fuzzy_tm(false);
+    let m = matches(&tm.db, "en", "ru", &[], "Delete the selected files.");
     assert!(m.len() >= 2);
     assert_eq!(m[0]["score"], 100);
     assert_eq!(m[0]["source"], "Delete the selected files.");
@@ -77,9 +56,9 @@ fn json_contract_best_first_with_diff() {
 
 #[test]
 fn case_spacing_and_punctuation_cost_a_point_or_two() {
-    let (_d, db) = tm(false);
+    let tm = fuzzy_tm(false);
     let m = matches(
-        &db,
+        &tm.db,
         "en",
         "ru",
         &["--limit", "1"],
@@ -87,7 +66,7 @@ fn case_spacing_and_punctuation_cost_a_point_or_two() {
     );
     assert_eq!(m[0]["score"], 99);
     let m = matches(
-        &db,
+        &tm.db,
         "en",
         "ru",
         &["--limit", "1"],
@@ -99,9 +78,9 @@ fn case_spacing_and_punctuation_cost_a_point_or_two() {
 
 #[test]
 fn numbers_and_months_are_repaired_in_russian_and_chinese() {
-    let (_d, db) = tm(false);
+    let tm = fuzzy_tm(false);
     let q = "On 20 June 2019, the 9th Meeting of Heads of Competent Authorities of the SCO Member States was held in Tianjin.";
-    let ru = matches(&db, "en", "ru", &["--limit", "1"], q);
+    let ru = matches(&tm.db, "en", "ru", &["--limit", "1"], q);
     assert_eq!(ru[0]["repaired"], true);
     assert_eq!(
         ru[0]["target"],
@@ -123,27 +102,33 @@ fn numbers_and_months_are_repaired_in_russian_and_chinese() {
         kinds.contains(&"month") && kinds.contains(&"number"),
         "{kinds:?}"
     );
-    let zh = matches(&db, "en", "zh", &["--limit", "1"], q);
+    let zh = matches(&tm.db, "en", "zh", &["--limit", "1"], q);
     assert_eq!(
         zh[0]["target"],
         "2019年6月20日，上合组织成员国主管部门领导人第九次会议在天津举行。"
     );
     // --no-repair gives the TM target as it is
-    let plain = matches(&db, "en", "ru", &["--limit", "1", "--no-repair"], q);
+    let plain = matches(&tm.db, "en", "ru", &["--limit", "1", "--no-repair"], q);
     assert_eq!(plain[0]["repaired"], false);
     assert_eq!(plain[0]["target"], ru[0]["original_target"]);
     // grouping and decimals follow the target's conventions
-    let m = matches(&db, "en", "ru", &["--limit", "1"], "Total: 2,750 units.");
+    let m = matches(&tm.db, "en", "ru", &["--limit", "1"], "Total: 2,750 units.");
     assert_eq!(m[0]["target"], "Всего: 2 750 единиц.");
-    let m = matches(&db, "en", "ru", &["--limit", "1"], "The file is 4.25 MB.");
+    let m = matches(
+        &tm.db,
+        "en",
+        "ru",
+        &["--limit", "1"],
+        "The file is 4.25 MB.",
+    );
     assert_eq!(m[0]["target"], "Размер файла — 4,25 МБ.");
 }
 
 #[test]
 fn glossary_terms_are_repaired_and_listed() {
-    let (_d, db) = tm(true);
+    let tm = fuzzy_tm(true);
     let q = "The delegation of the Ministry of Internal Affairs of the Kyrgyz Republic arrived on 3 June.";
-    let ru = matches(&db, "en", "ru", &["--limit", "1"], q);
+    let ru = matches(&tm.db, "en", "ru", &["--limit", "1"], q);
     assert_eq!(ru[0]["repaired"], true);
     let t = ru[0]["target"].as_str().unwrap();
     assert!(
@@ -158,11 +143,11 @@ fn glossary_terms_are_repaired_and_listed() {
             .iter()
             .any(|c| c["kind"] == "term")
     );
-    let zh = matches(&db, "en", "zh", &["--limit", "1"], q);
+    let zh = matches(&tm.db, "en", "zh", &["--limit", "1"], q);
     let t = zh[0]["target"].as_str().unwrap();
     assert!(t.contains("吉尔吉斯") && !t.contains("哈萨克斯坦"), "{t}");
     // people see the query's glossary terms with their Russian names
-    polytm(&db)
+    tm.cmd()
         .args(["match", "--from", "en", "--to", "ru", q])
         .assert()
         .success()
@@ -175,8 +160,8 @@ fn glossary_terms_are_repaired_and_listed() {
 
 #[test]
 fn people_get_a_readable_listing() {
-    let (_d, db) = tm(false);
-    polytm(&db)
+    let tm = fuzzy_tm(false);
+    tm.cmd()
         .args([
             "match",
             "--from",
@@ -194,7 +179,7 @@ fn people_get_a_readable_listing() {
                 ))
                 .and(predicate::str::contains("target  Удалить выбранные файлы.")),
         );
-    polytm(&db)
+    tm.cmd()
         .args([
             "match",
             "--from",
@@ -210,46 +195,35 @@ fn people_get_a_readable_listing() {
 
 #[test]
 fn units_without_the_target_language_are_not_proposed() {
-    let (_d, db) = tm(false);
-    let ru = matches(&db, "en", "ru", &["--limit", "1"], "Remove the filter.");
+    let tm = fuzzy_tm(false);
+    let ru = matches(&tm.db, "en", "ru", &["--limit", "1"], "Remove the filter.");
     assert_eq!(ru[0]["score"], 100);
-    let zh = matches(&db, "en", "zh", &["--limit", "1"], "Remove the filter.");
+    let zh = matches(&tm.db, "en", "zh", &["--limit", "1"], "Remove the filter.");
     assert!(
         zh.iter().all(|p| p["source"] != "Remove the filter."),
         "{zh:?}"
     );
     // Russian and Chinese are sources too
     let en = matches(
-        &db,
+        &tm.db,
         "ru",
         "en",
         &["--limit", "1"],
         "Удалить выбранные файлы",
     );
     assert_eq!(en[0]["target"], "Delete the selected files.");
-    let en = matches(&db, "zh", "en", &["--limit", "1"], "删除所选文件");
+    let en = matches(&tm.db, "zh", "en", &["--limit", "1"], "删除所选文件");
     assert_eq!(en[0]["target"], "Delete the selected file.");
 }
 
 #[test]
 fn batch_mode_tsv_and_json_lines() {
-    let (_d, db) = tm(false);
-    let out = polytm(&db)
-        .args([
-            "match",
-            "--from",
-            "en",
-            "--to",
-            "ru",
-            "--file",
-            &fixture("queries.txt"),
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let tm = fuzzy_tm(false);
+    let out = stdout(
+        tm.cmd()
+            .args(["match", "--from", "en", "--to", "ru", "--file"])
+            .arg(fixture("fuzzy/queries.txt")),
+    );
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 7);
     assert!(
@@ -265,18 +239,14 @@ fn batch_mode_tsv_and_json_lines() {
     assert_eq!(lines[3], "4\t\t\t");
     assert_eq!(lines[5], "6\t\t\t");
     // JSON lines, from standard input
-    let out = polytm(&db)
-        .args([
-            "match", "--from", "en", "--to", "ru", "--json", "--limit", "2", "--file", "-",
-        ])
-        .write_stdin("Open the file.\nClose all windows!\n")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let rows: Vec<Value> = String::from_utf8(out)
-        .unwrap()
+    let out = stdout(
+        tm.cmd()
+            .args([
+                "match", "--from", "en", "--to", "ru", "--json", "--limit", "2", "--file", "-",
+            ])
+            .write_stdin("Open the file.\nClose all windows!\n"),
+    );
+    let rows: Vec<Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -289,9 +259,9 @@ fn batch_mode_tsv_and_json_lines() {
 
 #[test]
 fn the_index_agrees_with_the_exhaustive_scan() {
-    let (_d, db) = tm(false);
+    let tm = fuzzy_tm(false);
     // every fixture source, cut, extended and changed, in all directions
-    let text = std::fs::read_to_string(fixture("tm.tsv")).unwrap();
+    let text = std::fs::read_to_string(fixture("fuzzy/tm.tsv")).unwrap();
     let mut queries = Vec::new();
     for (i, line) in text.lines().skip(1).enumerate() {
         for col in line.split('\t').filter(|c| !c.is_empty()) {
@@ -310,7 +280,7 @@ fn the_index_agrees_with_the_exhaustive_scan() {
     for (from, to) in [("en", "ru"), ("ru", "zh"), ("zh", "en")] {
         for min in ["30", "50", "75"] {
             let run = |exhaustive: bool| {
-                let mut c = polytm(&db);
+                let mut c = tm.cmd();
                 c.args([
                     "match", "--from", from, "--to", to, "--json", "--limit", "3", "--min", min,
                     "--file", "-",
@@ -318,15 +288,7 @@ fn the_index_agrees_with_the_exhaustive_scan() {
                 if exhaustive {
                     c.arg("--exhaustive");
                 }
-                let out = c
-                    .write_stdin(input.clone())
-                    .assert()
-                    .success()
-                    .get_output()
-                    .stdout
-                    .clone();
-                String::from_utf8(out)
-                    .unwrap()
+                stdout(c.write_stdin(input.clone()))
                     .lines()
                     .map(|l| {
                         let v: Value = serde_json::from_str(l).unwrap();
@@ -350,13 +312,13 @@ fn the_index_agrees_with_the_exhaustive_scan() {
 
 #[test]
 fn the_index_follows_deletions_and_edits() {
-    let (_d, db) = tm(false);
+    let tm = fuzzy_tm(false);
     let q = "Print the current page.";
-    let m = matches(&db, "en", "ru", &["--limit", "1"], q);
+    let m = matches(&tm.db, "en", "ru", &["--limit", "1"], q);
     assert_eq!(m[0]["score"], 100);
     let unit = m[0]["unit"].as_i64().unwrap().to_string();
     // an edit: the new English text is what is matched
-    polytm(&db)
+    tm.cmd()
         .args([
             "unit",
             "edit",
@@ -367,11 +329,11 @@ fn the_index_follows_deletions_and_edits() {
         ])
         .assert()
         .success();
-    let m = matches(&db, "en", "ru", &["--limit", "1"], q);
+    let m = matches(&tm.db, "en", "ru", &["--limit", "1"], q);
     assert_eq!(m[0]["score"], 80);
     assert_eq!(m[0]["source"], "Print the current sheet.");
     let m = matches(
-        &db,
+        &tm.db,
         "en",
         "ru",
         &["--limit", "1"],
@@ -379,29 +341,24 @@ fn the_index_follows_deletions_and_edits() {
     );
     assert_eq!(m[0]["score"], 100);
     // a deleted unit is never proposed
-    polytm(&db)
-        .args(["unit", "delete", &unit])
-        .assert()
-        .success();
-    let m = matches(&db, "en", "ru", &[], "Print the current sheet.");
+    tm.cmd().args(["unit", "delete", &unit]).assert().success();
+    let m = matches(&tm.db, "en", "ru", &[], "Print the current sheet.");
     assert!(
         m.iter()
             .all(|p| p["unit"].as_i64().unwrap().to_string() != unit)
     );
     // removing the import batch removes everything
-    polytm(&db)
-        .args(["batches", "remove", "1"])
-        .assert()
-        .success();
-    let m = matches(&db, "en", "ru", &[], "Delete the selected files.");
+    tm.cmd().args(["batches", "remove", "1"]).assert().success();
+    let m = matches(&tm.db, "en", "ru", &[], "Delete the selected files.");
     assert!(m.is_empty(), "{m:?}");
     // importing again brings them back
-    polytm(&db)
-        .args(["import", &fixture("tm.tsv")])
+    tm.cmd()
+        .arg("import")
+        .arg(fixture("fuzzy/tm.tsv"))
         .assert()
         .success();
     let m = matches(
-        &db,
+        &tm.db,
         "en",
         "ru",
         &["--limit", "1"],
@@ -412,10 +369,10 @@ fn the_index_follows_deletions_and_edits() {
 
 #[test]
 fn bad_input_gets_a_clear_answer() {
-    let (_d, db) = tm(false);
+    let tm = fuzzy_tm(false);
     let base = ["match", "--from", "en", "--to", "ru"];
     // empty query
-    polytm(&db)
+    tm.cmd()
         .args(base)
         .arg("   ")
         .assert()
@@ -423,42 +380,40 @@ fn bad_input_gets_a_clear_answer() {
         .stderr(predicate::str::contains("the query is empty"));
     // --min outside 1..=100
     for min in ["0", "101"] {
-        polytm(&db)
+        tm.cmd()
             .args(base)
             .args(["--min", min, "Open the file."])
             .assert()
             .code(2);
     }
     // the same language twice, an unknown language
-    polytm(&db)
+    tm.cmd()
         .args(["match", "--from", "en", "--to", "en-GB", "x"])
         .assert()
         .code(2);
-    polytm(&db)
+    tm.cmd()
         .args(["match", "--from", "english", "--to", "ru", "x"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("did you mean 'en'"));
-    // a 100,000-character query: an answer, quickly
+    // a 100,000-character query: an answer (examples/fuzzy_bench.rs times it)
     let long = "word ".repeat(20_000);
-    let t = std::time::Instant::now();
-    let m = matches(&db, "en", "ru", &[], &long);
+    let m = matches(&tm.db, "en", "ru", &[], &long);
     assert!(m.is_empty());
-    assert!(t.elapsed().as_secs() < 20);
-    polytm(&db)
+    tm.cmd()
         .args(base)
         .args(["--exhaustive", &long])
         .assert()
         .success();
     // the wrong script: a warning, and an answer
-    polytm(&db)
+    tm.cmd()
         .args(base)
         .arg("Удалить выбранные файлы")
         .assert()
         .success()
         .stderr(predicate::str::contains("does not look like en text"));
     // a language with no units
-    polytm(&db)
+    tm.cmd()
         .args([
             "match",
             "--from",
@@ -473,23 +428,28 @@ fn bad_input_gets_a_clear_answer() {
         .stdout("[]\n")
         .stderr(predicate::str::contains("no de text"));
     // a batch file that is not there
-    polytm(&db)
+    tm.cmd()
         .args(base)
         .args(["--file", "/nonexistent/queries.txt"])
         .assert()
         .code(5);
     // a query and a file
-    polytm(&db)
+    tm.cmd()
         .args(base)
-        .args(["--file", &fixture("queries.txt"), "text"])
+        .arg("--file")
+        .arg(fixture("fuzzy/queries.txt"))
+        .arg("text")
         .assert()
         .code(2);
 }
 
 #[test]
 fn concordance_finds_inflections_and_substrings() {
-    let (_d, db) = tm(false);
-    let hits = json(polytm(&db).args(["concordance", "--json", "Министерство внутренних дел"]));
+    let tm = fuzzy_tm(false);
+    let hits = json(
+        tm.cmd()
+            .args(["concordance", "--json", "Министерство внутренних дел"]),
+    );
     let hits = hits.as_array().unwrap();
     assert_eq!(hits.len(), 2);
     for h in hits {
@@ -511,7 +471,7 @@ fn concordance_finds_inflections_and_substrings() {
         );
     }
     // --exact: only that form
-    let hits = json(polytm(&db).args([
+    let hits = json(tm.cmd().args([
         "concordance",
         "--json",
         "--exact",
@@ -519,13 +479,13 @@ fn concordance_finds_inflections_and_substrings() {
     ]));
     assert_eq!(hits.as_array().unwrap().len(), 1);
     // Chinese: substrings, highlighted for people
-    polytm(&db)
+    tm.cmd()
         .args(["concordance", "内务部"])
         .assert()
         .success()
         .stdout(predicate::str::contains("哈萨克斯坦共和国[[内务部]]代表团"));
     // English, case-insensitive, any inflection, --limit
-    let hits = json(polytm(&db).args([
+    let hits = json(tm.cmd().args([
         "concordance",
         "--json",
         "--lang",
@@ -536,9 +496,9 @@ fn concordance_finds_inflections_and_substrings() {
     ]));
     assert_eq!(hits.as_array().unwrap().len(), 2);
     // nothing: [] and exit 0
-    let hits = json(polytm(&db).args(["concordance", "--json", "no such phrase"]));
+    let hits = json(tm.cmd().args(["concordance", "--json", "no such phrase"]));
     assert_eq!(hits, serde_json::json!([]));
-    polytm(&db)
+    tm.cmd()
         .args(["concordance", "2018"])
         .assert()
         .code(2)
@@ -547,31 +507,57 @@ fn concordance_finds_inflections_and_substrings() {
 
 #[test]
 fn a_damaged_index_is_reported_and_rebuilt() {
-    let (_d, db) = tm(false);
-    rusqlite::Connection::open(&db)
-        .unwrap()
-        .execute(
-            "UPDATE fuzzy_segments SET data = x'01ff' WHERE lang = 'en'",
-            [],
-        )
-        .unwrap();
-    // without the index files kept beside the database (derived data), the
-    // index is read from the damaged segments
-    let mut files = db.clone().into_os_string();
-    files.push("-fuzzy");
-    std::fs::remove_dir_all(&files).unwrap();
-    polytm(&db)
+    let tm = fuzzy_tm(false);
+    damage_index(&tm, &Lang::en());
+    tm.cmd()
         .args(["match", "--from", "en", "--to", "ru", "Open the file."])
         .assert()
         .code(4)
         .stderr(
             predicate::str::contains("damaged").and(predicate::str::contains("polytm reindex")),
         );
-    polytm(&db)
+    tm.cmd()
         .args(["reindex"])
         .assert()
         .success()
         .stdout(predicate::str::contains("en"));
-    let m = matches(&db, "en", "ru", &["--limit", "1"], "Open the file.");
+    let m = matches(&tm.db, "en", "ru", &["--limit", "1"], "Open the file.");
     assert_eq!(m[0]["score"], 100);
+}
+
+/// Damage the stored fuzzy index of a language in the file, as a failing
+/// disk or another tool would: the first byte (the layout version) of each
+/// of its segments overwritten.
+fn damage_index(tm: &Tm, lang: &Lang) {
+    let blobs: Vec<Vec<u8>> = tm.read(|r| {
+        let mut blobs = Vec::new();
+        r.for_each_index_segment(lang, &mut |seg, _| blobs.push(seg.encode()))
+            .unwrap();
+        blobs
+    });
+    assert!(!blobs.is_empty());
+    // Every connection is closed: the pages are in the main file, not in
+    // a write-ahead log that SQLite would read instead.
+    let wal = std::fs::metadata(format!("{}-wal", tm.db.display()));
+    assert!(wal.is_err() || wal.unwrap().len() == 0);
+    let mut file = std::fs::read(&tm.db).unwrap();
+    for blob in &blobs {
+        // (a page SQLite freed may hold an identical copy: damage all)
+        let places: Vec<usize> = file
+            .windows(blob.len())
+            .enumerate()
+            .filter(|(_, w)| *w == blob.as_slice())
+            .map(|(at, _)| at)
+            .collect();
+        assert!(!places.is_empty(), "a segment is stored whole in one page");
+        for at in places {
+            file[at] = 0xFF;
+        }
+    }
+    std::fs::write(&tm.db, file).unwrap();
+    // without the index files kept beside the database (derived data), the
+    // index is read from the damaged segments
+    let mut files = tm.db.clone().into_os_string();
+    files.push("-fuzzy");
+    std::fs::remove_dir_all(&files).unwrap();
 }

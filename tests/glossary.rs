@@ -2,70 +2,19 @@
 //! scan|list` and `term QUERY|add|edit|remove`, on the fixtures in
 //! tests/fixtures/glossary and on the shipped glossary.
 
+mod common;
+
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/glossary")
-        .join(name)
-}
-
-fn shipped() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("glossaries/sco-counter-narcotics.tsv")
-}
+use common::{Tm, fixture, shipped_glossary};
 
 /// A concept as (lang, text, status) terms, note and source.
 type ConceptKey = (Vec<(String, String, String)>, String, String);
 
-struct Tm {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
 impl Tm {
-    fn new() -> Tm {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("tm.db");
-        Tm { dir, db }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("polytm").unwrap();
-        c.arg("--db").arg(&self.db).arg("--quiet");
-        c
-    }
-
-    /// Run; (exit code, stdout, stderr).
-    fn run(&self, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-        let mut c = self.cmd();
-        c.args(args);
-        if let Some(s) = stdin {
-            c.write_stdin(s);
-        }
-        let out = c.output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let (code, out, err) = self.run(args, None);
-        assert_eq!(code, 0, "{args:?} failed: {err}");
-        out
-    }
-
-    fn json(&self, args: &[&str], stdin: Option<&str>) -> Value {
-        let (code, out, err) = self.run(args, stdin);
-        assert_eq!(code, 0, "{args:?} failed: {err}");
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
-    }
-
     fn import(&self, files: &[&Path]) -> String {
         let mut args = vec!["glossary", "import"];
         let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
@@ -125,10 +74,10 @@ impl Tm {
 fn import_tsv_csv_tbx_and_reimport_adds_nothing() {
     let tm = Tm::new();
     let files = [
-        fixture("small.tsv"),
-        fixture("small.csv"),
-        fixture("basic.tbx"),
-        fixture("martif.tbx"),
+        fixture("glossary/small.tsv"),
+        fixture("glossary/small.csv"),
+        fixture("glossary/basic.tbx"),
+        fixture("glossary/martif.tbx"),
     ];
     let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     let out = tm.import(&paths);
@@ -172,7 +121,7 @@ fn import_tsv_csv_tbx_and_reimport_adds_nothing() {
 #[test]
 fn merging_a_new_variant_into_a_stored_concept() {
     let tm = Tm::new();
-    tm.import(&[&fixture("small.tsv")]);
+    tm.import(&[&fixture("glossary/small.tsv")]);
     let dir = tm.dir.path();
     let more = dir.join("more.tsv");
     std::fs::write(
@@ -191,10 +140,10 @@ fn merging_a_new_variant_into_a_stored_concept() {
 fn round_trip_tsv_db_tbx_db_gives_the_same_concepts() {
     let tm = Tm::new();
     tm.import(&[
-        &fixture("small.tsv"),
-        &fixture("small.csv"),
-        &fixture("basic.tbx"),
-        &fixture("martif.tbx"),
+        &fixture("glossary/small.tsv"),
+        &fixture("glossary/small.csv"),
+        &fixture("glossary/basic.tbx"),
+        &fixture("glossary/martif.tbx"),
     ]);
     let original = tm.concepts();
     for (dialect, root) in [("tbx", "<tbx "), ("martif", "<martif ")] {
@@ -226,7 +175,7 @@ fn round_trip_tsv_db_tbx_db_gives_the_same_concepts() {
 #[test]
 fn shipped_glossary_round_trips_through_tbx() {
     let tm = Tm::new();
-    tm.import(&[&shipped()]);
+    tm.import(&[&shipped_glossary()]);
     let original = tm.concepts();
     assert!(original.len() >= 50);
     let file = tm.dir.path().join("sco.tbx");
@@ -239,7 +188,7 @@ fn shipped_glossary_round_trips_through_tbx() {
 #[test]
 fn export_to_stdout_and_language_subset() {
     let tm = Tm::new();
-    tm.import(&[&fixture("small.tsv")]);
+    tm.import(&[&fixture("glossary/small.tsv")]);
     let out = tm.ok(&["glossary", "export", "--format", "tsv", "--langs", "en,zh"]);
     let mut lines = out.lines();
     assert_eq!(lines.next(), Some("en\tzh-CN\tnote\tsource"));
@@ -273,21 +222,26 @@ fn refused(tm: &Tm, file: &Path, code: i32, expect: &str) {
 #[test]
 fn bad_input_is_refused_with_file_and_line_and_nothing_written() {
     let tm = Tm::new();
-    tm.import(&[&fixture("small.tsv")]);
+    tm.import(&[&fixture("glossary/small.tsv")]);
     let dir = tm.dir.path();
     refused(
         &tm,
-        &fixture("bad-columns.tsv"),
+        &fixture("glossary/bad-columns.tsv"),
         3,
         "bad-columns.tsv:3: 2 columns, the header has 3",
     );
     refused(
         &tm,
-        &fixture("bad-header.tsv"),
+        &fixture("glossary/bad-header.tsv"),
         3,
         "bad-header.tsv:1:2: header: unknown language code 'Russian' (did you mean 'ru'?)",
     );
-    refused(&tm, &fixture("empty.tsv"), 3, "empty.tsv: is empty");
+    refused(
+        &tm,
+        &fixture("glossary/empty.tsv"),
+        3,
+        "empty.tsv: is empty",
+    );
     refused(
         &tm,
         &dir.join("missing.tsv"),
@@ -296,7 +250,7 @@ fn bad_input_is_refused_with_file_and_line_and_nothing_written() {
     );
     refused(
         &tm,
-        &fixture("malformed.tbx"),
+        &fixture("glossary/malformed.tbx"),
         3,
         "malformed.tbx:6:5: malformed XML",
     );
@@ -338,8 +292,8 @@ fn a_bad_second_file_leaves_the_first_unimported() {
         &[
             "glossary",
             "import",
-            fixture("small.tsv").to_str().unwrap(),
-            fixture("bad-columns.tsv").to_str().unwrap(),
+            fixture("glossary/small.tsv").to_str().unwrap(),
+            fixture("glossary/bad-columns.tsv").to_str().unwrap(),
         ],
         None,
     );
@@ -353,7 +307,11 @@ fn database_that_is_not_sqlite_is_refused() {
     let tm = Tm::new();
     std::fs::write(&tm.db, "not a database").unwrap();
     let (code, _, err) = tm.run(
-        &["glossary", "import", fixture("small.tsv").to_str().unwrap()],
+        &[
+            "glossary",
+            "import",
+            fixture("glossary/small.tsv").to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(code, 4, "{err}");
@@ -368,7 +326,7 @@ fn dry_run_writes_nothing() {
         "glossary",
         "import",
         "--dry-run",
-        fixture("small.tsv").to_str().unwrap(),
+        fixture("glossary/small.tsv").to_str().unwrap(),
     ]);
     assert!(out.contains("would be: 5 concepts added"), "{out}");
     assert_eq!(tm.counts(), (0, 0));
@@ -393,7 +351,7 @@ fn ids_and_kinds(v: &Value) -> Vec<(String, String)> {
 #[test]
 fn term_lookup_inflected_prefix_chinese_and_english_variants() {
     let tm = Tm::new();
-    tm.import(&[&fixture("small.tsv")]);
+    tm.import(&[&fixture("glossary/small.tsv")]);
     let kz = "Ministry of Internal Affairs of the Republic of Kazakhstan".to_string();
     let kg = "Ministry of Internal Affairs of the Kyrgyz Republic".to_string();
     let v = tm.json(&["term", "министерства внутренних дел", "--json"], None);
@@ -453,7 +411,7 @@ fn term_lookup_inflected_prefix_chinese_and_english_variants() {
 #[test]
 fn term_add_edit_remove() {
     let tm = Tm::new();
-    tm.import(&[&fixture("small.tsv")]);
+    tm.import(&[&fixture("glossary/small.tsv")]);
     let v = tm.json(
         &[
             "term",
@@ -603,7 +561,7 @@ fn scan(tm: &Tm, lang: &str, text: &str) -> Vec<(String, String)> {
 #[test]
 fn scan_russian_inflections_english_variants_chinese_text() {
     let tm = Tm::new();
-    tm.import(&[&fixture("small.tsv")]);
+    tm.import(&[&fixture("glossary/small.tsv")]);
     let kz = "Ministry of Internal Affairs of the Republic of Kazakhstan";
     assert_eq!(
         scan(
@@ -671,7 +629,7 @@ fn scan_russian_inflections_english_variants_chinese_text() {
 #[test]
 fn scan_json_shape_and_table() {
     let tm = Tm::new();
-    tm.import(&[&fixture("small.tsv")]);
+    tm.import(&[&fixture("glossary/small.tsv")]);
     let v = tm.json(
         &["glossary", "scan", "--lang", "ru", "--json"],
         Some("в УНП ООН"),
@@ -712,7 +670,7 @@ fn scan_json_shape_and_table() {
 /// Scan one fixture of sentences (one per line, with the English preferred
 /// names of the concepts each names); (expected, found, false hits).
 fn score(tm: &Tm, lang: &str) -> (usize, usize, Vec<String>) {
-    let text = std::fs::read_to_string(fixture(&format!("sentences.{lang}.tsv"))).unwrap();
+    let text = std::fs::read_to_string(fixture(&format!("glossary/sentences.{lang}.tsv"))).unwrap();
     let rows: Vec<(String, BTreeSet<String>)> = text
         .lines()
         .skip(1)
@@ -768,7 +726,7 @@ fn score(tm: &Tm, lang: &str) -> (usize, usize, Vec<String>) {
 #[test]
 fn shipped_glossary_finds_the_agencies_in_real_sentences() {
     let tm = Tm::new();
-    tm.import(&[&shipped()]);
+    tm.import(&[&shipped_glossary()]);
     for lang in ["en", "ru", "zh"] {
         let (expected, found, false_hits) = score(&tm, lang);
         eprintln!(
@@ -788,7 +746,7 @@ fn shipped_glossary_finds_the_agencies_in_real_sentences() {
 #[test]
 fn shipped_glossary_covers_the_seed_press_release_names() {
     let tm = Tm::new();
-    tm.import(&[&shipped()]);
+    tm.import(&[&shipped_glossary()]);
     let text = "On 17 May 2018, Tianjin in the People's Republic of China hosted the 8th Meeting of Heads of the SCO Member States' Counter-Narcotics Agencies. \
         Mutha Asok Jain from the Republic of India Narcotics Control Bureau, Arystangany Zapparov from the Interior Ministry of the Republic of Kazakhstan, \
         A. Zhaichibekov from the Interior Ministry of the Kyrgyz Republic, Iqbal Mehmood from the Ministry of Narcotics Control of the Islamic Republic of Pakistan, \
@@ -823,7 +781,7 @@ fn example_releases_name_the_same_agencies_in_three_languages() {
     // The quick-start releases are translations of each other: the concepts
     // found in each language must be the same.
     let tm = Tm::new();
-    tm.import(&[&shipped()]);
+    tm.import(&[&shipped_glossary()]);
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/releases");
     for stem in [
         "2019-05-16-bishkek",

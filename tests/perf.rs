@@ -2,41 +2,16 @@
 //! file is read (full segments stored during the run) stays exact, a failed
 //! large import leaves nothing, and overwrites leave no stale entry.
 
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
-use rusqlite::Connection;
+use std::fmt::Write as _;
+use std::path::Path;
+
 use serde_json::Value;
 
-fn polytm(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("polytm").unwrap();
-    c.arg("--db").arg(db).arg("--quiet").env_remove("POLYTM_DB");
-    c
-}
+use polytm_text::lang::Lang;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/perf")
-        .join(name)
-}
-
-fn matches(db: &Path, from: &str, to: &str, extra: &[&str], query: &str) -> Vec<Value> {
-    let out = polytm(db)
-        .args(["match", "--from", from, "--to", to, "--json"])
-        .args(extra)
-        .arg(query)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice::<Value>(&out)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
-}
+use common::{Tm, fixture, index_segments, matches, stdout};
 
 /// (score, unit, source) of each proposal.
 fn summary(m: &[Value]) -> Vec<(u64, i64, String)> {
@@ -65,62 +40,26 @@ fn same_as_exhaustive(db: &Path, from: &str, to: &str, query: &str) -> Vec<(u64,
     indexed
 }
 
-fn count(db: &Path, sql: &str) -> i64 {
-    Connection::open(db)
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
-}
-
-/// Everything a failed import must leave as it was.
-fn content(db: &Path) -> Vec<i64> {
-    [
-        "SELECT count(*) FROM units",
-        "SELECT count(*) FROM variants",
-        "SELECT count(*) FROM documents",
-        "SELECT count(*) FROM batches",
-        "SELECT count(*) FROM fuzzy_segments",
-        "SELECT coalesce(sum(length(data)), 0) FROM fuzzy_segments",
-        "SELECT count(*) FROM fuzzy_stale",
-    ]
-    .iter()
-    .map(|q| count(db, q))
-    .collect()
-}
-
 #[test]
 fn overwriting_within_one_file_leaves_no_stale_match() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("tm.db");
-    let out = polytm(&db)
-        .args(["import", "--on-duplicate", "overwrite"])
-        .arg(fixture("overwrite.tsv"))
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let tm = Tm::new();
+    let out = stdout(
+        tm.cmd()
+            .args(["import", "--on-duplicate", "overwrite"])
+            .arg(fixture("perf/overwrite.tsv")),
+    );
     assert!(out.contains("3 units added, 2 overwritten"), "{out}");
     // The first Russian text was replaced in the same file: a query for it
     // finds the new text at 80, not the old one at 100.
-    let m = same_as_exhaustive(&db, "ru", "en", "Откройте старый файл сейчас.");
+    let m = same_as_exhaustive(&tm.db, "ru", "en", "Откройте старый файл сейчас.");
     assert_eq!(m[0].0, 80);
     assert_eq!(m[0].2, "Откройте файл сейчас.");
     // The unit lost its Russian and got another Chinese text.
-    assert!(same_as_exhaustive(&db, "ru", "en", "Закройте окно.").is_empty());
-    let m = same_as_exhaustive(&db, "zh", "en", "关闭窗口。");
+    assert!(same_as_exhaustive(&tm.db, "ru", "en", "Закройте окно.").is_empty());
+    let m = same_as_exhaustive(&tm.db, "zh", "en", "关闭窗口。");
     assert_eq!((m[0].0, m[0].2.as_str()), (60, "关上窗户。"));
-    let m = same_as_exhaustive(&db, "en", "zh", "Close the window.");
+    let m = same_as_exhaustive(&tm.db, "en", "zh", "Close the window.");
     assert_eq!(m[0].0, 100);
-    // The overwrite made the index on source texts (new files have none).
-    assert_eq!(
-        count(
-            &db,
-            "SELECT count(*) FROM sqlite_schema WHERE name = 'units_src'"
-        ),
-        1
-    );
 }
 
 /// A TSV of `n` distinct en-ru rows (more than one index segment of
@@ -173,53 +112,51 @@ fn big_tsv(path: &Path, n: usize, broken_at_end: bool) -> Vec<String> {
 
 #[test]
 fn a_large_import_stores_the_index_as_it_goes_and_stays_exact() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("tm.db");
-    polytm(&db)
+    let tm = Tm::new();
+    tm.cmd()
         .arg("import")
-        .arg(fixture("overwrite.tsv"))
+        .arg(fixture("perf/overwrite.tsv"))
         .assert()
         .success();
-    assert_eq!(
-        count(
-            &db,
-            "SELECT count(*) FROM sqlite_schema WHERE name = 'units_src'"
-        ),
-        0
-    );
-    let before = content(&db);
+    let before = tm.snapshot();
     // The last line is broken: segments were stored during the run, and
     // all of it is rolled back.
-    let bad = dir.path().join("big-bad.tsv");
+    let bad = tm.path("big-bad.tsv");
     big_tsv(&bad, 70_000, true);
-    polytm(&db)
+    tm.cmd()
         .arg("import")
         .arg(&bad)
         .assert()
         .code(3)
         .stderr(predicates::str::contains("big-bad.tsv:70002:"));
-    assert_eq!(content(&db), before);
+    assert_eq!(tm.snapshot(), before);
 
-    let good = dir.path().join("big.tsv");
+    let good = tm.path("big.tsv");
     let en = big_tsv(&good, 70_000, false);
-    polytm(&db).arg("import").arg(&good).assert().success();
+    tm.cmd().arg("import").arg(&good).assert().success();
+    // More than one segment of English, every entry current: nothing was
+    // left for later maintenance, and nothing is missing.
+    let (sizes, segments) = tm.read(|r| (r.index_sizes().unwrap(), index_segments(r, &Lang::en())));
+    let en_size = sizes.iter().find(|s| s.lang == "en").unwrap();
+    assert_eq!(en_size.entries, 70_000 + 5);
+    assert!(segments.len() >= 2, "{} segments", segments.len());
+    let entries: usize = segments.iter().map(|(units, _)| units.len()).sum();
     assert_eq!(
-        count(
-            &db,
-            "SELECT sum(entries) FROM fuzzy_segments WHERE lang = 'en'"
-        ),
-        70_000 + 5
+        entries,
+        70_000 + 5,
+        "no segment of changed units at the end"
     );
-    assert!(count(&db, "SELECT count(*) FROM fuzzy_segments WHERE lang = 'en'") >= 2);
-    assert_eq!(count(&db, "SELECT count(*) FROM fuzzy_stale"), 0);
+    for (units, current) in &segments {
+        assert_eq!(current.len(), units.len(), "no entry left out as stale");
+    }
     // Units from the first segment, the second (written at the end) and
     // the earlier import; exact and changed.
-    let m = same_as_exhaustive(&db, "en", "ru", &en[5]);
+    let m = same_as_exhaustive(&tm.db, "en", "ru", &en[5]);
     assert_eq!((m[0].0, m[0].2.as_str()), (100, en[5].as_str()));
     let changed = en[69_999].replace("69999", "70000");
-    let m = same_as_exhaustive(&db, "en", "ru", &changed);
+    let m = same_as_exhaustive(&tm.db, "en", "ru", &changed);
     assert_eq!(m[0].2, en[69_999]);
     assert!((80..100).contains(&m[0].0), "{m:?}");
-    let m = same_as_exhaustive(&db, "en", "ru", "Close the window.");
+    let m = same_as_exhaustive(&tm.db, "en", "ru", "Close the window.");
     assert_eq!(m[0].0, 100);
 }

@@ -5,59 +5,29 @@
 //! with `polytm import`; the document is the 2021 Dushanbe release of
 //! `examples/releases/`.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
-use serde_json::Value;
+use std::path::Path;
 
-const FIX: &str = "tests/fixtures/pretranslate";
+use common::{Tm, fails, fixture, json, shipped_glossary, stdout};
+
 const NEW_EN: &str = "examples/releases/2021-05-20-dushanbe.en.txt";
 
-fn polytm(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("polytm").unwrap();
-    c.arg("--db").arg(db).arg("--quiet");
-    c
-}
-
-fn fix(name: &str) -> PathBuf {
-    Path::new(FIX).join(name)
-}
-
-/// A temporary folder with a database holding the fixture TM.
-fn with_tm() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("tm.db");
-    polytm(&db)
+/// A TM holding the fixture units.
+fn with_tm() -> Tm {
+    let tm = Tm::new();
+    tm.cmd()
         .arg("import")
-        .arg(fix("tm.en-ru-zh.tsv"))
+        .arg(fixture("pretranslate/tm.en-ru-zh.tsv"))
         .assert()
         .success();
-    (dir, db)
+    tm
 }
 
-fn stdout(c: &mut Command) -> String {
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// Run and expect a failure: (exit code, stderr).
-fn fails(c: &mut Command) -> (i32, String) {
-    let out = c.output().unwrap();
-    assert!(!out.status.success(), "unexpectedly succeeded");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-fn units(db: &Path) -> i64 {
-    let j: Value = serde_json::from_str(&stdout(polytm(db).args(["stats", "--json"]))).unwrap();
-    j["units"].as_i64().unwrap()
+fn units(tm: &Tm) -> i64 {
+    json(tm.cmd().args(["stats", "--json"]))["units"]
+        .as_i64()
+        .unwrap()
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -71,32 +41,32 @@ fn files_in(dir: &Path) -> Vec<String> {
 
 /// The quick start: the glossary imported, the two earlier releases
 /// aligned EN/RU/ZH into the TM, the new release pre-translated.
-fn quick_start_tm() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("polytm.db");
-    polytm(&db)
-        .args(["glossary", "import", "glossaries/sco-counter-narcotics.tsv"])
+fn quick_start_tm() -> Tm {
+    let tm = Tm::new();
+    tm.cmd()
+        .args(["glossary", "import"])
+        .arg(shipped_glossary())
         .assert()
         .success();
     for r in ["2019-05-16-bishkek", "2020-05-14-moscow"] {
         let f = |l: &str| format!("examples/releases/{r}.{l}.txt");
-        polytm(&db)
+        tm.cmd()
             .args(["align", "--langs", "en,ru,zh", &f("en"), &f("ru"), &f("zh")])
             .assert()
             .success();
     }
-    (dir, db)
+    tm
 }
 
 #[test]
 fn quick_start_pipeline_on_the_examples() {
-    let (dir, db) = quick_start_tm();
-    assert_eq!(units(&db), 22); // 25 aligned units, 3 sentences identical in both releases
+    let tm = quick_start_tm();
+    assert_eq!(units(&tm), 22); // 25 aligned units, 3 sentences identical in both releases
     // the analysis
-    let j: Value = serde_json::from_str(&stdout(
-        polytm(&db).args(["analyze", "--from", "en", "--to", "ru,zh", "--json", NEW_EN]),
-    ))
-    .unwrap();
+    let j = json(
+        tm.cmd()
+            .args(["analyze", "--from", "en", "--to", "ru,zh", "--json", NEW_EN]),
+    );
     assert_eq!(j["segments"], 15);
     assert_eq!(j["words"], 192);
     for t in 0..2 {
@@ -110,8 +80,8 @@ fn quick_start_pipeline_on_the_examples() {
         assert_eq!(segs, [1, 3, 0, 4, 1, 2, 4], "{}", j["targets"][t]["to"]);
     }
     // the proposals, down to 50 %
-    let out = dir.path().join("out");
-    polytm(&db)
+    let out = tm.path("out");
+    tm.cmd()
         .args([
             "pretranslate",
             "--from",
@@ -167,9 +137,10 @@ fn quick_start_pipeline_on_the_examples() {
     assert_eq!(field(&zh, 14), "会议由塔吉克斯坦共和国总统直属禁毒署承办。");
 
     // the default run: drafts in a folder, the report and where they are
-    let o = polytm(&db)
+    let o = tm
+        .cmd()
         .args(["pretranslate", "--from", "en", "--to", "ru,zh", "-o"])
-        .arg(dir.path().join("drafts"))
+        .arg(tm.path("drafts"))
         .arg(NEW_EN)
         .output()
         .unwrap();
@@ -185,8 +156,7 @@ fn quick_start_pipeline_on_the_examples() {
         ),
         "{err}"
     );
-    let draft =
-        std::fs::read_to_string(dir.path().join("drafts/2021-05-20-dushanbe.ru.txt")).unwrap();
+    let draft = std::fs::read_to_string(tm.path("drafts/2021-05-20-dushanbe.ru.txt")).unwrap();
     assert!(
         draft.ends_with(
             "[85%] Следующее совещание состоится в 2022 году в Республике Узбекистан.\n"
@@ -195,8 +165,8 @@ fn quick_start_pipeline_on_the_examples() {
     );
 
     // XLIFF: states as the matches say, and a second run changes nothing
-    let x1 = dir.path().join("r.ru.xlf");
-    polytm(&db)
+    let x1 = tm.path("r.ru.xlf");
+    tm.cmd()
         .args([
             "pretranslate",
             "--from",
@@ -215,8 +185,8 @@ fn quick_start_pipeline_on_the_examples() {
     assert_eq!(x.matches("state=\"translated\"").count(), 3);
     assert_eq!(x.matches("state=\"needs-review-translation\"").count(), 5);
     assert_eq!(x.matches("<alt-trans ").count(), 8);
-    let x2 = dir.path().join("again.xlf");
-    polytm(&db)
+    let x2 = tm.path("again.xlf");
+    tm.cmd()
         .args(["pretranslate", "--from", "en", "--to", "ru", "-o"])
         .arg(&x2)
         .arg(&x1)
@@ -227,9 +197,10 @@ fn quick_start_pipeline_on_the_examples() {
 
 #[test]
 fn text_into_two_languages_in_a_folder_with_repairs_and_report() {
-    let (dir, db) = with_tm();
-    let out = dir.path().join("out");
-    let o = polytm(&db)
+    let tm = with_tm();
+    let out = tm.path("out");
+    let o = tm
+        .cmd()
         .args(["pretranslate", "--from", "en", "--to", "ru,zh", "-o"])
         .arg(&out)
         .arg(NEW_EN)
@@ -274,18 +245,19 @@ fn text_into_two_languages_in_a_folder_with_repairs_and_report() {
         "{err}"
     );
     // the TM is only read
-    assert_eq!(units(&db), 8);
+    assert_eq!(units(&tm), 8);
 }
 
 #[test]
 fn glossary_names_and_numbers_are_repaired_in_both_languages() {
-    let (dir, db) = with_tm();
-    polytm(&db)
-        .args(["glossary", "import", "glossaries/sco-counter-narcotics.tsv"])
+    let tm = with_tm();
+    tm.cmd()
+        .args(["glossary", "import"])
+        .arg(shipped_glossary())
         .assert()
         .success();
-    let out = dir.path().join("out");
-    polytm(&db)
+    let out = tm.path("out");
+    tm.cmd()
         .args([
             "pretranslate",
             "--from",
@@ -317,11 +289,11 @@ fn glossary_names_and_numbers_are_repaired_in_both_languages() {
 
 #[test]
 fn analyze_json_counts_every_segment_in_its_band() {
-    let (_dir, db) = with_tm();
-    let j: Value = serde_json::from_str(&stdout(
-        polytm(&db).args(["analyze", "--from", "en", "--to", "ru", "--json", NEW_EN]),
-    ))
-    .unwrap();
+    let tm = with_tm();
+    let j = json(
+        tm.cmd()
+            .args(["analyze", "--from", "en", "--to", "ru", "--json", NEW_EN]),
+    );
     assert_eq!(j["from"], "en");
     assert_eq!(j["segments"], 15);
     assert_eq!(j["words"], 192);
@@ -353,10 +325,9 @@ fn analyze_json_counts_every_segment_in_its_band() {
     // "The participants supported the proposal." twice: the second is the repetition
     assert_eq!(total["bands"][0]["words"], 5);
     // --min raises the floor of what counts as a match
-    let j: Value = serde_json::from_str(&stdout(polytm(&db).args([
+    let j = json(tm.cmd().args([
         "analyze", "--from", "en", "--to", "ru", "--min", "90", "--json", NEW_EN,
-    ])))
-    .unwrap();
+    ]));
     let b = &j["targets"][0]["total"]["bands"];
     assert_eq!(b[3]["segments"], 2); // 92 and 94 stay, 85 and 87 go
     assert_eq!(b[6]["segments"], 9);
@@ -364,10 +335,10 @@ fn analyze_json_counts_every_segment_in_its_band() {
 
 #[test]
 fn analyze_table_and_html_page() {
-    let (dir, db) = with_tm();
-    let html = dir.path().join("report.html");
+    let tm = with_tm();
+    let html = tm.path("report.html");
     let t = stdout(
-        polytm(&db)
+        tm.cmd()
             .args(["analyze", "--from", "en", "--to", "zh", "--html"])
             .arg(&html)
             .arg(NEW_EN),
@@ -387,8 +358,8 @@ fn analyze_table_and_html_page() {
 
 #[test]
 fn chinese_source_words_are_characters_and_said_so() {
-    let (_dir, db) = with_tm();
-    let t = stdout(polytm(&db).args([
+    let tm = with_tm();
+    let t = stdout(tm.cmd().args([
         "analyze",
         "--from",
         "zh",
@@ -397,7 +368,7 @@ fn chinese_source_words_are_characters_and_said_so() {
         "examples/releases/2021-05-20-dushanbe.zh.txt",
     ]));
     assert!(t.contains("Chinese words are counted as characters"), "{t}");
-    let j: Value = serde_json::from_str(&stdout(polytm(&db).args([
+    let j = json(tm.cmd().args([
         "analyze",
         "--from",
         "zh",
@@ -405,8 +376,7 @@ fn chinese_source_words_are_characters_and_said_so() {
         "ru",
         "--json",
         "examples/releases/2021-05-20-dushanbe.zh.txt",
-    ])))
-    .unwrap();
+    ]));
     // 290 Han characters and 8 runs of digits or Latin letters (counted
     // independently with a regular expression)
     assert_eq!(j["words"], 298);
@@ -417,9 +387,9 @@ fn chinese_source_words_are_characters_and_said_so() {
 
 #[test]
 fn an_output_name_ending_in_a_slash_is_a_folder() {
-    let (dir, db) = with_tm();
-    let out = format!("{}/new/", dir.path().display());
-    polytm(&db)
+    let tm = with_tm();
+    let out = format!("{}/new/", tm.dir.path().display());
+    tm.cmd()
         .args([
             "pretranslate",
             "--from",
@@ -432,16 +402,13 @@ fn an_output_name_ending_in_a_slash_is_a_folder() {
         ])
         .assert()
         .success();
-    assert_eq!(
-        files_in(&dir.path().join("new")),
-        ["2021-05-20-dushanbe.ru.txt"]
-    );
+    assert_eq!(files_in(&tm.path("new")), ["2021-05-20-dushanbe.ru.txt"]);
 }
 
 #[test]
 fn tsv_has_the_contract_columns() {
-    let (_dir, db) = with_tm();
-    let t = stdout(polytm(&db).args([
+    let tm = with_tm();
+    let t = stdout(tm.cmd().args([
         "pretranslate",
         "--from",
         "en",
@@ -477,15 +444,15 @@ fn tsv_has_the_contract_columns() {
 
 #[test]
 fn presplit_lines_and_copy_source() {
-    let (dir, db) = with_tm();
-    let doc = dir.path().join("lines.en.txt");
+    let tm = with_tm();
+    let doc = tm.path("lines.en.txt");
     std::fs::write(
         &doc,
         "The sides positively assessed cooperation between the SCO and the UN Office on Drugs and Crime.\n\nSomething new entirely.\nThe sides positively assessed cooperation between the SCO and the UN Office on Drugs and Crime.\n",
     )
     .unwrap();
     let t = stdout(
-        polytm(&db)
+        tm.cmd()
             .args([
                 "pretranslate",
                 "--from",
@@ -503,7 +470,7 @@ fn presplit_lines_and_copy_source() {
         format!("{ru}\n\n[no match] Something new entirely.\n{ru}\n")
     );
     let t = stdout(
-        polytm(&db)
+        tm.cmd()
             .args([
                 "pretranslate",
                 "--from",
@@ -521,8 +488,8 @@ fn presplit_lines_and_copy_source() {
 
 #[test]
 fn xliff_from_text_marks_states_and_never_copies_the_source() {
-    let (_dir, db) = with_tm();
-    let x = stdout(polytm(&db).args([
+    let tm = with_tm();
+    let x = stdout(tm.cmd().args([
         "pretranslate",
         "--from",
         "en",
@@ -558,11 +525,11 @@ fn xliff_from_text_marks_states_and_never_copies_the_source() {
 
 #[test]
 fn cat_tool_xliff_is_filled_in_place_and_round_trips() {
-    let (dir, db) = with_tm();
-    let input = fix("dushanbe.en-ru.xlf");
+    let tm = with_tm();
+    let input = fixture("pretranslate/dushanbe.en-ru.xlf");
     let before = std::fs::read(&input).unwrap();
-    let out = dir.path().join("job.ru.xlf");
-    polytm(&db)
+    let out = tm.path("job.ru.xlf");
+    tm.cmd()
         .args([
             "pretranslate",
             "--from",
@@ -598,8 +565,8 @@ fn cat_tool_xliff_is_filled_in_place_and_round_trips() {
     assert!(x.contains("<target xml:lang=\"ru-RU\" state=\"signed-off\">Стороны высоко оценили сотрудничество ШОС и УНП ООН.</target>"));
     assert!(!x.contains("Стороны положительно оценили"));
     // running again on the output changes nothing: every target is now kept
-    let again = dir.path().join("again.xlf");
-    polytm(&db)
+    let again = tm.path("again.xlf");
+    tm.cmd()
         .args([
             "pretranslate",
             "--from",
@@ -619,10 +586,11 @@ fn cat_tool_xliff_is_filled_in_place_and_round_trips() {
 
 #[test]
 fn filled_targets_are_kept_unless_overwrite() {
-    let (dir, db) = with_tm();
-    let input = fix("dushanbe.en-ru.xlf");
-    let out = dir.path().join("o.xlf");
-    let o = polytm(&db)
+    let tm = with_tm();
+    let input = fixture("pretranslate/dushanbe.en-ru.xlf");
+    let out = tm.path("o.xlf");
+    let o = tm
+        .cmd()
         .args([
             "pretranslate",
             "--from",
@@ -641,7 +609,8 @@ fn filled_targets_are_kept_unless_overwrite() {
     assert!(x.contains("<target xml:lang=\"ru-RU\" state=\"translated\" state-qualifier=\"exact-match\">Стороны положительно оценили сотрудничество ШОС с Управлением ООН по наркотикам и преступности.</target>"), "{x}");
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(!err.contains("already translated"), "{err}");
-    let o = polytm(&db)
+    let o = tm
+        .cmd()
         .args(["pretranslate", "--from", "en", "--to", "ru", "-o"])
         .arg(&out)
         .arg(&input)
@@ -656,16 +625,21 @@ fn filled_targets_are_kept_unless_overwrite() {
 
 #[test]
 fn repetitions_inherit_the_translation_the_file_already_holds() {
-    let (_dir, db) = with_tm();
-    let o = polytm(&db)
+    let tm = with_tm();
+    let o = tm
+        .cmd()
         .args(["pretranslate", "--from", "en", "--to", "ru"])
-        .arg(fix("repeated.en-ru.xlf"))
+        .arg(fixture("pretranslate/repeated.en-ru.xlf"))
         .output()
         .unwrap();
     assert!(o.status.success());
     let x = String::from_utf8(o.stdout).unwrap();
     assert!(x.contains("<source>The participants  supported the proposal.</source>\n        <target xml:lang=\"ru\" state=\"translated\" state-qualifier=\"leveraged-inherited\">Участники поддержали предложение.</target>\n        <alt-trans match-quality=\"100\" origin=\"polytm\">"), "{x}");
-    assert!(x.contains("<note from=\"polytm\">from tests/fixtures/pretranslate/repeated.en-ru.xlf, unit a, already translated</note>"), "{x}");
+    let note = format!(
+        "<note from=\"polytm\">from {}, unit a, already translated</note>",
+        fixture("pretranslate/repeated.en-ru.xlf").display()
+    );
+    assert!(x.contains(&note), "{x}");
     // a target waiting for review is kept and not propagated
     assert!(x.contains("<target state=\"needs-review-translation\">Не трогать.</target>"));
     assert_eq!(
@@ -683,12 +657,12 @@ fn repetitions_inherit_the_translation_the_file_already_holds() {
 
 #[test]
 fn xliff_2_segments_get_targets_states_and_matches() {
-    let (dir, db) = with_tm();
-    let out = dir.path().join("v2.ru.xlf");
-    polytm(&db)
+    let tm = with_tm();
+    let out = tm.path("v2.ru.xlf");
+    tm.cmd()
         .args(["pretranslate", "--from", "en", "--to", "ru", "-o"])
         .arg(&out)
-        .arg(fix("dushanbe.en.v2.xlf"))
+        .arg(fixture("pretranslate/dushanbe.en.v2.xlf"))
         .assert()
         .success();
     let x = std::fs::read_to_string(&out).unwrap();
@@ -703,9 +677,9 @@ fn xliff_2_segments_get_targets_states_and_matches() {
 
 #[test]
 fn tmx_output_reads_back_through_import() {
-    let (dir, db) = with_tm();
-    let tmx = dir.path().join("proposals.tmx");
-    polytm(&db)
+    let tm = with_tm();
+    let tmx = tm.path("proposals.tmx");
+    tm.cmd()
         .args([
             "pretranslate",
             "--from",
@@ -724,17 +698,16 @@ fn tmx_output_reads_back_through_import() {
     assert!(x.contains("srclang=\"en\""));
     assert_eq!(x.matches("<tu ").count(), 7);
     assert!(x.contains("<prop type=\"x-polytm-match\">adapted</prop>"));
-    let db2 = dir.path().join("second.db");
-    let t = stdout(polytm(&db2).arg("import").arg(&tmx));
+    let second = Tm::new();
+    let t = stdout(second.cmd().arg("import").arg(&tmx));
     assert!(t.contains("7 units added"), "{t}");
 }
 
 #[test]
 fn tm_files_are_used_for_the_run_and_not_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("empty.db");
+    let tm = Tm::new();
     let t = stdout(
-        polytm(&db)
+        tm.cmd()
             .args([
                 "pretranslate",
                 "--from",
@@ -745,16 +718,17 @@ fn tm_files_are_used_for_the_run_and_not_stored() {
                 "tsv",
                 "--tm",
             ])
-            .arg(fix("tm.en-ru-zh.tsv"))
+            .arg(fixture("pretranslate/tm.en-ru-zh.tsv"))
             .arg(NEW_EN),
     );
     assert!(
         t.contains("\t100\tУчастников Совещания приветствовал"),
         "{t}"
     );
-    assert_eq!(units(&db), 0);
+    assert_eq!(units(&tm), 0);
     // without it, the empty TM is said, and nothing matches
-    let o = polytm(&db)
+    let o = tm
+        .cmd()
         .args([
             "pretranslate",
             "--from",
@@ -779,7 +753,7 @@ fn tm_files_are_used_for_the_run_and_not_stored() {
 
 #[test]
 fn exhaustive_scan_agrees_with_the_index() {
-    let (_dir, db) = with_tm();
+    let tm = with_tm();
     let args = [
         "pretranslate",
         "--from",
@@ -791,8 +765,8 @@ fn exhaustive_scan_agrees_with_the_index() {
         "--min",
         "50",
     ];
-    let indexed = stdout(polytm(&db).args(args).arg(NEW_EN));
-    let scanned = stdout(polytm(&db).args(args).arg("--exhaustive").arg(NEW_EN));
+    let indexed = stdout(tm.cmd().args(args).arg(NEW_EN));
+    let scanned = stdout(tm.cmd().args(args).arg("--exhaustive").arg(NEW_EN));
     assert_eq!(indexed, scanned);
     assert_eq!(
         indexed.lines().filter(|l| !l.ends_with("\t\t\t")).count(),
@@ -802,9 +776,9 @@ fn exhaustive_scan_agrees_with_the_index() {
 
 #[test]
 fn standard_input_in_and_out() {
-    let (dir, db) = with_tm();
+    let tm = with_tm();
     let t = stdout(
-        polytm(&db)
+        tm.cmd()
             .args([
                 "pretranslate",
                 "--from",
@@ -820,9 +794,9 @@ fn standard_input_in_and_out() {
         t,
         "[92%] Следующее совещание состоится в 2023 году в Республике Таджикистан.\n"
     );
-    let out = dir.path().join("o");
+    let out = tm.path("o");
     std::fs::create_dir(&out).unwrap();
-    polytm(&db)
+    tm.cmd()
         .args(["pretranslate", "--from", "en", "--to", "zh", "--presplit", "-o"])
         .arg(&out)
         .arg("-")
@@ -839,31 +813,34 @@ fn standard_input_in_and_out() {
 
 #[test]
 fn xliff_in_another_source_language_is_refused() {
-    let (dir, db) = with_tm();
-    let out = dir.path().join("out");
+    let tm = with_tm();
+    let out = tm.path("out");
     let (code, err) = fails(
-        polytm(&db)
+        tm.cmd()
             .args(["pretranslate", "--from", "en", "--to", "ru,zh", "-o"])
             .arg(&out)
             .arg(NEW_EN)
-            .arg(fix("wrong-source.xlf")),
+            .arg(fixture("pretranslate/wrong-source.xlf")),
     );
     assert_eq!(code, 3);
     assert_eq!(
         err.trim(),
-        "polytm: tests/fixtures/pretranslate/wrong-source.xlf:3:3: the source language is ru, not en as --from says"
+        format!(
+            "polytm: {}:3:3: the source language is ru, not en as --from says",
+            fixture("pretranslate/wrong-source.xlf").display()
+        )
     );
     assert!(!out.exists(), "no output for any input");
-    assert_eq!(units(&db), 8);
+    assert_eq!(units(&tm), 8);
 }
 
 #[test]
 fn xliff_for_another_target_language_is_refused() {
-    let (_dir, db) = with_tm();
+    let tm = with_tm();
     let (code, err) = fails(
-        polytm(&db)
+        tm.cmd()
             .args(["pretranslate", "--from", "en", "--to", "zh"])
-            .arg(fix("dushanbe.en-ru.xlf")),
+            .arg(fixture("pretranslate/dushanbe.en-ru.xlf")),
     );
     assert_eq!(code, 3);
     assert!(
@@ -876,52 +853,62 @@ fn xliff_for_another_target_language_is_refused() {
 
 #[test]
 fn malformed_xliff_names_line_and_column() {
-    let (dir, db) = with_tm();
-    let out = dir.path().join("m.xlf");
+    let tm = with_tm();
+    let out = tm.path("m.xlf");
     let (code, err) = fails(
-        polytm(&db)
+        tm.cmd()
             .args(["pretranslate", "--from", "en", "--to", "ru", "-o"])
             .arg(&out)
-            .arg(fix("malformed.xlf")),
+            .arg(fixture("pretranslate/malformed.xlf")),
     );
     assert_eq!(code, 3);
     assert!(
-        err.starts_with("polytm: tests/fixtures/pretranslate/malformed.xlf:6:"),
+        err.starts_with(&format!(
+            "polytm: {}:6:",
+            fixture("pretranslate/malformed.xlf").display()
+        )),
         "{err}"
     );
     assert!(err.contains("malformed XML"), "{err}");
     assert_eq!(err.lines().count(), 1);
     assert!(!out.exists());
-    assert!(files_in(dir.path()).iter().all(|f| f.starts_with("tm.db")));
+    assert!(
+        files_in(tm.dir.path())
+            .iter()
+            .all(|f| f.starts_with("tm.db"))
+    );
 }
 
 #[test]
 fn empty_documents_are_refused() {
-    let (dir, db) = with_tm();
+    let tm = with_tm();
     let (code, err) = fails(
-        polytm(&db)
+        tm.cmd()
             .args(["pretranslate", "--from", "en", "--to", "ru"])
-            .arg(fix("empty.txt")),
+            .arg(fixture("pretranslate/empty.txt")),
     );
     assert_eq!(code, 3);
     assert_eq!(
         err.trim(),
-        "polytm: tests/fixtures/pretranslate/empty.txt: is empty"
+        format!(
+            "polytm: {}: is empty",
+            fixture("pretranslate/empty.txt").display()
+        )
     );
     let (code, err) = fails(
-        polytm(&db)
+        tm.cmd()
             .args(["analyze", "--from", "en", "--to", "ru"])
-            .arg(fix("no-units.xlf")),
+            .arg(fixture("pretranslate/no-units.xlf")),
     );
     assert_eq!(code, 3);
     assert!(
         err.contains("no-units.xlf: has no text to translate"),
         "{err}"
     );
-    let blank = dir.path().join("blank.txt");
+    let blank = tm.path("blank.txt");
     std::fs::write(&blank, "  \n\n\t\n").unwrap();
     let (_, err) = fails(
-        polytm(&db)
+        tm.cmd()
             .args(["pretranslate", "--from", "en", "--to", "ru"])
             .arg(&blank),
     );
@@ -930,12 +917,12 @@ fn empty_documents_are_refused() {
 
 #[test]
 fn an_output_folder_that_cannot_be_written_leaves_nothing() {
-    let (dir, db) = with_tm();
+    let tm = with_tm();
     // a folder inside a file: cannot exist
-    let file = dir.path().join("afile");
+    let file = tm.path("afile");
     std::fs::write(&file, "x").unwrap();
     let (code, err) = fails(
-        polytm(&db)
+        tm.cmd()
             .args(["pretranslate", "--from", "en", "--to", "ru", "-o"])
             .arg(file.join("out.txt"))
             .arg(NEW_EN),
@@ -943,7 +930,7 @@ fn an_output_folder_that_cannot_be_written_leaves_nothing() {
     assert_eq!(code, 5);
     assert!(err.contains("afile"), "{err}");
     let (code, err) = fails(
-        polytm(&db)
+        tm.cmd()
             .args(["pretranslate", "--from", "en", "--to", "ru,zh", "-o"])
             .arg(&file)
             .arg(NEW_EN),
@@ -956,15 +943,15 @@ fn an_output_folder_that_cannot_be_written_leaves_nothing() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
     // missing folder for one output
     let (code, err) = fails(
-        polytm(&db)
+        tm.cmd()
             .args(["pretranslate", "--from", "en", "--to", "ru", "-o"])
-            .arg(dir.path().join("no/such/dir/out.txt"))
+            .arg(tm.path("no/such/dir/out.txt"))
             .arg(NEW_EN),
     );
     assert_eq!(code, 5);
     assert!(err.contains("folder does not exist"), "{err}");
     // nothing half-written anywhere
-    let left: Vec<String> = files_in(dir.path())
+    let left: Vec<String> = files_in(tm.dir.path())
         .into_iter()
         .filter(|f| f.contains(".part") || f.starts_with(".polytm"))
         .collect();
@@ -973,22 +960,30 @@ fn an_output_folder_that_cannot_be_written_leaves_nothing() {
 
 #[test]
 fn usage_errors() {
-    let (dir, db) = with_tm();
+    let tm = with_tm();
     let (code, err) =
-        fails(polytm(&db).args(["pretranslate", "--from", "en", "--to", "ru,zh", NEW_EN]));
+        fails(
+            tm.cmd()
+                .args(["pretranslate", "--from", "en", "--to", "ru,zh", NEW_EN]),
+        );
     assert_eq!(code, 2);
     assert!(err.contains("give -o FOLDER"), "{err}");
-    let (code, err) =
-        fails(polytm(&db).args(["pretranslate", "--from", "en", "--to", "en", NEW_EN]));
+    let (code, err) = fails(
+        tm.cmd()
+            .args(["pretranslate", "--from", "en", "--to", "en", NEW_EN]),
+    );
     assert_eq!(code, 2);
     assert!(err.contains("is the source language"), "{err}");
-    let (code, _) = fails(polytm(&db).args(["pretranslate", "--from", "xx", "--to", "ru", NEW_EN]));
+    let (code, _) = fails(
+        tm.cmd()
+            .args(["pretranslate", "--from", "xx", "--to", "ru", NEW_EN]),
+    );
     assert_eq!(code, 2);
     // an output onto an input is refused
-    let copy = dir.path().join("doc.en.txt");
+    let copy = tm.path("doc.en.txt");
     std::fs::copy(NEW_EN, &copy).unwrap();
     let (code, err) = fails(
-        polytm(&db)
+        tm.cmd()
             .args(["pretranslate", "--from", "en", "--to", "ru", "-o"])
             .arg(&copy)
             .arg(&copy),

@@ -2,26 +2,11 @@
 //! sheet, `align --review` the side-by-side page, `align apply` puts a
 //! corrected sheet back; reviewed units show in TMX exports and matches.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
-use serde_json::Value;
+use std::path::PathBuf;
 
-fn polytm(db: &Path) -> Command {
-    let mut c = Command::cargo_bin("polytm").unwrap();
-    c.arg("--db").arg(db).arg("--quiet");
-    c
-}
-
-fn stdout(c: &mut Command) -> String {
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::{matches, polytm, snapshot, stdout};
 
 const EN: &str = "The meeting opened on Monday. Delegates from six countries attended.\n\n\
 The agenda covered drug trafficking. It also covered <money> & \"laundering\".\n\n\
@@ -108,16 +93,8 @@ The agenda covered drug trafficking. It also covered <money> & \"laundering\".\t
         3
     );
     assert!(tmx.contains("It also covered &lt;money&gt; &amp; \"laundering\"."));
-    let m: Value = serde_json::from_str(&stdout(polytm(&db).args([
-        "match",
-        "--from",
-        "en",
-        "--to",
-        "ru",
-        "--json",
-        "The next meeting will be held in 2021.",
-    ])))
-    .unwrap();
+    const Q: &str = "The next meeting will be held in 2021.";
+    let m = matches(&db, "en", "ru", &[], Q);
     assert_eq!(m[0]["score"], 100);
     assert_eq!(m[0]["reviewed"], true);
     assert_eq!(m[0]["document"], "release");
@@ -126,23 +103,14 @@ The agenda covered drug trafficking. It also covered <money> & \"laundering\".\t
     let t = dir.path().join("r.tmx");
     std::fs::write(&t, &tmx).unwrap();
     polytm(&db2).arg("import").arg(&t).assert().success();
-    let m: Value = serde_json::from_str(&stdout(polytm(&db2).args([
-        "match",
-        "--from",
-        "en",
-        "--to",
-        "ru",
-        "--json",
-        "The next meeting will be held in 2021.",
-    ])))
-    .unwrap();
+    let m = matches(&db2, "en", "ru", &[], Q);
     assert_eq!(m[0]["reviewed"], true);
 }
 
 #[test]
 fn a_malformed_sheet_changes_nothing() {
     let (dir, db, _) = aligned();
-    let before = stdout(polytm(&db).args(["export", "--format", "tsv"]));
+    let before = snapshot(&db);
     for (name, text, msg) in [
         (
             "cols.tsv",
@@ -174,8 +142,5 @@ fn a_malformed_sheet_changes_nothing() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert_eq!(
-        stdout(polytm(&db).args(["export", "--format", "tsv"])),
-        before
-    );
+    assert_eq!(snapshot(&db), before);
 }

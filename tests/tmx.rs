@@ -1,42 +1,20 @@
 //! TMX/TSV import and export, and TM maintenance, through the binary.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::Path;
+
 use predicates::prelude::*;
-use rusqlite::Connection;
+
+use polytm_store::NewVariant;
+use polytm_text::lang::LangTag;
+
+use common::{Tm, fixture, unit_ids};
 
 /// (tag, text, plain) of one variant.
 type Var = (String, String, Option<String>);
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/tmx")
-        .join(name)
-}
-
-struct Tm {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
 impl Tm {
-    fn new() -> Tm {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("tm.db");
-        Tm { dir, db }
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("polytm").unwrap();
-        c.arg("--db").arg(&self.db).env_remove("POLYTM_DB");
-        c
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
     fn import(&self, file: &Path) {
         self.cmd().arg("import").arg(file).assert().success();
     }
@@ -53,64 +31,28 @@ impl Tm {
         std::fs::read_to_string(&p).unwrap()
     }
 
-    fn conn(&self) -> Connection {
-        Connection::open(&self.db).unwrap()
-    }
-
-    fn count(&self, sql: &str) -> i64 {
-        self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
-    }
-
-    /// Everything a failed command must leave alone.
-    fn snapshot(&self) -> String {
-        if !self.db.exists() {
-            return String::new();
-        }
-        let c = self.conn();
-        let mut s = String::new();
-        for sql in [
-            "SELECT id || '|' || coalesce(document_id,'') || '|' || batch_id || '|' || content_hash || '|' || coalesce(props,'') FROM units ORDER BY id",
-            "SELECT unit_id || '|' || lang || '|' || tag || '|' || text || '|' || coalesce(plain,'') FROM variants ORDER BY unit_id, lang",
-            "SELECT id || '|' || name || '|' || langs FROM documents ORDER BY id",
-            "SELECT id || '|' || kind || '|' || source FROM batches ORDER BY id",
-            "SELECT count(*) FROM concepts",
-            "SELECT count(*) FROM lexicon",
-        ] {
-            let mut st = c.prepare(sql).unwrap();
-            let rows: Vec<String> = st
-                .query_map([], |r| {
-                    r.get::<_, String>(0)
-                        .or_else(|_| r.get::<_, i64>(0).map(|n| n.to_string()))
-                })
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
-            s.push_str(&rows.join("\n"));
-            s.push_str("\n--\n");
-        }
-        s
-    }
-
-    /// (tag, text, plain) of every variant, unit by unit.
+    /// (tag, text, plain) of every variant, unit by unit, by language.
     fn variants(&self) -> Vec<Vec<Var>> {
-        let c = self.conn();
-        let mut st = c
-            .prepare("SELECT unit_id, tag, text, plain FROM variants ORDER BY unit_id, lang")
-            .unwrap();
-        let mut out: Vec<(i64, Vec<Var>)> = Vec::new();
-        let rows = st
-            .query_map([], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .unwrap();
-        for row in rows {
-            let (id, tag, text, plain) = row.unwrap();
-            match out.last_mut() {
-                Some((last, v)) if *last == id => v.push((tag, text, plain)),
-                _ => out.push((id, vec![(tag, text, plain)])),
-            }
-        }
-        out.into_iter().map(|(_, v)| v).collect()
+        self.read(|r| {
+            unit_ids(r)
+                .into_iter()
+                .map(|id| {
+                    let mut v = r.unit(id).unwrap().unwrap().variants;
+                    v.sort_by(|a, b| a.lang.cmp(&b.lang));
+                    v.into_iter().map(|v| (v.tag, v.text, v.plain)).collect()
+                })
+                .collect()
+        })
+    }
+
+    /// The variant of a unit in a language: (text, plain).
+    fn variant(&self, unit: i64, lang: &str) -> (String, Option<String>) {
+        self.read(|r| {
+            let u = r.unit(unit).unwrap().unwrap();
+            let v = u.variants.into_iter().find(|v| v.lang.as_str() == lang);
+            let v = v.unwrap_or_else(|| panic!("unit {unit} has no {lang}"));
+            (v.text, v.plain)
+        })
     }
 }
 
@@ -142,7 +84,7 @@ fn tmx_round_trip_is_identical() {
     let a = Tm::new();
     a.cmd()
         .arg("import")
-        .arg(fixture("sample.tmx"))
+        .arg(fixture("tmx/sample.tmx"))
         .assert()
         .success()
         .stdout(predicate::str::contains("5 units added"))
@@ -185,15 +127,15 @@ fn tmx_round_trip_is_identical() {
     c.import(&b.path("e2.tmx"));
     assert_eq!(c.export(&[], "e3.tmx"), e1);
     // plain text of tagged segments is kept for matching
-    let plain: String = a
-        .conn()
-        .query_row(
-            "SELECT plain FROM variants WHERE lang = 'en' AND plain IS NOT NULL",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(plain, "Click Save to keep  the Secretariat file.");
+    let plain: Vec<String> = a.read(|r| {
+        unit_ids(r)
+            .into_iter()
+            .flat_map(|id| r.unit(id).unwrap().unwrap().variants)
+            .filter(|v| v.lang.as_str() == "en")
+            .filter_map(|v| v.plain)
+            .collect()
+    });
+    assert_eq!(plain, ["Click Save to keep  the Secretariat file."]);
 }
 
 #[test]
@@ -201,7 +143,7 @@ fn tsv_round_trip_and_columns() {
     let a = Tm::new();
     a.cmd()
         .arg("import")
-        .arg(fixture("pairs.tsv"))
+        .arg(fixture("tmx/pairs.tsv"))
         .assert()
         .success()
         .stdout(predicate::str::contains("3 units added, 1 left out"));
@@ -223,7 +165,7 @@ fn tsv_round_trip_and_columns() {
     assert_eq!(b.export(&["--format", "tsv"], "again.tsv"), all);
     // CSV with semicolons (Excel)
     let c = Tm::new();
-    c.import(&fixture("pairs.csv"));
+    c.import(&fixture("tmx/pairs.csv"));
     let csv = c.export(&[], "c.csv");
     assert_eq!(
         csv,
@@ -234,7 +176,7 @@ fn tsv_round_trip_and_columns() {
 #[test]
 fn export_language_selection_and_srclang() {
     let a = Tm::new();
-    a.import(&fixture("sample.tmx"));
+    a.import(&fixture("tmx/sample.tmx"));
     let out = a.export(&["--langs", "en,ru"], "en-ru.tmx");
     xmllint_valid(&a.path("en-ru.tmx"));
     assert!(out.contains(r#"srclang="en-US""#), "{out}");
@@ -275,7 +217,7 @@ fn export_language_selection_and_srclang() {
 #[test]
 fn tmx_1_1_with_old_lang_attribute() {
     let a = Tm::new();
-    a.import(&fixture("tmx11.tmx"));
+    a.import(&fixture("tmx/tmx11.tmx"));
     let v = a.variants();
     assert_eq!(v.len(), 2);
     assert_eq!(v[0][0].0, "en-US");
@@ -288,9 +230,9 @@ fn tmx_1_1_with_old_lang_attribute() {
 
 #[test]
 fn utf16_tmx_with_bom_is_read() {
-    let text = std::fs::read_to_string(fixture("sample.tmx")).unwrap();
+    let text = std::fs::read_to_string(fixture("tmx/sample.tmx")).unwrap();
     let utf8 = Tm::new();
-    utf8.import(&fixture("sample.tmx"));
+    utf8.import(&fixture("tmx/sample.tmx"));
     for le in [true, false] {
         let a = Tm::new();
         let mut bytes: Vec<u8> = if le {
@@ -323,16 +265,16 @@ fn utf16_tmx_with_bom_is_read() {
 #[test]
 fn duplicate_policies() {
     let a = Tm::new();
-    a.import(&fixture("pairs.tsv"));
+    a.import(&fixture("tmx/pairs.tsv"));
     a.cmd()
         .arg("import")
-        .arg(fixture("pairs.tsv"))
+        .arg(fixture("tmx/pairs.tsv"))
         .assert()
         .success()
         .stdout(predicate::str::contains(
             "nothing new (3 duplicates skipped",
         ));
-    assert_eq!(a.count("SELECT count(*) FROM batches"), 1);
+    assert_eq!(a.stats().batches, 1);
     // overwrite: the same source, a corrected target
     let fixed = a.path("fixed.tsv");
     std::fs::write(&fixed, "en\tru\nSecretariat\tСекретариат ШОС\n").unwrap();
@@ -342,23 +284,21 @@ fn duplicate_policies() {
         .assert()
         .success()
         .stdout(predicate::str::contains("1 overwritten"));
-    let ru: String = a
-        .conn()
-        .query_row(
-            "SELECT text FROM variants v JOIN units u ON u.id = v.unit_id WHERE u.tuid = 't1' AND v.lang = 'ru'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(ru, "Секретариат ШОС");
+    let t1 = a.read(|r| {
+        unit_ids(r)
+            .into_iter()
+            .find(|&id| r.unit(id).unwrap().unwrap().tuid.as_deref() == Some("t1"))
+            .unwrap()
+    });
+    assert_eq!(a.variant(t1, "ru").0, "Секретариат ШОС");
     a.cmd()
         .args(["import", "--on-duplicate", "keep"])
-        .arg(fixture("pairs.tsv"))
+        .arg(fixture("tmx/pairs.tsv"))
         .assert()
         .success()
         .stdout(predicate::str::contains("3 units added"))
         .stdout(predicate::str::contains("(added to)"));
-    assert_eq!(a.count("SELECT count(*) FROM units"), 6);
+    assert_eq!(a.stats().units, 6);
 }
 
 #[test]
@@ -366,9 +306,9 @@ fn several_files_one_failing() {
     let a = Tm::new();
     a.cmd()
         .arg("import")
-        .arg(fixture("pairs.tsv"))
-        .arg(fixture("bad/truncated.tmx"))
-        .arg(fixture("tmx11.tmx"))
+        .arg(fixture("tmx/pairs.tsv"))
+        .arg(fixture("tmx/bad/truncated.tmx"))
+        .arg(fixture("tmx/tmx11.tmx"))
         .assert()
         .code(3)
         .stdout(predicate::str::contains("pairs.tsv: 3 units added"))
@@ -379,12 +319,12 @@ fn several_files_one_failing() {
         .stderr(predicate::str::contains(
             "1 of 3 files failed and imported nothing",
         ));
-    assert_eq!(a.count("SELECT count(*) FROM documents"), 2);
-    assert_eq!(a.count("SELECT count(*) FROM units"), 5);
+    assert_eq!(a.stats().documents, 2);
+    assert_eq!(a.stats().units, 5);
     a.cmd()
         .args(["import", "--doc", "x"])
-        .arg(fixture("pairs.tsv"))
-        .arg(fixture("tmx11.tmx"))
+        .arg(fixture("tmx/pairs.tsv"))
+        .arg(fixture("tmx/tmx11.tmx"))
         .assert()
         .code(2);
 }
@@ -394,7 +334,7 @@ fn several_files_one_failing() {
 #[test]
 fn bad_input_changes_nothing() {
     let a = Tm::new();
-    a.import(&fixture("pairs.tsv"));
+    a.import(&fixture("tmx/pairs.tsv"));
     let before = a.snapshot();
     let cases: &[(&str, &str)] = &[
         (
@@ -438,7 +378,7 @@ fn bad_input_changes_nothing() {
         let out = a
             .cmd()
             .arg("import")
-            .arg(fixture(file))
+            .arg(fixture(&format!("tmx/{file}")))
             .timeout(std::time::Duration::from_secs(20))
             .assert()
             .code(3)
@@ -453,7 +393,7 @@ fn bad_input_changes_nothing() {
     let missing = a
         .cmd()
         .arg("import")
-        .arg(fixture("bad/no-such-file.tmx"))
+        .arg(fixture("tmx/bad/no-such-file.tmx"))
         .assert()
         .code(5);
     missing.stderr(predicate::str::contains("no-such-file.tmx: no such file"));
@@ -505,7 +445,7 @@ fn long_lines_stream_or_fail_cleanly() {
 #[test]
 fn export_refuses_what_it_cannot_write() {
     let a = Tm::new();
-    a.import(&fixture("sample.tmx"));
+    a.import(&fixture("tmx/sample.tmx"));
     // a newline cannot go into TSV: refused, naming the unit; CSV is fine
     a.cmd()
         .args(["export", "--format", "tsv", "-o"])
@@ -521,12 +461,10 @@ fn export_refuses_what_it_cannot_write() {
     // tags become the codes they stand for in a table
     assert!(csv.contains("Click <b>Save</b> to keep <img src=\"\"a.png\"\" alt=\"\"Save icon\"\"/> the Secretariat file."), "{csv}");
     // a character XML 1.0 forbids, put there behind polytm's back
-    a.conn()
-        .execute(
-            "UPDATE variants SET text = 'bell' || char(7) WHERE unit_id = 3 AND lang = 'zh'",
-            [],
-        )
-        .unwrap();
+    a.write(|w| {
+        let bell = NewVariant::new(LangTag::parse("zh-CN").unwrap(), "bell\u{7}");
+        assert!(w.set_variant(3, &bell).unwrap());
+    });
     a.cmd()
         .args(["export", "-o"])
         .arg(a.path("bad.tmx"))
@@ -549,8 +487,8 @@ fn export_refuses_what_it_cannot_write() {
 #[test]
 fn export_filters() {
     let a = Tm::new();
-    a.import(&fixture("sample.tmx"));
-    a.import(&fixture("pairs.tsv"));
+    a.import(&fixture("tmx/sample.tmx"));
+    a.import(&fixture("tmx/pairs.tsv"));
     let out = a.export(&["--doc", "pairs.tsv"], "d.tmx");
     assert_eq!(out.matches("<tu ").count(), 3);
     assert!(out.contains(r#"<prop type="x-polytm-document">pairs.tsv</prop>"#));
@@ -580,8 +518,8 @@ fn export_filters() {
 #[test]
 fn documents_and_batches_are_maintained() {
     let a = Tm::new();
-    a.import(&fixture("sample.tmx"));
-    a.import(&fixture("pairs.tsv"));
+    a.import(&fixture("tmx/sample.tmx"));
+    a.import(&fixture("tmx/pairs.tsv"));
     a.cmd()
         .args(["docs", "list"])
         .assert()
@@ -606,7 +544,7 @@ fn documents_and_batches_are_maintained() {
         .stdout(predicate::str::contains(
             "removed batch 2: 3 units, 1 documents",
         ));
-    assert_eq!(a.count("SELECT count(*) FROM units"), 5);
+    assert_eq!(a.stats().units, 5);
     let before = a.snapshot();
     a.cmd()
         .args(["batches", "remove", "1", "99"])
@@ -621,8 +559,8 @@ fn documents_and_batches_are_maintained() {
         .stdout(predicate::str::contains(
             "removed document 'sample.tmx' and its 5 units",
         ));
-    assert_eq!(a.count("SELECT count(*) FROM units"), 0);
-    assert_eq!(a.count("SELECT count(*) FROM variants"), 0);
+    assert_eq!(a.stats().units, 0);
+    assert_eq!(a.stats().languages.iter().map(|l| l.count).sum::<i64>(), 0);
     a.cmd()
         .args(["docs", "remove", "sample.tmx"])
         .assert()
@@ -632,7 +570,7 @@ fn documents_and_batches_are_maintained() {
 #[test]
 fn units_are_shown_edited_and_deleted() {
     let a = Tm::new();
-    a.import(&fixture("sample.tmx"));
+    a.import(&fixture("tmx/sample.tmx"));
     a.cmd()
         .args(["unit", "show", "1"])
         .assert()
@@ -661,15 +599,7 @@ fn units_are_shown_edited_and_deleted() {
         .assert()
         .success()
         .stdout(predicate::str::contains("unit 3: zh-CN changed"));
-    let ru: String = a
-        .conn()
-        .query_row(
-            "SELECT text FROM variants WHERE unit_id = 3 AND lang = 'ru'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(ru, "  Два  пробела \\n  ");
+    assert_eq!(a.variant(3, "ru").0, "  Два  пробела \\n  ");
     // markup is checked, and stored as TMX
     a.cmd()
         .args([
@@ -683,17 +613,10 @@ fn units_are_shown_edited_and_deleted() {
         ])
         .assert()
         .success();
-    let (text, plain): (String, String) = a
-        .conn()
-        .query_row(
-            "SELECT text, plain FROM variants WHERE unit_id = 3 AND lang = 'en'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let (text, plain) = a.variant(3, "en");
     assert_eq!(
-        (text.as_str(), plain.as_str()),
-        ("Press <ph x=\"1\">&lt;br/&gt;</ph> now", "Press  now")
+        (text.as_str(), plain.as_deref()),
+        ("Press <ph x=\"1\">&lt;br/&gt;</ph> now", Some("Press  now"))
     );
     let before = a.snapshot();
     a.cmd()
@@ -740,7 +663,7 @@ fn units_are_shown_edited_and_deleted() {
         .success()
         .stdout(predicate::str::contains("deleted 2 units"));
     a.cmd().args(["unit", "delete", "3"]).assert().code(1);
-    assert_eq!(a.count("SELECT count(*) FROM units"), 3);
+    assert_eq!(a.stats().units, 3);
 }
 
 #[test]
@@ -748,7 +671,7 @@ fn standard_input_and_format_override() {
     let a = Tm::new();
     a.cmd()
         .args(["import", "--format", "tmx", "-"])
-        .write_stdin(std::fs::read(fixture("tmx11.tmx")).unwrap())
+        .write_stdin(std::fs::read(fixture("tmx/tmx11.tmx")).unwrap())
         .assert()
         .success()
         .stdout(predicate::str::contains(
@@ -763,7 +686,7 @@ fn standard_input_and_format_override() {
     // errors on standard input are placed by byte offset
     a.cmd()
         .args(["import", "--format", "tmx", "-"])
-        .write_stdin(std::fs::read(fixture("bad/nolang.tmx")).unwrap())
+        .write_stdin(std::fs::read(fixture("tmx/bad/nolang.tmx")).unwrap())
         .assert()
         .code(3)
         .stderr(predicate::str::contains("<stdin>:byte "));
@@ -772,7 +695,7 @@ fn standard_input_and_format_override() {
 #[test]
 fn edits_and_removals_reach_fuzzy_matching() {
     let a = Tm::new();
-    a.import(&fixture("pairs.tsv"));
+    a.import(&fixture("tmx/pairs.tsv"));
     let best = |q: &str| -> serde_json::Value {
         let out = a
             .cmd()

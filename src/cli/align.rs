@@ -22,7 +22,6 @@
 //! `--no-store`.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args as ClapArgs, Subcommand, ValueEnum};
@@ -244,13 +243,13 @@ fn apply(a: &ApplyArgs, ctx: &Ctx) -> Result<()> {
     write!(
         out,
         "document: {}\nreviewed units stored: {} (replacing {})",
-        a.doc, done.added, done.replaced
+        a.doc, done.units, done.removed
     )?;
-    if done.left_out > 0 {
+    if done.dropped > 0 {
         write!(
             out,
             "; {} rows with text in fewer than two languages left out",
-            done.left_out
+            done.dropped
         )?;
     }
     writeln!(out)?;

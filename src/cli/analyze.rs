@@ -90,7 +90,6 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     if args.json {
         return print_json(&report::to_json(&reports, false));
     }
-    use std::io::Write;
     let mut out = stdout();
     out.write_all(report::render_table(&reports).as_bytes())?;
     if let Some(h) = &args.html {

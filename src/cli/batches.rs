@@ -16,7 +16,7 @@ use clap::{Args as ClapArgs, Subcommand};
 use serde::Serialize;
 
 use super::Ctx;
-use super::output::{Table, print_json};
+use super::output::{Table, print_json, print_line};
 use polytm_core::error::{Error, Result};
 
 #[derive(Subcommand, Debug)]
@@ -125,7 +125,7 @@ fn remove(args: RemoveArgs, ctx: &Ctx) -> Result<()> {
         if r.lexicon > 0 {
             parts.push(format!("{} lexicon entries", r.lexicon));
         }
-        println!("removed batch {id}: {}", parts.join(", "));
+        print_line(format_args!("removed batch {id}: {}", parts.join(", ")))?;
     }
     Ok(())
 }

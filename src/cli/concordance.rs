@@ -7,10 +7,9 @@
 //! polytm concordance --lang en "member states" --json
 //! ```
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use clap::Args as ClapArgs;
-use serde::Serialize;
 
 use super::Ctx;
 use super::output::stdout;
@@ -52,24 +51,6 @@ pub struct Args {
     pub json: bool,
 }
 
-#[derive(Serialize)]
-struct Out<'a> {
-    unit: i64,
-    document: Option<&'a str>,
-    lang: &'a str,
-    text: &'a str,
-    /// Character ranges of the phrase in `text`.
-    matches: Vec<Span>,
-    /// The unit's other languages.
-    variants: serde_json::Map<String, serde_json::Value>,
-}
-
-#[derive(Serialize)]
-struct Span {
-    start: usize,
-    end: usize,
-}
-
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let phrase = args.phrase.join(" ");
     if phrase.trim().is_empty() {
@@ -86,27 +67,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let found = concordance::search(db.as_ref(), &phrase, &lang, args.exact, args.limit as usize)?;
     let mut out = stdout();
     if args.json {
-        let rows: Vec<Out> = found
-            .hits
-            .iter()
-            .map(|h| Out {
-                unit: h.unit,
-                document: h.document.as_deref(),
-                lang: lang.as_str(),
-                text: &h.text,
-                matches: h
-                    .spans
-                    .iter()
-                    .map(|&(start, end)| Span { start, end })
-                    .collect(),
-                variants: h
-                    .others
-                    .iter()
-                    .map(|(l, t)| (l.clone(), serde_json::Value::String(t.clone())))
-                    .collect(),
-            })
-            .collect();
-        serde_json::to_writer_pretty(&mut out, &rows)?;
+        serde_json::to_writer_pretty(&mut out, &crate::json::concordance(&found.hits, &lang))?;
         writeln!(out)?;
         out.flush()?;
         if found.more {

@@ -7,10 +7,9 @@
 //! ```
 
 use clap::{Args as ClapArgs, Subcommand};
-use serde::Serialize;
 
 use super::Ctx;
-use super::output::{Table, print_json};
+use super::output::{Table, print_json, print_line};
 use polytm_core::error::{Error, Result};
 
 #[derive(Subcommand, Debug)]
@@ -36,17 +35,6 @@ pub struct RemoveArgs {
     pub names: Vec<String>,
 }
 
-#[derive(Serialize)]
-pub struct DocRow {
-    pub id: i64,
-    pub name: String,
-    pub langs: Vec<String>,
-    pub origin: String,
-    pub units: i64,
-    pub batch: Option<i64>,
-    pub created_at: String,
-}
-
 pub fn run(cmd: Cmd, ctx: &Ctx) -> Result<()> {
     match cmd {
         Cmd::List(a) => list(a, ctx),
@@ -56,20 +44,7 @@ pub fn run(cmd: Cmd, ctx: &Ctx) -> Result<()> {
 
 fn list(args: ListArgs, ctx: &Ctx) -> Result<()> {
     let db = ctx.open()?;
-    let rows: Vec<DocRow> = db
-        .reader()?
-        .documents()?
-        .into_iter()
-        .map(|d| DocRow {
-            id: d.id,
-            name: d.name,
-            langs: d.langs,
-            origin: d.origin,
-            units: d.units,
-            batch: d.batch,
-            created_at: d.created_at,
-        })
-        .collect();
+    let rows = crate::json::documents(db.reader()?.documents()?);
     if args.json {
         return print_json(&rows);
     }
@@ -102,7 +77,7 @@ fn remove(args: RemoveArgs, ctx: &Ctx) -> Result<()> {
     }
     tx.commit()?;
     for (name, n) in done {
-        println!("removed document '{name}' and its {n} units");
+        print_line(format_args!("removed document '{name}' and its {n} units"))?;
     }
     Ok(())
 }

@@ -9,12 +9,13 @@
 //! With `-o` the file is written under a temporary name and renamed when
 //! complete, so a failed export never leaves half a file.
 
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use clap::Args as ClapArgs;
 
 use super::Ctx;
+use super::output::stdout;
 use crate::progress::Bars;
 use polytm_core::Progress;
 use polytm_core::error::{Error, Result, display_path};
@@ -112,8 +113,8 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     let (report, target) = match args.output.as_deref() {
         Some(p) if p.as_os_str() != "-" => (to_file(rd.as_ref(), &opts, p, &bar)?, display_path(p)),
         _ => {
-            let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let r = export(rd.as_ref(), &opts, &mut out, &bar)?;
+            let mut out = stdout();
+            let r = export(rd.as_ref(), &opts, &mut out, None, &bar)?;
             out.flush()?;
             (r, "standard output".to_string())
         }
@@ -158,14 +159,7 @@ fn to_file(
         .tempfile_in(dir)
         .map_err(|e| Error::io(path, e))?;
     let mut out = BufWriter::with_capacity(1 << 16, tmp);
-    let report = export(rd, opts, &mut out, bar).map_err(|e| match e {
-        // Errors writing the file name the file, not standard output.
-        Error::Io { msg, .. } => Error::Io {
-            file: display_path(path),
-            msg,
-        },
-        e => e,
-    })?;
+    let report = export(rd, opts, &mut out, Some(path), bar)?;
     let tmp = out
         .into_inner()
         .map_err(|e| Error::io(path, e.into_error()))?;

@@ -14,7 +14,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args as ClapArgs, Subcommand, ValueEnum};
-use serde::Serialize;
 
 use super::Ctx;
 use super::output::{Table, print_json, stdout};
@@ -27,7 +26,7 @@ use polytm_formats::registry::{self, Kind, Purpose};
 use polytm_formats::table::Delim;
 use polytm_formats::tbx::{Dialect, write_tbx};
 use polytm_glossary::merge::MergeStats;
-use polytm_glossary::model::{Concept, LangMap, TermStatus};
+use polytm_glossary::model::{Concept, TermStatus};
 use polytm_glossary::{Glossary, Hit};
 use polytm_store::Database;
 use polytm_text::lang::{self, Lang};
@@ -277,15 +276,10 @@ fn export(args: ExportArgs, ctx: &Ctx) -> Result<()> {
             OutFormat::Csv => write_table(out, &concepts, Delim::Comma),
         }
     };
-    match &args.output {
+    match args.output.as_deref().filter(|p| p.as_os_str() != "-") {
         None => {
             let mut out = stdout();
-            write(&mut out)?;
-            out.flush()?;
-        }
-        Some(p) if p.as_os_str() == "-" => {
-            let mut out = stdout();
-            write(&mut out)?;
+            write(&mut out).map_err(Error::stdout)?;
             out.flush()?;
         }
         Some(p) => write_atomically(p, &write)?,
@@ -332,17 +326,6 @@ pub(crate) fn write_atomically(
 // ---------------------------------------------------------------------------
 // scan
 
-#[derive(Serialize)]
-struct ScanHit<'a> {
-    start: usize,
-    end: usize,
-    text: &'a str,
-    concept: LangMap,
-    concept_id: i64,
-    term: &'a str,
-    status: TermStatus,
-}
-
 fn scan(args: ScanArgs, ctx: &Ctx) -> Result<()> {
     let lang = parse_lang("--lang", &args.lang)?;
     let text = input::read_text(&args.file, input::Utf16::Refuse)?;
@@ -362,22 +345,7 @@ fn scan(args: ScanArgs, ctx: &Ctx) -> Result<()> {
     }
     let hits = rec.scan(&text);
     if args.json {
-        let out: Vec<ScanHit> = hits
-            .iter()
-            .filter_map(|h| {
-                let c = glossary.concept(h.concept_id)?;
-                Some(ScanHit {
-                    start: h.start,
-                    end: h.end,
-                    text: &h.text,
-                    concept: c.by_lang(),
-                    concept_id: c.id,
-                    term: glossary.term(h.term_id).map_or("", |t| t.text.as_str()),
-                    status: h.status,
-                })
-            })
-            .collect();
-        return print_json(&out);
+        return print_json(&crate::json::scan(&glossary, &hits));
     }
     print_hits_table(&glossary, &text, &hits)
 }

@@ -11,7 +11,6 @@
 //! `polytm batches remove ID`), written in one transaction: a file that
 //! fails imports nothing, the others still do, and the exit code is not 0.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;

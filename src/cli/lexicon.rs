@@ -17,7 +17,7 @@ use clap::{Args as ClapArgs, Subcommand};
 use serde::Serialize;
 
 use super::Ctx;
-use super::output::{Table, print_json};
+use super::output::{Table, print_json, print_line};
 use crate::progress::Bars;
 use polytm_core::error::{Error, Result, display_path};
 use polytm_engine::lexicon as el;
@@ -122,13 +122,13 @@ fn import(args: ImportArgs, ctx: &Ctx) -> Result<()> {
     let db = ctx.open()?;
     let t = std::time::Instant::now();
     let stats = el::store_rows(db.as_ref(), &file.rows, &name, &Bars::new())?;
-    println!(
+    print_line(format_args!(
         "{name}: {} read; {} lexicon entries added, {} already there ({:.1} s)",
         file.what,
         stats.added,
         stats.existing,
         t.elapsed().as_secs_f64()
-    );
+    ))?;
     Ok(())
 }
 
@@ -142,10 +142,10 @@ fn learn_from_tm(args: LearnArgs, ctx: &Ctx) -> Result<()> {
         args.max_units,
         args.min_count,
     )?;
-    println!(
+    print_line(format_args!(
         "learned {} word pairs from {} {}–{} units: {} lexicon entries added, {} already there",
         l.pairs, l.units, la.lang, lb.lang, l.stats.added, l.stats.existing
-    );
+    ))?;
     Ok(())
 }
 

@@ -12,7 +12,7 @@
 //! the best proposal (empty fields when none reaches `--min`), or with
 //! `--json` one JSON object a line: `{"n":1,"query":"...","matches":[...]}`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -21,7 +21,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Ctx;
-use super::output::stdout;
+use super::output::{Stdout, stdout};
+use crate::json::ProposalOut;
 use polytm_core::error::{Error, Result};
 use polytm_engine::matcher::{self, Matcher, Options, Proposal, QueryTerm};
 use polytm_formats::input::{Utf16, read_text};
@@ -83,48 +84,6 @@ pub struct Args {
     /// The sentence to match (several words are joined with spaces).
     #[arg(value_name = "TEXT", required_unless_present = "file")]
     pub text: Vec<String>,
-}
-
-/// A proposal as printed in JSON.
-#[derive(Serialize)]
-struct Out<'a> {
-    score: u8,
-    source: &'a str,
-    target: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    target_markup: Option<&'a str>,
-    unit: i64,
-    document: Option<&'a str>,
-    tm: &'a str,
-    date: &'a str,
-    reviewed: bool,
-    repaired: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    original_target: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    changes: Option<&'a [polytm_fuzzy::repair::Change]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    diff: Option<String>,
-}
-
-impl<'a> Out<'a> {
-    fn new(p: &'a Proposal, diff: Option<String>) -> Out<'a> {
-        Out {
-            score: p.score,
-            source: &p.source,
-            target: &p.target,
-            target_markup: p.target_markup.as_deref(),
-            unit: p.unit,
-            document: p.document.as_deref(),
-            tm: &p.tm,
-            date: &p.date,
-            reviewed: p.reviewed,
-            repaired: p.repaired.is_some(),
-            original_target: p.repaired.as_ref().map(|r| r.original_target.as_str()),
-            changes: p.repaired.as_ref().map(|r| r.changes.as_slice()),
-            diff,
-        }
-    }
 }
 
 fn lang(flag: &str, value: &str) -> Result<Lang> {
@@ -203,16 +162,7 @@ fn print_one(
 ) -> Result<()> {
     let mut out = stdout();
     if args.json {
-        let rows: Vec<Out> = props
-            .iter()
-            .map(|p| {
-                Out::new(
-                    p,
-                    Some(diff::render(&diff::word_diff(query, &p.source, from))),
-                )
-            })
-            .collect();
-        serde_json::to_writer_pretty(&mut out, &rows)?;
+        serde_json::to_writer_pretty(&mut out, &crate::json::proposals(query, props, from))?;
         writeln!(out)?;
         out.flush()?;
         return Ok(());
@@ -269,7 +219,7 @@ fn print_one(
 }
 
 /// "Glossary terms in the query", one a line, before the proposals.
-fn print_terms(out: &mut impl Write, terms: &[QueryTerm], to: &str) -> Result<()> {
+fn print_terms(out: &mut Stdout, terms: &[QueryTerm], to: &str) -> Result<()> {
     if terms.is_empty() {
         return Ok(());
     }
@@ -313,7 +263,7 @@ fn run_batch(matcher: &Matcher, text: &str, args: &Args, limit: usize) -> Result
             struct Line<'a> {
                 n: usize,
                 query: &'a str,
-                matches: Vec<Out<'a>>,
+                matches: Vec<ProposalOut<'a>>,
                 #[serde(skip_serializing_if = "Vec::is_empty")]
                 terms: Vec<QueryTerm>,
             }
@@ -322,7 +272,7 @@ fn run_batch(matcher: &Matcher, text: &str, args: &Args, limit: usize) -> Result
                 &Line {
                     n: i + 1,
                     query: q,
-                    matches: props.iter().map(|p| Out::new(p, None)).collect(),
+                    matches: props.iter().map(|p| ProposalOut::new(p, None)).collect(),
                     terms: matcher.query_terms(q),
                 },
             )?;

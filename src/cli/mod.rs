@@ -15,6 +15,7 @@ pub mod output;
 pub mod pretranslate;
 pub mod reindex;
 pub mod segment;
+pub mod serve;
 pub mod stats;
 pub mod term;
 pub mod unit;
@@ -81,6 +82,8 @@ pub enum Command {
     #[command(subcommand)]
     Unit(unit::Cmd),
     Reindex(reindex::Args),
+    // Sharing it
+    Serve(serve::Args),
 }
 
 /// What to do with a unit whose text is already in the TM (`--on-duplicate`).
@@ -155,6 +158,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reindex(a) => reindex::run(a, &ctx),
         Command::Pretranslate(a) => pretranslate::run(a, &ctx),
         Command::Analyze(a) => analyze::run(a, &ctx),
+        Command::Serve(a) => serve::run(a, &ctx),
     };
     result.map_err(|e| ctx.name_db(e))
 }

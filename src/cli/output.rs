@@ -1,25 +1,70 @@
 //! Output for people (aligned tables) and for programs (JSON).
 
-use std::io::Write;
+use std::io::{BufWriter, StdoutLock, Write};
 
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use polytm_core::error::Result;
+use polytm_core::error::{Error, Result};
 
-/// Standard output, buffered; write errors (a closed pipe) become
-/// [`polytm_core::error::Error::BrokenPipe`].
-pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
-    std::io::BufWriter::new(std::io::stdout().lock())
+/// Standard output, buffered, for the commands' results. `write!`,
+/// `writeln!`, [`Stdout::write_all`] and [`Stdout::flush`] return polytm's
+/// [`Result`]: a failure names standard output, and a closed pipe
+/// (`polytm ... | head`) is [`Error::BrokenPipe`], a quiet exit 0. Files
+/// are written with their own names ([`Error::io`]), never through this.
+pub struct Stdout(BufWriter<StdoutLock<'static>>);
+
+/// Standard output, buffered (64 KiB).
+pub fn stdout() -> Stdout {
+    Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout().lock()))
+}
+
+impl Stdout {
+    /// What `write!` and `writeln!` call.
+    pub fn write_fmt(&mut self, args: std::fmt::Arguments<'_>) -> Result<()> {
+        self.0.write_fmt(args).map_err(Error::stdout)
+    }
+
+    pub fn write_all(&mut self, buf: &[u8]) -> Result<()> {
+        self.0.write_all(buf).map_err(Error::stdout)
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.0.flush().map_err(Error::stdout)
+    }
+}
+
+/// For writers that take any [`std::io::Write`] (JSON, the library's
+/// exporters); they name standard output in their errors themselves.
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Print one line (a command's closing message) to standard output.
+pub fn print_line(line: std::fmt::Arguments<'_>) -> Result<()> {
+    let mut out = stdout();
+    writeln!(out, "{line}")?;
+    out.flush()
 }
 
 /// Print a value as pretty JSON followed by a newline.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     let mut out = stdout();
-    serde_json::to_writer_pretty(&mut out, value)?;
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| {
+        if e.is_io() {
+            Error::stdout(e.into())
+        } else {
+            e.into()
+        }
+    })?;
     writeln!(out)?;
-    out.flush()?;
-    Ok(())
+    out.flush()
 }
 
 /// A table for people: columns padded to the widest cell (East Asian wide
@@ -88,8 +133,7 @@ impl Table {
     pub fn print(&self) -> Result<()> {
         let mut out = stdout();
         out.write_all(self.render().as_bytes())?;
-        out.flush()?;
-        Ok(())
+        out.flush()
     }
 }
 

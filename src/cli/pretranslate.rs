@@ -257,6 +257,8 @@ fn plan(
     };
     let mut plan = Vec::with_capacity(docs.len());
     let mut seen: Vec<PathBuf> = Vec::new();
+    // The inputs were read already: only standard input ("-") has no
+    // canonical path, and no output can overwrite it.
     let inputs: Vec<PathBuf> = docs
         .iter()
         .filter_map(|d| std::fs::canonicalize(&d.path).ok())
@@ -307,6 +309,8 @@ fn is_folder(o: &Path) -> bool {
 
 /// The canonical path a file would have (its folder resolved).
 fn canonical_target(p: &Path) -> Option<PathBuf> {
+    // An output that does not exist yet has no canonical path: its
+    // folder's is used; a missing folder is reported when writing.
     if let Ok(c) = std::fs::canonicalize(p) {
         return Some(c);
     }
@@ -417,7 +421,6 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     match args.report {
         ReportTo::Stderr => eprint!("{text}"),
         ReportTo::Stdout => {
-            use std::io::Write;
             let mut o = super::output::stdout();
             o.write_all(text.as_bytes())?;
             o.flush()?;

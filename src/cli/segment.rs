@@ -10,7 +10,6 @@
 //! space (none between Chinese characters); everything else is printed as
 //! read. `--json` prints the paragraphs with character offsets instead.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args as ClapArgs;

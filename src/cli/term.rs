@@ -10,10 +10,7 @@
 //! polytm term remove 12 13
 //! ```
 
-use std::io::Write;
-
 use clap::{Args as ClapArgs, Subcommand};
-use serde::Serialize;
 
 use super::Ctx;
 use super::glossary::parse_lang;
@@ -21,7 +18,7 @@ use super::output::{Table, print_json, stdout};
 use polytm_core::error::{Error, Result};
 use polytm_engine::glossary as eg;
 use polytm_glossary::MatchKind;
-use polytm_glossary::model::{Concept, LangMap, NewConcept, NewTerm, TermStatus, parse_cell};
+use polytm_glossary::model::{Concept, NewConcept, NewTerm, TermStatus, parse_cell};
 use polytm_store::{ConceptFields, Writer};
 use polytm_text::lang::{Lang, LangTag};
 
@@ -142,63 +139,6 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
 // ---------------------------------------------------------------------------
 // Showing concepts
 
-#[derive(Serialize)]
-struct TermOut<'a> {
-    id: i64,
-    lang: &'a str,
-    tag: &'a str,
-    text: &'a str,
-    status: TermStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct ConceptOut<'a> {
-    id: i64,
-    #[serde(rename = "match", skip_serializing_if = "Option::is_none")]
-    matched: Option<MatchKind>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    matched_term: Option<&'a str>,
-    concept: LangMap,
-    terms: Vec<TermOut<'a>>,
-    domain: Option<&'a str>,
-    note: Option<&'a str>,
-    source: Option<&'a str>,
-}
-
-fn concept_out<'a>(
-    c: &'a Concept,
-    matched: Option<MatchKind>,
-    term: Option<&'a str>,
-) -> ConceptOut<'a> {
-    ConceptOut {
-        id: c.id,
-        matched,
-        matched_term: term,
-        concept: c.by_lang(),
-        terms: c
-            .terms
-            .iter()
-            .map(|t| TermOut {
-                id: t.id,
-                lang: t.lang.as_str(),
-                tag: &t.tag,
-                text: &t.text,
-                status: t.status,
-                note: t.note.as_deref(),
-                source: t.source.as_deref(),
-            })
-            .collect(),
-        domain: c.domain.as_deref(),
-        note: c.note.as_deref(),
-        source: c.source.as_deref(),
-    }
-}
-
-/// Rows for one concept in a people's table.
 fn concept_rows(t: &mut Table, c: &Concept, matched: Option<MatchKind>) {
     let mut first = true;
     let mut last_lang: Option<&Lang> = None;
@@ -279,7 +219,7 @@ fn table() -> Table {
 
 fn show(c: &Concept, json: bool) -> Result<()> {
     if json {
-        return print_json(&concept_out(c, None, None));
+        return print_json(&crate::json::concept(c, None, None));
     }
     let mut t = table();
     concept_rows(&mut t, c, None);
@@ -298,15 +238,7 @@ fn lookup(args: Args, ctx: &Ctx) -> Result<()> {
     let glossary = super::glossary::load(ctx.open()?.as_ref())?;
     let found = glossary.lookup(&query, lang.as_ref());
     if args.json {
-        let out: Vec<ConceptOut> = found
-            .iter()
-            .filter_map(|f| {
-                let c = glossary.concept(f.concept_id)?;
-                let term = glossary.term(f.term_id).map(|t| t.text.as_str());
-                Some(concept_out(c, Some(f.kind), term))
-            })
-            .collect();
-        return print_json(&out);
+        return print_json(&crate::json::lookup(&glossary, &query, lang.as_ref()));
     }
     if found.is_empty() {
         // Nothing found: an empty table, exit 0.

@@ -9,13 +9,11 @@
 //! polytm unit delete 12 13
 //! ```
 
-use std::io::Write;
-
 use clap::{Args as ClapArgs, Subcommand};
 use serde::Serialize;
 
 use super::Ctx;
-use super::output::{Table, print_json, stdout};
+use super::output::{Table, print_json, print_line, stdout};
 use polytm_core::error::{Error, Result};
 use polytm_engine::exchange::UnitProps;
 use polytm_formats::tmx::{Meta, MetaKind, parse_inline};
@@ -231,7 +229,7 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
         }
         tx.remove_variant(args.id, &tag.lang)?;
         tx.commit()?;
-        println!("unit {}: {} removed", args.id, tag.tag);
+        print_line(format_args!("unit {}: {} removed", args.id, tag.tag))?;
         return Ok(());
     }
     let text = args.text.unwrap_or_default();
@@ -281,7 +279,7 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
     };
     tx.set_variant(args.id, &variant)?;
     tx.commit()?;
-    println!(
+    print_line(format_args!(
         "unit {}: {} {}",
         args.id,
         variant.tag.tag,
@@ -290,7 +288,7 @@ fn edit(args: EditArgs, ctx: &Ctx) -> Result<()> {
         } else {
             "added"
         }
-    );
+    ))?;
     Ok(())
 }
 
@@ -316,6 +314,9 @@ fn delete(args: DeleteArgs, ctx: &Ctx) -> Result<()> {
     }
     let n = tx.delete_units(&args.ids)?;
     tx.commit()?;
-    println!("deleted {n} unit{}", if n == 1 { "" } else { "s" });
+    print_line(format_args!(
+        "deleted {n} unit{}",
+        if n == 1 { "" } else { "s" }
+    ))?;
     Ok(())
 }

@@ -98,6 +98,29 @@ impl Error {
         }
     }
 
+    /// A failed write to standard output. A closed pipe (`polytm ... |
+    /// head`) is [`Error::BrokenPipe`]: the reader has all it wanted, and
+    /// the exit is quiet and 0.
+    pub fn stdout(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Error::BrokenPipe
+        } else {
+            Error::Io {
+                file: STDOUT.into(),
+                msg: io_message(&e),
+            }
+        }
+    }
+
+    /// A failed write to `output`: that file ([`Error::io`]), or standard
+    /// output when `None` ([`Error::stdout`]).
+    pub fn write(output: Option<&Path>, e: std::io::Error) -> Self {
+        match output {
+            Some(path) => Error::io(path, e),
+            None => Error::stdout(e),
+        }
+    }
+
     pub fn usage(msg: impl Into<String>) -> Self {
         Error::Usage(msg.into())
     }
@@ -133,6 +156,9 @@ impl Error {
     }
 }
 
+/// The name errors give standard output.
+pub const STDOUT: &str = "<stdout>";
+
 /// The name of a path as the user typed it; `-` is standard input.
 pub fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy();
@@ -155,20 +181,6 @@ fn io_message(e: &std::io::Error) -> String {
             match s.find(" (os error") {
                 Some(i) => s[..i].to_string(),
                 None => s,
-            }
-        }
-    }
-}
-
-/// Errors writing to standard output.
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Error::BrokenPipe
-        } else {
-            Error::Io {
-                file: "<stdout>".into(),
-                msg: io_message(&e),
             }
         }
     }
@@ -202,6 +214,23 @@ mod tests {
             std::io::Error::from(std::io::ErrorKind::NotFound),
         );
         assert_eq!(e.to_string(), "missing.tsv: no such file");
+        assert_eq!(e.exit_code(), exit::IO);
+    }
+
+    #[test]
+    fn write_errors_name_the_output_and_a_closed_pipe_is_quiet() {
+        use std::io::{Error as IoError, ErrorKind};
+        let full = || IoError::from(ErrorKind::StorageFull);
+        let e = Error::write(Some(Path::new("out/tm.tmx")), full());
+        assert!(e.to_string().starts_with("out/tm.tmx: "), "{e}");
+        assert_eq!(e.exit_code(), exit::IO);
+        let e = Error::write(None, full());
+        assert!(e.to_string().starts_with("<stdout>: "), "{e}");
+        let e = Error::stdout(IoError::from(ErrorKind::BrokenPipe));
+        assert!(matches!(e, Error::BrokenPipe));
+        assert_eq!(e.exit_code(), exit::OK);
+        // a closed pipe is quiet on standard output only
+        let e = Error::io(Path::new("fifo"), IoError::from(ErrorKind::BrokenPipe));
         assert_eq!(e.exit_code(), exit::IO);
     }
 }

@@ -5,5 +5,5 @@
 pub mod error;
 pub mod progress;
 
-pub use error::{Error, Pos, Result, display_path};
+pub use error::{Error, Pos, Result, STDOUT, display_path};
 pub use progress::{Count, Progress, Quiet};

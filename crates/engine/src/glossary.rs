@@ -27,6 +27,7 @@ pub fn read_file(
 ) -> Result<()> {
     let name = display_path(path);
     Purpose::Glossary.check(format, &name)?;
+    // the size only scales the progress bar; reading reports real errors
     let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     progress.step("importing", Some(len), Count::Bytes);
     match format {
@@ -190,6 +191,68 @@ pub fn add_concept(db: &dyn Database, c: &NewConcept) -> Result<(Merged, Vec<i64
         .ok_or_else(|| Error::other("the concept disappeared"))?;
     tx.commit()?;
     Ok((merged, others, stored))
+}
+
+/// Make a stored concept's terms in some languages exactly `cells` (a
+/// person editing the concept as a table row: `' | '` between terms, the
+/// first preferred, `~` deprecated, `[abbr]` an abbreviation), and set its
+/// fields; languages not in `cells` are left alone. Terms kept keep their
+/// id and note; an empty cell removes the language's terms. The concept as
+/// stored now.
+pub fn replace_cells(
+    tx: &mut dyn Writer,
+    id: i64,
+    cells: &[(LangTag, String)],
+    fields: &ConceptFields,
+) -> Result<Concept> {
+    let concept = tx
+        .concept(id)?
+        .ok_or_else(|| Error::usage(format!("no concept #{id}")))?;
+    for (tag, cell) in cells {
+        let wanted = polytm_formats::termbase::parse_cell(cell);
+        let mut keys: Vec<String> = Vec::new();
+        for (text, status) in &wanted {
+            let key = polytm_text::fold(text);
+            if keys.contains(&key) {
+                continue; // written twice in the cell
+            }
+            let position = keys.len() as i64;
+            match concept.terms(&tag.lang).find(|t| t.key == key) {
+                Some(t) if t.text == *text => tx.update_term(t.id, *status, position)?,
+                Some(t) => {
+                    // the same term written otherwise (its capitals): the
+                    // new spelling, with the old one's note and source
+                    tx.delete_term(t.id)?;
+                    let mut term = NewTerm::new(tag.clone(), text.as_str(), *status);
+                    term.note = t.note.clone();
+                    term.source = t.source.clone();
+                    tx.insert_term(id, &term, *status, position)?;
+                }
+                None => {
+                    let term = NewTerm::new(tag.clone(), text.as_str(), *status);
+                    tx.insert_term(id, &term, *status, position)?;
+                }
+            }
+            keys.push(key);
+        }
+        for t in concept.terms(&tag.lang) {
+            if !keys.contains(&t.key) {
+                tx.delete_term(t.id)?;
+            }
+        }
+    }
+    if *fields != ConceptFields::default() {
+        tx.update_concept(id, fields)?;
+    }
+    let now = tx
+        .concept(id)?
+        .ok_or_else(|| Error::other("the concept disappeared"))?;
+    if now.terms.is_empty() {
+        return Err(Error::usage(format!(
+            "concept #{id} would have no term left (delete it instead)"
+        )));
+    }
+    Ok(now)
 }
 
 /// Add terms to a stored concept (after its own; a second preferred term

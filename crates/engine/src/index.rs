@@ -12,6 +12,7 @@
 //! can be deleted at any time, and a database copied without it works.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rustc_hash::FxHashSet;
 
@@ -37,8 +38,10 @@ pub fn open(db: &dyn Database, lang: &Lang) -> Result<TmIndex> {
     let rd = db.reader()?;
     let state = rd.index_state()?;
     let dir = db.cache_dir();
+    // an index file is derived data: one that cannot be read is made again
     if let Some(dir) = &dir
-        && let Some(ix) = layered(rd.as_ref(), &state, &file_of(dir, lang), lang)?
+        && let Ok((stamp, base)) = LangIndex::open_file(&file_of(dir, lang), lang)
+        && let Some(ix) = layered(rd.as_ref(), &state, Arc::new(base), stamp, lang, true)?
     {
         return Ok(ix);
     }
@@ -54,8 +57,13 @@ pub fn open(db: &dyn Database, lang: &Lang) -> Result<TmIndex> {
                 &stamp_of(&state),
             )?
             .is_ok();
-        if built && let Ok((_, ix)) = LangIndex::open_file(&path, lang) {
-            return Ok(TmIndex::whole(ix));
+        if built && let Ok((stamp, ix)) = LangIndex::open_file(&path, lang) {
+            return Ok(TmIndex::layered(
+                Arc::new(ix),
+                stamp,
+                FxHashSet::default(),
+                LangIndex::empty_of(lang),
+            ));
         }
     }
     let full = LangIndex::load(lang, |visit| rd.for_each_index_segment(lang, visit))?;
@@ -75,16 +83,15 @@ fn stamp_of(state: &IndexState) -> Stamp {
 }
 
 /// The file's index with what changed since on top, when the file is the
-/// database's and not too far behind.
+/// database's and (`bounded`) not too far behind.
 fn layered(
     rd: &dyn Reader,
     state: &IndexState,
-    path: &std::path::Path,
+    base: Arc<LangIndex>,
+    stamp: Stamp,
     lang: &Lang,
+    bounded: bool,
 ) -> Result<Option<TmIndex>> {
-    let Ok((stamp, base)) = LangIndex::open_file(path, lang) else {
-        return Ok(None);
-    };
     if stamp.identity != state.identity
         || stamp.epoch != state.epoch
         || stamp.log_seq > state.log_seq
@@ -104,10 +111,39 @@ fn layered(
         &changed,
         texts.iter().map(|(u, r, t)| (*u, *r, t.as_str())),
     )?;
-    if delta.len() > REBUILD_MIN.max(base.len() / REBUILD_SHARE) {
+    if bounded && delta.len() > REBUILD_MIN.max(base.len() / REBUILD_SHARE) {
         return Ok(None);
     }
-    Ok(Some(TmIndex::layered(base, changed, delta)))
+    Ok(Some(TmIndex::layered(base, stamp, changed, delta)))
+}
+
+/// The index `current` brought up to what `db` holds now, sharing its
+/// index file: cheap (what changed since the file was written is read),
+/// never a rebuild. `None` when there is no file to share or the database
+/// was re-indexed since (then [`open`]).
+pub fn update(db: &dyn Database, current: &TmIndex) -> Result<Option<TmIndex>> {
+    let Some((base, stamp)) = current.file_base() else {
+        return Ok(None);
+    };
+    let rd = db.reader()?;
+    let state = rd.index_state()?;
+    layered(
+        rd.as_ref(),
+        &state,
+        base.clone(),
+        *stamp,
+        current.lang(),
+        false,
+    )
+}
+
+/// Is it time to write the index file again (what changed since it was
+/// written is large)?
+pub fn worth_rebuilding(ix: &TmIndex) -> bool {
+    match ix.file_base() {
+        Some((base, _)) => ix.delta_len() > REBUILD_MIN.max(base.len() / REBUILD_SHARE),
+        None => false,
+    }
 }
 
 /// Bring the index files up to date after a write (a large import would

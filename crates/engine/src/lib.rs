@@ -17,6 +17,8 @@ pub mod lexicon;
 pub mod matcher;
 pub mod pretranslate;
 pub mod review;
+pub mod service;
+pub mod units;
 
 #[cfg(test)]
 mod testing;

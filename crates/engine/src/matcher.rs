@@ -63,11 +63,24 @@ pub struct QueryTerm {
     pub deprecated: bool,
 }
 
-/// The glossary, ready to recognise terms on both sides.
-struct Terms {
-    glossary: Glossary,
-    src: Recognizer,
-    tgt: Recognizer,
+/// The glossary, ready to recognise terms on both sides (shared: a server
+/// keeps them between requests).
+#[derive(Clone)]
+pub struct Terms {
+    pub glossary: Arc<Glossary>,
+    pub src: Arc<Recognizer>,
+    pub tgt: Arc<Recognizer>,
+}
+
+impl Terms {
+    /// `glossary` recognised in `from` and `to`; `None` when it is empty.
+    pub fn new(glossary: Glossary, from: &Lang, to: &Lang) -> Option<Terms> {
+        (!glossary.is_empty()).then(|| Terms {
+            src: Arc::new(glossary.recognizer(from)),
+            tgt: Arc::new(glossary.recognizer(to)),
+            glossary: Arc::new(glossary),
+        })
+    }
 }
 
 /// One proposal: a TM unit whose source resembles the query.
@@ -114,7 +127,7 @@ impl Proposal {
 
 struct Tm {
     name: String,
-    index: TmIndex,
+    index: Arc<TmIndex>,
     db: Arc<dyn Database>,
 }
 
@@ -135,11 +148,7 @@ impl Matcher {
         // the database's glossary: changed terms are repaired, the query's
         // terms listed (see `set_glossary`, `clear_glossary`)
         let glossary = Glossary::from_concepts(db.reader()?.concepts()?);
-        let terms = (!glossary.is_empty()).then(|| Terms {
-            src: glossary.recognizer(from),
-            tgt: glossary.recognizer(to),
-            glossary,
-        });
+        let terms = Terms::new(glossary, from, to);
         let mut m = Matcher {
             from: from.clone(),
             to: to.clone(),
@@ -151,6 +160,28 @@ impl Matcher {
         Ok(m)
     }
 
+    /// A matcher over `db` with its index and glossary already loaded
+    /// (kept by a server between requests: see [`crate::service`]).
+    pub fn with(
+        db: Arc<dyn Database>,
+        index: Arc<TmIndex>,
+        to: &Lang,
+        opts: Options,
+        terms: Option<Terms>,
+    ) -> Matcher {
+        Matcher {
+            from: index.lang().clone(),
+            to: to.clone(),
+            opts,
+            tms: vec![Tm {
+                name: "main".into(),
+                index,
+                db,
+            }],
+            terms,
+        }
+    }
+
     /// Work without a glossary (no term repairs, no query terms).
     pub fn clear_glossary(&mut self) {
         self.terms = None;
@@ -159,11 +190,7 @@ impl Matcher {
     /// Use this glossary instead of the database's: for pre-translation
     /// with a glossary file.
     pub fn set_glossary(&mut self, glossary: Glossary) {
-        self.terms = (!glossary.is_empty()).then(|| Terms {
-            src: glossary.recognizer(&self.from),
-            tgt: glossary.recognizer(&self.to),
-            glossary,
-        });
+        self.terms = Terms::new(glossary, &self.from, &self.to);
     }
 
     /// The glossary terms found in a query, with the target-language term
@@ -213,7 +240,7 @@ impl Matcher {
         };
         self.tms.push(Tm {
             name: name.to_string(),
-            index,
+            index: Arc::new(index),
             db,
         });
         Ok(())

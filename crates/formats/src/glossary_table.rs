@@ -144,6 +144,7 @@ pub fn write_table(
                     .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
                     .map(|(t, _)| t.clone())
             })
+            // a tag that does not parse gives the language's code
             .and_then(|t| LangTag::parse(&t).ok().map(|p| p.tag))
             .unwrap_or_else(|| l.to_string())
     };

@@ -585,11 +585,23 @@ impl<W: Write> TableWriter<W> {
 
     /// Write one row (call [`check`](Self::check) first for TSV).
     pub fn row<T: AsRef<[u8]>>(&mut self, fields: &[T]) -> std::io::Result<()> {
-        self.csv.write_record(fields).map_err(std::io::Error::from)
+        self.csv.write_record(fields).map_err(io_error)
     }
 
     pub fn finish(self) -> std::io::Result<W> {
         self.csv.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// The io error a write failed with, as it was (csv's `From` would wrap it
+/// as `Other`, and a closed pipe would no longer be one).
+fn io_error(e: csv::Error) -> std::io::Error {
+    if !e.is_io_error() {
+        return std::io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        kind => std::io::Error::other(format!("{kind:?}")),
     }
 }
 

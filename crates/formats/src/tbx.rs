@@ -171,6 +171,8 @@ impl TbxReader {
         let bytes: Vec<u8> = match &self.pos_src {
             PosSource::Bytes(b) => b[..(offset as usize).min(b.len())].to_vec(),
             PosSource::File(p) => {
+                // Only to place an error: if the file cannot be read again,
+                // the position is counted in what could be read.
                 let mut v = Vec::new();
                 if let Ok(f) = std::fs::File::open(p) {
                     let _ = f.take(offset).read_to_end(&mut v);
@@ -280,6 +282,7 @@ impl TbxReader {
                 // Let the common decoder name the encoding and the place.
                 let bytes = match &self.pos_src {
                     PosSource::Bytes(b) => b.clone(),
+                    // (read again only to place the error; unreadable: not placed)
                     PosSource::File(p) => std::fs::read(p).unwrap_or_default(),
                 };
                 match input::decode(&bytes, input::Utf16::Decode) {

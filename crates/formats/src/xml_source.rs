@@ -79,6 +79,7 @@ pub fn open(path: &Path) -> Result<XmlSource> {
             });
         }
         let f = File::open(path).map_err(|e| Error::io(path, e))?;
+        // the size only scales the progress bar; reading reports real errors
         let len = f.metadata().ok().map(|m| m.len());
         (Box::new(f), len)
     };

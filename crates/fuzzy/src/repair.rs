@@ -443,6 +443,7 @@ impl Style {
                     if !frac.is_empty() {
                         return None;
                     }
+                    // the last two digits; "th" when there are none
                     let last_two: u64 = int
                         .get(int.len().saturating_sub(2)..)
                         .and_then(|s| s.parse().ok())
@@ -455,6 +456,7 @@ impl Style {
                 if !frac.is_empty() {
                     return None;
                 }
+                // a number too long for u64 is not rewritten in Han numerals
                 let n: u64 = int.parse().ok()?;
                 if *digitwise {
                     Some(numbers::to_han_digits(int, *zero))

@@ -386,6 +386,7 @@ impl CharEngine {
         let ac = if pats.is_empty() {
             None
         } else {
+            // fails only past aho-corasick's size limits (billions of states)
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 .build(&pats)

@@ -13,7 +13,7 @@ use polytm_glossary::model::{Concept, NewTerm, TermStatus};
 use polytm_store::{
     Batch, ConceptFields, Database, Document, ExportUnit, IndexSize, IndexState, LexiconCount,
     LexiconEntry, NewDocument, NewUnit, NewVariant, OnDuplicate, Overview, Reader, Removed,
-    Segment, Selection, Stats, Unit, UnitPair, UnitSink, WriteStats, Writer, Written,
+    Segment, Selection, Stats, Summary, Unit, UnitPair, UnitSink, WriteStats, Writer, Written,
 };
 use polytm_text::lang::Lang;
 
@@ -83,6 +83,7 @@ impl SqliteDb {
     }
 
     fn give_back(&self, c: Connection) {
+        // a full or poisoned pool: the connection is closed, not kept
         if let Ok(mut pool) = self.readers.lock()
             && pool.len() < POOL
         {
@@ -94,6 +95,7 @@ impl SqliteDb {
         match &self.memory {
             Some(_) => 0,
             None => {
+                // for `polytm stats` only: the file is open, and no WAL is 0
                 let mut n = std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0);
                 let mut wal = self.path.clone().into_os_string();
                 wal.push("-wal");
@@ -193,7 +195,8 @@ impl Drop for SqliteWriter<'_> {
     fn drop(&mut self) {
         if self.open {
             // Nothing of the transaction is kept. If even the rollback
-            // fails, SQLite rolls back when the connection closes.
+            // fails, the next BEGIN fails and says so, and SQLite rolls
+            // back when the connection closes.
             let _ = self.guard.conn.execute_batch("ROLLBACK");
         }
     }
@@ -356,6 +359,10 @@ macro_rules! impl_reader {
                     self.db.size(),
                 )?)
             }
+
+            fn summary(&self) -> Result<Summary> {
+                Ok(stats::summary(self.conn())?)
+            }
         }
     };
 }
@@ -378,7 +385,11 @@ impl Writer for SqliteWriter<'_> {
     }
 
     fn remove_batch(&mut self, id: i64) -> Result<Option<Removed>> {
-        Ok(batches::remove_batch(self.conn(), id)?)
+        let removed = batches::remove_batch(self.conn(), id)?;
+        if removed.is_some_and(|r| r.concepts > 0) {
+            glossary::changed(self.conn())?;
+        }
+        Ok(removed)
     }
 
     fn add_document(&mut self, doc: &NewDocument) -> Result<i64> {
@@ -425,6 +436,7 @@ impl Writer for SqliteWriter<'_> {
         source: Option<&str>,
         batch: Option<i64>,
     ) -> Result<i64> {
+        glossary::changed(self.conn())?;
         Ok(glossary::insert_concept(
             self.conn(),
             domain,
@@ -435,10 +447,12 @@ impl Writer for SqliteWriter<'_> {
     }
 
     fn update_concept(&mut self, id: i64, fields: &ConceptFields) -> Result<()> {
+        glossary::changed(self.conn())?;
         Ok(glossary::update_concept(self.conn(), id, fields)?)
     }
 
     fn delete_concepts(&mut self, ids: &[i64]) -> Result<usize> {
+        glossary::changed(self.conn())?;
         Ok(glossary::delete_concepts(self.conn(), ids)?)
     }
 
@@ -449,6 +463,7 @@ impl Writer for SqliteWriter<'_> {
         status: TermStatus,
         position: i64,
     ) -> Result<i64> {
+        glossary::changed(self.conn())?;
         Ok(glossary::insert_term(
             self.conn(),
             concept,
@@ -459,10 +474,12 @@ impl Writer for SqliteWriter<'_> {
     }
 
     fn update_term(&mut self, term: i64, status: TermStatus, position: i64) -> Result<()> {
+        glossary::changed(self.conn())?;
         Ok(glossary::update_term(self.conn(), term, status, position)?)
     }
 
     fn delete_term(&mut self, term: i64) -> Result<bool> {
+        glossary::changed(self.conn())?;
         Ok(glossary::delete_term(self.conn(), term)?)
     }
 

@@ -59,6 +59,7 @@ fn term_from_row(r: &rusqlite::Row) -> rusqlite::Result<Term> {
         tag: r.get(3)?,
         text: r.get(4)?,
         key: r.get(5)?,
+        // the schema's CHECK admits only the four statuses parse knows
         status: TermStatus::parse(&status).unwrap_or(TermStatus::Variant),
         note: r.get(7)?,
         source: r.get(8)?,
@@ -95,6 +96,15 @@ pub fn load_concept(conn: &Connection, id: i64) -> Result<Option<Concept>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     c.terms.sort_by_key(|t| (lang_order(&t.lang), t.position));
     Ok(Some(c))
+}
+
+/// Record that the glossary changed (servers reload it).
+pub fn changed(tx: &Connection) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'glossary_version'",
+    )?
+    .execute([])?;
+    Ok(())
 }
 
 /// A new concept without terms; its id.

@@ -524,6 +524,7 @@ impl Indexer {
         let builders = match self.worker.take() {
             Some(w) => {
                 let rest = std::mem::take(&mut self.batch);
+                // a send error means the worker panicked: join reports it
                 let _ = w.tx.send(rest);
                 drop(w.tx);
                 let b = w
@@ -750,6 +751,8 @@ pub fn state(conn: &Connection) -> Result<IndexState> {
             .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
             .query_row([k], |r| r.get(0))?)
     };
+    // A malformed value (polytm writes them) reads as zeros: no index file
+    // matches it, and the files are made again from the units.
     let hex = meta("identity")?;
     let mut identity = [0u8; 16];
     for (i, b) in identity.iter_mut().enumerate() {
@@ -759,6 +762,7 @@ pub fn state(conn: &Connection) -> Result<IndexState> {
             .unwrap_or(0);
     }
     let epoch = meta("index_epoch")?.parse().unwrap_or(0);
+    let glossary = meta("glossary_version")?.parse().unwrap_or(0);
     let max_unit: i64 = conn
         .prepare_cached("SELECT coalesce(max(id), 0) FROM units")?
         .query_row([], |r| r.get(0))?;
@@ -773,6 +777,7 @@ pub fn state(conn: &Connection) -> Result<IndexState> {
         epoch,
         max_unit,
         log_seq,
+        glossary,
     })
 }
 
@@ -957,6 +962,33 @@ mod tests {
 
     fn tagged(tag: &str, text: &str) -> NewVariant {
         NewVariant::new(LangTag::parse(tag).unwrap(), text)
+    }
+
+    #[test]
+    fn the_first_overwrite_run_makes_the_source_text_index() {
+        let units = |n: usize| -> Vec<NewUnit> {
+            (0..n)
+                .map(|i| {
+                    let mut u = unit(&format!("Open file {i}."), &format!("Откройте файл {i}."));
+                    u.src_lang = Some(Lang::en());
+                    u
+                })
+                .collect()
+        };
+        let src_index = |s: &Store| {
+            count(
+                s,
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'units_src'",
+            )
+        };
+        let mut s = Store::in_memory().unwrap();
+        // new files have none, and imports that skip duplicates make none
+        write(&mut s, &units(3), OnDuplicate::Skip);
+        assert_eq!(src_index(&s), 0);
+        write(&mut s, &units(5), OnDuplicate::Overwrite);
+        assert_eq!(src_index(&s), 1);
+        write(&mut s, &units(6), OnDuplicate::Skip);
+        assert_eq!(src_index(&s), 1, "kept from then on");
     }
 
     #[test]

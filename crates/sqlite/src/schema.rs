@@ -140,13 +140,16 @@ CREATE TABLE lexicon (
 /// database, the epoch of its index (bumped by `reindex`), and a log of the
 /// units deleted or changed (the same events the triggers of migration 2
 /// record in `fuzzy_stale`, which maintenance empties; this log stays), so
-/// that a process opening an index file reads only what changed since.
+/// that a process opening an index file reads only what changed since; and
+/// a counter of glossary changes (a server reloads its glossary when it
+/// moves).
 const V4: &str = r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) WITHOUT ROWID;
-INSERT INTO meta VALUES ('identity', lower(hex(randomblob(16)))), ('index_epoch', '1');
+INSERT INTO meta VALUES ('identity', lower(hex(randomblob(16)))), ('index_epoch', '1'),
+    ('glossary_version', '0');
 
 CREATE TABLE fuzzy_log (
     seq     INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -2,9 +2,33 @@
 
 use rusqlite::Connection;
 
-use polytm_store::{LangCount, PairCount, Stats};
+use polytm_store::{LangCount, PairCount, Stats, Summary};
 
 use crate::error::Result;
+
+fn lang_counts(c: &Connection, sql: &str) -> Result<Vec<LangCount>> {
+    let mut st = c.prepare(sql)?;
+    let rows = st.query_map([], |r| {
+        Ok(LangCount {
+            lang: r.get(0)?,
+            count: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+const LANGUAGES: &str =
+    "SELECT lang, count(*) AS n FROM variants GROUP BY lang ORDER BY n DESC, lang";
+
+/// Units, concepts and languages.
+pub fn summary(c: &Connection) -> Result<Summary> {
+    let one = |sql: &str| -> Result<i64> { Ok(c.query_row(sql, [], |r| r.get(0))?) };
+    Ok(Summary {
+        units: one("SELECT count(*) FROM units")?,
+        concepts: one("SELECT count(*) FROM concepts")?,
+        languages: lang_counts(c, LANGUAGES)?,
+    })
+}
 
 /// Everything but the database's name and size, which the caller knows.
 pub fn stats(c: &Connection, database: String, bytes: u64) -> Result<Stats> {
@@ -20,16 +44,7 @@ pub fn stats(c: &Connection, database: String, bytes: u64) -> Result<Stats> {
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     };
-    let langs = |sql: &str| -> Result<Vec<LangCount>> {
-        let mut st = c.prepare(sql)?;
-        let rows = st.query_map([], |r| {
-            Ok(LangCount {
-                lang: r.get(0)?,
-                count: r.get(1)?,
-            })
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
-    };
+    let langs = |sql: &str| lang_counts(c, sql);
     Ok(Stats {
         database,
         bytes,
@@ -44,9 +59,7 @@ pub fn stats(c: &Connection, database: String, bytes: u64) -> Result<Stats> {
                ON a.unit_id = b.unit_id AND a.lang < b.lang
              GROUP BY a.lang, b.lang ORDER BY n DESC, a.lang, b.lang",
         )?,
-        languages: langs(
-            "SELECT lang, count(*) AS n FROM variants GROUP BY lang ORDER BY n DESC, lang",
-        )?,
+        languages: langs(LANGUAGES)?,
         concepts: one("SELECT count(*) FROM concepts")?,
         terms: langs("SELECT lang, count(*) FROM terms GROUP BY lang ORDER BY lang")?,
         lexicon: pairs(

@@ -186,6 +186,9 @@ pub trait Reader {
 
     /// Counts of everything, for `polytm stats`.
     fn stats(&self) -> Result<Stats>;
+
+    /// The few counts a server's front page shows (cheaper than `stats`).
+    fn summary(&self) -> Result<Summary>;
 }
 
 /// The one write transaction. Dropped without [`Writer::commit`], nothing

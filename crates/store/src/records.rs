@@ -283,6 +283,15 @@ pub struct Stats {
     pub lexicon: Vec<PairCount>,
 }
 
+/// What a server's front page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub units: i64,
+    pub concepts: i64,
+    /// Variants per language, most first.
+    pub languages: Vec<LangCount>,
+}
+
 /// A lexicon entry: a word or phrase of one language and one of another.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LexiconEntry {
@@ -339,4 +348,6 @@ pub struct IndexState {
     pub max_unit: i64,
     /// The position of the change log (units deleted or changed).
     pub log_seq: i64,
+    /// Bumped by every change of the glossary (concepts, terms).
+    pub glossary: i64,
 }

@@ -149,6 +149,7 @@ fn day_at(toks: &[Token], i: usize, lang: &Lang) -> Option<(u8, usize)> {
                     && numbers::ordinal(&format!("{}-{}", t.key, e.key), lang).is_some()
             });
         (
+            // (a number token too large for u32 is no day)
             t.key.parse::<u32>().ok()?,
             if hyphened { i + 3 } else { i + 1 },
         )
@@ -162,6 +163,7 @@ fn day_at(toks: &[Token], i: usize, lang: &Lang) -> Option<(u8, usize)> {
 fn year_at(toks: &[Token], i: usize) -> Option<u32> {
     let t = toks.get(i).filter(|t| t.kind == TokenKind::Number)?;
     (t.key.len() == 4 && t.key.chars().all(|c| c.is_ascii_digit()))
+        // four digits always parse
         .then(|| t.key.parse().ok())
         .flatten()
 }
@@ -214,6 +216,7 @@ fn marked_dates(text: &str, marks: DateMarks, out: &mut Vec<Date>) {
         let mut year = None;
         let mut at = i;
         if let Some((y, m)) = number(at, &is_year) {
+            // a year that does not fit u32 is left out
             year = u32::try_from(y).ok();
             at = m + 1;
         }

@@ -448,6 +448,7 @@ pub fn ordinal(word: &str, lang: &Lang) -> Option<u64> {
         }
         let num = &chars[..n];
         if num.iter().all(|c| c.is_ascii_digit()) && !num.is_empty() {
+            // all digits: fails only past u64, which is no number here
             return num.iter().collect::<String>().parse().ok();
         }
         return parse_han(num).map(|(v, _)| v);
@@ -465,6 +466,7 @@ pub fn ordinal(word: &str, lang: &Lang) -> Option<u64> {
     if !suffixed {
         return None;
     }
+    // all digits: fails only past the integer's range
     num.parse().ok()
 }
 

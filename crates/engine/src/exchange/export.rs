@@ -5,6 +5,7 @@
 //! the units one at a time.
 
 use std::io::Write;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -87,7 +88,7 @@ pub fn document_ids(rd: &dyn Reader, names: &[String]) -> Result<Option<Vec<i64>
         match rd.document(n)? {
             Some(d) => ids.push(d.id),
             None => {
-                return Err(Error::other(format!(
+                return Err(Error::usage(format!(
                     "no document named '{n}' (see `polytm docs list`)"
                 )));
             }
@@ -97,10 +98,13 @@ pub fn document_ids(rd: &dyn Reader, names: &[String]) -> Result<Option<Vec<i64>
 }
 
 /// Export a selection to `out`, advancing `progress` by one per unit.
+/// `out_file` is the file `out` writes to, named in write errors; `None`:
+/// standard output.
 pub fn export(
     rd: &dyn Reader,
     opts: &ExportOptions,
     out: impl Write,
+    out_file: Option<&Path>,
     progress: &dyn Progress,
 ) -> Result<ExportReport> {
     let sel = Selection {
@@ -118,9 +122,25 @@ pub fn export(
         Count::Items,
     );
     let r = match opts.format {
-        ExportFormat::Tmx => export_tmx(rd, &sel, &overview, opts, out, progress),
-        ExportFormat::Tsv => export_table(rd, &sel, &overview, opts, Delim::Tab, out, progress),
-        ExportFormat::Csv => export_table(rd, &sel, &overview, opts, Delim::Comma, out, progress),
+        ExportFormat::Tmx => export_tmx(rd, &sel, &overview, opts, (out, out_file), progress),
+        ExportFormat::Tsv => export_table(
+            rd,
+            &sel,
+            &overview,
+            opts,
+            Delim::Tab,
+            (out, out_file),
+            progress,
+        ),
+        ExportFormat::Csv => export_table(
+            rd,
+            &sel,
+            &overview,
+            opts,
+            Delim::Comma,
+            (out, out_file),
+            progress,
+        ),
     };
     progress.finish();
     r
@@ -131,9 +151,10 @@ fn export_tmx(
     sel: &Selection,
     o: &Overview,
     opts: &ExportOptions,
-    out: impl Write,
+    (out, out_file): (impl Write, Option<&Path>),
     progress: &dyn Progress,
 ) -> Result<ExportReport> {
+    let out_err = |e| Error::write(out_file, e);
     // A pair of languages asked for: the first is the source. Otherwise
     // one source language for every unit, and only pairs: that language;
     // multilingual units or mixed sources: *all*.
@@ -231,7 +252,7 @@ fn export_tmx(
         };
         progress.advance(1);
         progress.check()?;
-        w.unit(&unit).map_err(|f| write_fault(f, u.id))
+        w.unit(&unit).map_err(|f| write_fault(f, u.id, out_file))
     })?;
     w.finish().map_err(out_err)?;
     Ok(ExportReport {
@@ -268,9 +289,10 @@ fn export_table(
     o: &Overview,
     opts: &ExportOptions,
     delim: Delim,
-    out: impl Write,
+    (out, out_file): (impl Write, Option<&Path>),
     progress: &dyn Progress,
 ) -> Result<ExportReport> {
+    let out_err = |e| Error::write(out_file, e);
     // Columns: as requested, else the source language first, then the
     // others by number of segments.
     let (langs, header): (Vec<Lang>, Vec<String>) = match &opts.langs {
@@ -349,13 +371,9 @@ fn export_table(
     })
 }
 
-fn out_err(e: std::io::Error) -> Error {
-    Error::from(e)
-}
-
-fn write_fault(f: WriteFault, id: i64) -> Error {
+fn write_fault(f: WriteFault, id: i64, out_file: Option<&Path>) -> Error {
     match f {
-        WriteFault::Io(e) => Error::from(e),
+        WriteFault::Io(e) => Error::write(out_file, e),
         WriteFault::Forbidden { field, ch } => Error::other(format!(
             "unit {id} ({field}): the character U+{:04X} cannot be written to XML 1.0; remove it (polytm unit show {id}; polytm unit edit {id} ...) and export again",
             ch as u32

@@ -436,6 +436,7 @@ pub fn tmx_unit(u: TmxUnit, warn: &mut dyn FnMut(u64, String)) -> Option<NewUnit
         SrcLang::Tag(t) if variants.iter().any(|v| v.tag.lang == t.lang) => Some(t.lang.clone()),
         _ => None,
     };
+    // optional metadata: a confidence that is not a number is not kept
     let confidence = props
         .prop(PROP_CONFIDENCE)
         .and_then(|c| c.trim().parse::<f64>().ok())
@@ -462,6 +463,7 @@ fn parse_table(path: &Path, format: Kind, tx: &Out) {
         }
     };
     let bytes = Arc::new(AtomicU64::new(table.bytes_read()));
+    // the size only scales the progress bar; reading reports real errors
     let len = std::fs::metadata(path).ok().map(|m| m.len());
     if !tx.send(Ok(Msg::Started {
         bytes: bytes.clone(),

@@ -71,6 +71,7 @@ impl UnitProps {
         if self.is_empty() {
             None
         } else {
+            // strings and maps: serialising to a String cannot fail
             serde_json::to_string(self).ok()
         }
     }

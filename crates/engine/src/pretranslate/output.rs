@@ -524,8 +524,10 @@ pub fn write_all(pending: &[Pending], stdout: &mut dyn Write) -> Result<()> {
     }
     for p in pending {
         if p.path.is_none() {
-            stdout.write_all(&p.content)?;
-            stdout.flush()?;
+            stdout
+                .write_all(&p.content)
+                .and_then(|_| stdout.flush())
+                .map_err(Error::stdout)?;
         }
     }
     Ok(())

@@ -272,6 +272,7 @@ fn table_of(f: &FileReport) -> String {
 /// The analysis as text tables: one per file (when there are several)
 /// and the total, for each target language.
 pub fn render_table(reports: &[Report]) -> String {
+    // (`let _ = write!` here and below: writing to a String cannot fail)
     let mut s = String::new();
     for (k, r) in reports.iter().enumerate() {
         if k > 0 {

@@ -16,6 +16,7 @@ pub fn tmx_date_to_iso(s: &str) -> Option<String> {
     if !(compact || iso) {
         return None;
     }
+    // not a date (None) when a field is not a number
     let n = |a: usize, b: usize| digits[a..b].parse::<u32>().ok();
     let (mo, d, h, mi, se) = (n(4, 6)?, n(6, 8)?, n(8, 10)?, n(10, 12)?, n(12, 14)?);
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {

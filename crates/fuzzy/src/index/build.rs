@@ -308,6 +308,11 @@ impl LangIndex {
         b.finish(lang, false)
     }
 
+    /// An index with no entry.
+    pub fn empty_of(lang: &Lang) -> LangIndex {
+        LangIndex::empty(lang)
+    }
+
     pub(crate) fn empty(lang: &Lang) -> LangIndex {
         LangIndex {
             lang: lang.clone(),

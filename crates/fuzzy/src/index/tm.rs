@@ -5,15 +5,18 @@
 //! their hits; each unit is in exactly one part, so the result is the
 //! same as one index over everything.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashSet;
 
+use super::file::Stamp;
 use super::{Hit, LangIndex, SearchStats};
 use polytm_text::lang::Lang;
 
 /// One part and the units it must not answer with.
 #[derive(Debug)]
 struct Part {
-    index: LangIndex,
+    index: Arc<LangIndex>,
     /// Units changed or deleted since this part was built (their current
     /// text, if any, is in a later part).
     stale: FxHashSet<i64>,
@@ -24,6 +27,8 @@ struct Part {
 pub struct TmIndex {
     lang: Lang,
     parts: Vec<Part>,
+    /// When the first part is an index file: what it reflects.
+    stamp: Option<Stamp>,
 }
 
 impl TmIndex {
@@ -32,25 +37,38 @@ impl TmIndex {
         TmIndex {
             lang: index.lang.clone(),
             parts: vec![Part {
-                index,
+                index: Arc::new(index),
                 stale: FxHashSet::default(),
             }],
+            stamp: None,
         }
     }
 
-    /// A base index with the units `stale` left out, and the index of the
-    /// units added or changed since.
-    pub fn layered(base: LangIndex, stale: FxHashSet<i64>, delta: LangIndex) -> TmIndex {
+    /// An index file's index (`stamp`: what it reflects), with the units
+    /// `stale` left out, and the index of the units added or changed since.
+    pub fn layered(
+        base: Arc<LangIndex>,
+        stamp: Stamp,
+        stale: FxHashSet<i64>,
+        delta: LangIndex,
+    ) -> TmIndex {
         TmIndex {
             lang: base.lang.clone(),
             parts: vec![
                 Part { index: base, stale },
                 Part {
-                    index: delta,
+                    index: Arc::new(delta),
                     stale: FxHashSet::default(),
                 },
             ],
+            stamp: Some(stamp),
         }
+    }
+
+    /// The index file's part and what it reflects, when there is one: a
+    /// newer layering can share it.
+    pub fn file_base(&self) -> Option<(&Arc<LangIndex>, &Stamp)> {
+        self.stamp.as_ref().map(|s| (&self.parts[0].index, s))
     }
 
     pub fn lang(&self) -> &Lang {
@@ -81,7 +99,7 @@ impl TmIndex {
 
     /// The parts, with the units to leave out of each.
     pub fn parts(&self) -> impl Iterator<Item = (&LangIndex, &FxHashSet<i64>)> {
-        self.parts.iter().map(|p| (&p.index, &p.stale))
+        self.parts.iter().map(|p| (&*p.index, &p.stale))
     }
 
     /// The best `limit` units scoring at least `min` against `query`, best
@@ -140,7 +158,12 @@ mod tests {
             &en,
             [(2, 20, "Open the old file."), (4, 13, "Open a file now.")],
         );
-        let layered = TmIndex::layered(base, [2].into_iter().collect(), delta);
+        let layered = TmIndex::layered(
+            Arc::new(base),
+            Stamp::default(),
+            [2].into_iter().collect(),
+            delta,
+        );
         let whole = TmIndex::whole(whole);
         assert_eq!(layered.len(), 4);
         for q in [
