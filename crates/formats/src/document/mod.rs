@@ -546,5 +546,3 @@ fn splice(text: &str, mut edits: Vec<Edit>) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests;
