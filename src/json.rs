@@ -22,6 +22,8 @@ pub struct ProposalOut<'a> {
     pub document: Option<&'a str>,
     pub tm: &'a str,
     pub date: &'a str,
+    /// The unit came through review (`align apply`, the web page's review).
+    pub reviewed: bool,
     pub repaired: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_target: Option<&'a str>,
@@ -42,6 +44,7 @@ impl<'a> ProposalOut<'a> {
             document: p.document.as_deref(),
             tm: &p.tm,
             date: &p.date,
+            reviewed: p.reviewed,
             repaired: p.repaired.is_some(),
             original_target: p.repaired.as_ref().map(|r| r.original_target.as_str()),
             changes: p.repaired.as_ref().map(|r| r.changes.as_slice()),

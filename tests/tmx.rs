@@ -495,7 +495,7 @@ fn export_filters() {
     a.cmd()
         .args(["export", "--doc", "nope.tmx"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("no document named 'nope.tmx'"));
     // --since: the sample's dated units are from 2018, the rest from today
     let out = a.export(&["--since", "2020-01-01"], "s.tmx");

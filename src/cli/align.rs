@@ -3,8 +3,15 @@
 //!
 //! ```text
 //! polytm align --langs A,B[,C] FA FB [FC] [--presplit] [--format summary|beads|tsv|json]
-//!              [--no-store] [--doc NAME] [--replace] [--min-confidence X]
+//!              [--no-store] [--doc NAME] [--replace] [--min-confidence X] [--review FILE.html]
+//! polytm align apply --doc NAME SHEET.tsv
 //! ```
+//!
+//! Files are text, or `.docx`, `.odt`, `.html` (their paragraphs, headings,
+//! list items and table cells; page furniture left out). Review: `--format
+//! tsv` is a sheet to correct in a spreadsheet, `--review` a side-by-side
+//! page; `align apply` replaces a document's units with a corrected sheet,
+//! marked as reviewed.
 //!
 //! Without `--presplit` each file is cut into sentences by `polytm segment`
 //! (blank lines separate paragraphs); with it, every non-blank line is one
@@ -17,7 +24,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use clap::{Args as ClapArgs, ValueEnum};
+use clap::{Args as ClapArgs, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use super::output::{Table, print_json, stdout};
@@ -45,6 +52,8 @@ pub enum Format {
 
 #[derive(ClapArgs, Debug)]
 #[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
     about = "Align two or three versions of a document into translation units",
     long_about = "Align two or three versions of a document (EN/RU/ZH or any languages) \
         sentence by sentence and store the units in the TM.\n\n\
@@ -56,16 +65,27 @@ pub enum Format {
     after_help = "Examples:\n  \
         polytm align --langs en,ru,zh release.en.txt release.ru.txt release.zh.txt\n  \
         polytm align --langs zh,en --presplit --format beads --no-store ch1.zh ch1.en\n  \
-        polytm align --langs en,ru a.en a.ru --format tsv --doc 'SCO 2018-05-17' > units.tsv"
+        polytm align --langs en,ru a.en a.ru --format tsv --doc 'SCO 2018-05-17' > units.tsv\n  \
+        polytm align --langs en,ru guide.en.docx guide.ru.docx --review review.html\n  \
+        polytm align apply --doc guide corrected.tsv"
 )]
 pub struct Args {
-    /// Languages of the files, in order: en,ru or en,ru,zh.
-    #[arg(long, value_name = "A,B[,C]")]
-    pub langs: String,
+    #[command(subcommand)]
+    pub action: Option<Action>,
 
-    /// Two or three files (the same document in each language).
-    #[arg(value_name = "FILE", num_args = 1..)]
+    /// Languages of the files, in order: en,ru or en,ru,zh.
+    #[arg(long, value_name = "A,B[,C]", required = true)]
+    pub langs: Option<String>,
+
+    /// Two or three files (the same document in each language): text,
+    /// .docx, .odt or .html.
+    #[arg(value_name = "FILE", num_args = 1.., required = true)]
     pub files: Vec<PathBuf>,
+
+    /// Also write a side-by-side review page (HTML): one column per
+    /// language, each unit's shape and confidence, unsure units flagged.
+    #[arg(long, value_name = "FILE.html")]
+    pub review: Option<PathBuf>,
 
     /// The files hold one sentence per line (blank lines: paragraph breaks).
     #[arg(long)]
@@ -105,8 +125,32 @@ pub struct Args {
     pub one_pass: bool,
 }
 
+#[derive(Subcommand, Debug)]
+pub enum Action {
+    /// Replace a document's units with a corrected review sheet (the TSV of
+    /// `align --format tsv`, rows joined, split, moved or deleted), in one
+    /// transaction; the units are marked as reviewed.
+    Apply(ApplyArgs),
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct ApplyArgs {
+    /// The document in the TM whose units the sheet replaces.
+    #[arg(long, value_name = "NAME")]
+    pub doc: String,
+
+    /// The sheet: a header of language codes (and `confidence`, ignored),
+    /// one unit a row.
+    #[arg(value_name = "SHEET.tsv")]
+    pub sheet: PathBuf,
+}
+
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
-    let tags = parse_list(&args.langs).map_err(|e| Error::usage(format!("--langs: {e}")))?;
+    if let Some(Action::Apply(a)) = &args.action {
+        return apply(a, ctx);
+    }
+    let langs = args.langs.as_deref().unwrap_or_default();
+    let tags = parse_list(langs).map_err(|e| Error::usage(format!("--langs: {e}")))?;
     if !(2..=3).contains(&tags.len()) {
         return Err(Error::usage(format!(
             "--langs: give two or three languages (got {})",
@@ -180,12 +224,68 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     }
     progress.finish();
     warn_unmatched(&inputs, &beads);
+    if let Some(page) = &args.review {
+        write_review(page, &doc_name, &inputs, &beads)?;
+    }
     match args.format {
         Format::Beads => print_beads(&beads),
         Format::Tsv => print_tsv(&inputs, &beads),
         Format::Json => print_json_units(&inputs, &beads),
         Format::Summary => print_summary(&inputs, &beads, &doc_name, stored),
     }
+}
+
+/// `align apply`: a corrected sheet replaces a document's units.
+fn apply(a: &ApplyArgs, ctx: &Ctx) -> Result<()> {
+    let db = ctx.open()?;
+    let done = polytm_engine::review::apply_sheet(db.as_ref(), &a.doc, &a.sheet)?;
+    let mut out = stdout();
+    write!(
+        out,
+        "document: {}\nreviewed units stored: {} (replacing {})",
+        a.doc, done.units, done.removed
+    )?;
+    if done.dropped > 0 {
+        write!(
+            out,
+            "; {} rows with text in fewer than two languages left out",
+            done.dropped
+        )?;
+    }
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Write the side-by-side review page of an alignment.
+fn write_review(
+    page: &std::path::Path,
+    name: &str,
+    inputs: &[Input],
+    beads: &[Bead],
+) -> Result<()> {
+    let langs: Vec<String> = inputs.iter().map(|i| i.tag.tag.clone()).collect();
+    let units: Vec<polytm_engine::review::ReviewUnit> = beads
+        .iter()
+        .map(|b| polytm_engine::review::ReviewUnit {
+            shape: b.shape(),
+            confidence: b.confidence,
+            texts: inputs
+                .iter()
+                .zip(&b.sides)
+                .map(|(i, &r)| unit_text(i, r))
+                .collect(),
+        })
+        .collect();
+    let html = polytm_engine::review::page(name, &langs, &units, &polytm_store::now());
+    polytm_engine::pretranslate::output::write_all(
+        &[polytm_engine::pretranslate::output::Pending {
+            path: Some(page.to_path_buf()),
+            content: html.into_bytes(),
+            summary: "review page".into(),
+        }],
+        &mut std::io::sink(),
+    )
 }
 
 /// Say so when much of one document has no counterpart in the others.

@@ -192,6 +192,9 @@ fn print_one(
             meta.push_str(&format!(", TM {}", p.tm));
         }
         meta.push_str(&format!(", {}", p.date));
+        if p.reviewed {
+            meta.push_str(", reviewed");
+        }
         let flag = if p.repaired.is_some() {
             " repaired"
         } else {

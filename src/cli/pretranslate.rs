@@ -7,8 +7,11 @@
 //! ```
 //!
 //! Inputs are plain text (cut into sentences, paragraphs kept), one
-//! segment a line (`--presplit`), or XLIFF 1.2/2.0 from a CAT tool (its
-//! targets are filled; everything else is kept as it was). Every distinct
+//! segment a line (`--presplit`), XLIFF 1.2/2.0 from a CAT tool (its
+//! targets are filled; everything else is kept as it was), or Word,
+//! OpenDocument and HTML documents (written back in their own format by
+//! default: `guide.en.docx` → `guide.ru.docx`, matched sentences translated,
+//! everything else as it was). Every distinct
 //! segment is looked up once; repetitions get the same translation. The
 //! match analysis is printed at the end, with where the outputs are.
 
@@ -37,6 +40,9 @@ pub enum FormatArg {
     Xliff,
     /// The proposals as TMX 1.4b, for a CAT tool's project TM.
     Tmx,
+    /// The input's own format: a .docx, .odt or .html written back with the
+    /// matched sentences translated; XLIFF filled; text as txt.
+    Same,
 }
 
 impl From<FormatArg> for Format {
@@ -46,6 +52,7 @@ impl From<FormatArg> for Format {
             FormatArg::Tsv => Format::Tsv,
             FormatArg::Xliff => Format::Xliff,
             FormatArg::Tmx => Format::Tmx,
+            FormatArg::Same => Format::Same,
         }
     }
 }
@@ -89,7 +96,8 @@ pub struct Args {
     #[arg(long = "tm", value_name = "FILE")]
     pub tm: Vec<PathBuf>,
 
-    /// Output format [default: xliff for XLIFF inputs, txt for text].
+    /// Output format [default: same: .docx/.odt/.html written back, XLIFF
+    /// filled, txt for text].
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
 
@@ -317,14 +325,19 @@ fn canonical_target(p: &Path) -> Option<PathBuf> {
 }
 
 fn format_of(args: &Args, d: &SourceDoc) -> Format {
-    args.format.map(Format::from).unwrap_or(match d.layout {
-        Layout::Xliff(_) => Format::Xliff,
-        Layout::Text { .. } => Format::Txt,
-    })
+    match (args.format.map(Format::from), &d.layout) {
+        (Some(f), _) if f != Format::Same => f,
+        (_, Layout::Xliff(_)) => Format::Xliff,
+        (_, Layout::Text { .. }) => Format::Txt,
+        (_, Layout::Document(_)) => Format::Same,
+    }
 }
 
 /// An XLIFF filled in place keeps its extension (`.sdlxliff`, `.xliff`).
 fn extension(d: &SourceDoc, f: Format) -> &'static str {
+    if let (Format::Same, Layout::Document(doc)) = (f, &d.layout) {
+        return doc.kind.extension();
+    }
     if f == Format::Xliff && matches!(d.layout, Layout::Xliff(_)) {
         match d
             .path
@@ -363,10 +376,11 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         for (ti, t) in to.iter().enumerate() {
             let outs = &results[ti].1[di];
             let content = match format_of(&args, d) {
-                Format::Txt => output::txt(d, outs, t, args.copy_source),
-                Format::Tsv => output::tsv(outs, args.min),
-                Format::Xliff => output::xliff(d, outs, &from, t, args.overwrite),
-                Format::Tmx => output::tmx(d, outs, &from, t)?,
+                Format::Txt => output::txt(d, outs, t, args.copy_source).into_bytes(),
+                Format::Tsv => output::tsv(outs, args.min).into_bytes(),
+                Format::Xliff => output::xliff(d, outs, &from, t, args.overwrite).into_bytes(),
+                Format::Tmx => output::tmx(d, outs, &from, t)?.into_bytes(),
+                Format::Same => output::document(d, outs, t)?,
             };
             pending.push(Pending {
                 path: plan[di][ti].clone(),
@@ -387,7 +401,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     if let Some(h) = &args.html {
         pending.push(Pending {
             path: Some(h.clone()),
-            content: report::to_html(&reports, &polytm_store::now()),
+            content: report::to_html(&reports, &polytm_store::now()).into_bytes(),
             summary: "match analysis".into(),
         });
     }

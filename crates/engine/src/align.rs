@@ -110,7 +110,18 @@ pub fn default_doc_name(path: &Path, tag: &LangTag) -> String {
         let last = parts[parts.len() - 1];
         let is_ext = matches!(
             last.to_ascii_lowercase().as_str(),
-            "txt" | "text" | "md" | "tsv" | "para" | "sent" | "sentences"
+            "txt"
+                | "text"
+                | "md"
+                | "tsv"
+                | "para"
+                | "sent"
+                | "sentences"
+                | "docx"
+                | "odt"
+                | "html"
+                | "htm"
+                | "xhtml"
         );
         let is_lang = LangTag::parse(last).is_ok_and(|t| t.lang == tag.lang);
         if is_ext || is_lang {

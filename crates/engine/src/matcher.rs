@@ -108,6 +108,8 @@ pub struct Proposal {
     pub tm: String,
     /// When the unit was created or last changed (ISO 8601).
     pub date: String,
+    /// The unit came through review (`polytm align apply`).
+    pub reviewed: bool,
     /// What was substituted into the target, if anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repaired: Option<Repair>,
@@ -330,6 +332,7 @@ impl Matcher {
                     document: d.document,
                     tm: self.tms[k].name.clone(),
                     date: d.date,
+                    reviewed: d.reviewed,
                     repaired,
                 }
             })

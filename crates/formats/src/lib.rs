@@ -8,8 +8,10 @@
 //! of text files and [`xml_source`] that of XML ones.
 
 pub mod cedict;
+pub mod document;
 pub mod glossary_table;
 pub mod input;
+pub mod limits;
 pub mod registry;
 pub mod table;
 pub mod tbx;

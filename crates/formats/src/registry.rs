@@ -11,8 +11,12 @@
 //! XLIFF is text), which are kept here, beside the rules they refine.
 //!
 //! Word documents, OpenDocument text and HTML (`.docx`, `.odt`, `.html`)
-//! are to come as kinds of their own, for [`Purpose::Document`] and
-//! [`Purpose::Pretranslate`].
+//! are kinds of their own, read by [`crate::document`] for
+//! [`Purpose::Document`] and [`Purpose::Pretranslate`]; they are told by
+//! their extension, else by their first bytes (a zip whose first entry is
+//! ODF's `mimetype` or Office's content types, an OLE compound file (an
+//! old `.doc`, said to be one by the Word reader), `<!DOCTYPE html` or
+//! `<html`).
 
 use std::io::Read;
 use std::path::Path;
@@ -20,6 +24,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::cedict;
+use crate::document::DocKind;
 use crate::input::{Utf16, read_text, require_text};
 use polytm_core::error::{Error, Result, display_path};
 
@@ -41,6 +46,12 @@ pub enum Kind {
     Cedict,
     /// Plain text.
     Text,
+    /// A Word document (`.docx`).
+    Docx,
+    /// OpenDocument text (`.odt`).
+    Odt,
+    /// An HTML page.
+    Html,
 }
 
 impl Kind {
@@ -54,6 +65,19 @@ impl Kind {
             Kind::Csv => "CSV",
             Kind::Cedict => "CC-CEDICT",
             Kind::Text => "text",
+            Kind::Docx => "Word (.docx)",
+            Kind::Odt => "OpenDocument text (.odt)",
+            Kind::Html => "HTML",
+        }
+    }
+
+    /// The document reader's kind, for documents with a structure.
+    pub fn document(self) -> Option<DocKind> {
+        match self {
+            Kind::Docx => Some(DocKind::Docx),
+            Kind::Odt => Some(DocKind::Odt),
+            Kind::Html => Some(DocKind::Html),
+            _ => None,
         }
     }
 }
@@ -72,6 +96,17 @@ const EXTENSIONS: &[(&str, Kind)] = &[
     ("tsv", Kind::Tsv),
     ("tab", Kind::Tsv),
     ("csv", Kind::Csv),
+    ("docx", Kind::Docx),
+    ("docm", Kind::Docx),
+    ("dotx", Kind::Docx),
+    // an old binary Word file: the Word reader says what it is and how to
+    // convert it
+    ("doc", Kind::Docx),
+    ("odt", Kind::Odt),
+    ("ott", Kind::Odt),
+    ("html", Kind::Html),
+    ("htm", Kind::Html),
+    ("xhtml", Kind::Html),
 ];
 
 /// Root elements (local names, lower case) and the kind each starts.
@@ -114,8 +149,8 @@ impl Purpose {
             Purpose::Tm => &[Kind::Tmx, Kind::Tsv, Kind::Csv],
             Purpose::Glossary => &[Kind::Tbx, Kind::Tsv, Kind::Csv],
             Purpose::Lexicon => &[Kind::Cedict, Kind::Tsv],
-            Purpose::Pretranslate => &[Kind::Xliff, Kind::Text],
-            Purpose::Document => &[Kind::Text],
+            Purpose::Pretranslate => &[Kind::Xliff, Kind::Text, Kind::Docx, Kind::Odt, Kind::Html],
+            Purpose::Document => &[Kind::Text, Kind::Docx, Kind::Odt, Kind::Html],
         }
     }
 
@@ -169,9 +204,6 @@ pub fn detect(path: &Path, forced: Option<Kind>, purpose: Purpose) -> Result<Kin
             Purpose::Glossary | Purpose::Lexicon => Ok(Kind::Tsv),
             Purpose::Pretranslate | Purpose::Document => Ok(Kind::Text),
         };
-    }
-    if purpose == Purpose::Document {
-        return Ok(Kind::Text);
     }
     let mut head = Vec::with_capacity(HEAD);
     let read = std::fs::File::open(path).and_then(|f| f.take(HEAD as u64).read_to_end(&mut head));
@@ -239,10 +271,41 @@ pub fn detect_content(file: &str, bytes: &[u8], purpose: Purpose) -> Result<Kind
         Purpose::Lexicon => Ok(Kind::Tsv),
         Purpose::Pretranslate => match head.markup {
             Some(Some(Kind::Xliff)) => Ok(Kind::Xliff),
-            _ => Ok(Kind::Text),
+            _ => Ok(sniff_document(bytes).unwrap_or(Kind::Text)),
         },
-        Purpose::Document => Ok(Kind::Text),
+        Purpose::Document => Ok(sniff_document(bytes).unwrap_or(Kind::Text)),
     }
+}
+
+/// The kind of a document with a structure from its first bytes: ODF's
+/// zip starts with its `mimetype` entry, Office Open XML's with its
+/// content types or relationships, a compound file is taken for Word (whose
+/// reader says what it really is: an old `.doc`, an encrypted document),
+/// and a page that opens with a DOCTYPE or `<html>` is HTML.
+fn sniff_document(bytes: &[u8]) -> Option<Kind> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        // the name of the first entry, at byte 30 of its local header
+        let name = bytes.get(30..bytes.len().min(60)).unwrap_or_default();
+        if name.starts_with(b"mimetype") {
+            return Some(Kind::Odt);
+        }
+        let ooxml = [
+            &b"[Content_Types].xml"[..],
+            b"_rels/",
+            b"word/",
+            b"docProps/",
+        ];
+        return ooxml
+            .iter()
+            .any(|p| name.starts_with(p))
+            .then_some(Kind::Docx);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Some(Kind::Docx);
+    }
+    let text = Head::decode(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    let t = text.trim_start_matches('\u{FEFF}').trim_start();
+    (t.starts_with("<!doctype html") || t.starts_with("<html")).then_some(Kind::Html)
 }
 
 /// Whether bytes start as gzip data does.
@@ -251,21 +314,18 @@ pub fn is_gzip(bytes: &[u8]) -> bool {
 }
 
 /// The text of a document to segment or align, read by the reader of its
-/// kind ([`Purpose::Document`]; today plain text, UTF-8 or UTF-16). An
-/// empty document is an error.
+/// kind ([`Purpose::Document`]): plain text (UTF-8 or UTF-16), or the
+/// paragraphs of a Word, OpenDocument or HTML document separated by blank
+/// lines (soft line breaks as single line breaks), as a text file holds
+/// them. An empty document is an error.
 pub fn read_document(path: &Path) -> Result<String> {
-    match detect(path, None, Purpose::Document)? {
-        Kind::Text => {
-            let text = read_text(path, Utf16::Decode)?;
-            require_text(path, &text)?;
-            Ok(text)
-        }
-        other => Err(Error::input(
-            display_path(path),
-            None,
-            format!("{} documents cannot be read yet", other.name()),
-        )),
+    let kind = detect(path, None, Purpose::Document)?;
+    if let Some(k) = kind.document() {
+        return Ok(crate::document::read(path, k)?.text());
     }
+    let text = read_text(path, Utf16::Decode)?;
+    require_text(path, &text)?;
+    Ok(text)
 }
 
 /// What the first bytes of a file show.

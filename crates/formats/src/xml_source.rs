@@ -29,8 +29,9 @@ use encoding_rs::{Decoder, DecoderResult, Encoding};
 use crate::input;
 use polytm_core::error::{Error, Pos, Result, display_path};
 
-/// The longest run of bytes without a `<` that is accepted.
-pub const MAX_TEXT_RUN: u64 = 16 << 20;
+/// The longest run of bytes without a `<` that is accepted: the one
+/// segment limit of [`crate::limits`].
+pub const MAX_TEXT_RUN: u64 = crate::limits::MAX_SEGMENT_BYTES as u64;
 
 /// A problem found in the byte stream, at an offset of the UTF-8 stream.
 #[derive(Debug, Clone)]

@@ -121,7 +121,7 @@ pub fn for_each_unit(
     let (w, v) = sel.clause(true);
     let mut st = conn.prepare(&format!(
         "SELECT u.id, u.tuid, d.name, u.origin, u.confidence, u.src_lang, u.props,
-                u.created_at, u.changed_at, v.lang, v.tag, v.text, v.plain
+                u.created_at, u.changed_at, v.lang, v.tag, v.text, v.plain, u.reviewed
          FROM units u JOIN variants v ON v.unit_id = u.id
               LEFT JOIN documents d ON d.id = u.document_id
          {w} ORDER BY u.id, v.lang"
@@ -155,6 +155,7 @@ pub fn for_each_unit(
                 props: r.get(6)?,
                 created_at: r.get(7)?,
                 changed_at: r.get(8)?,
+                reviewed: r.get(13)?,
                 variants: Vec::with_capacity(3),
             }),
         };

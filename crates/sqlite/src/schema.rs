@@ -23,7 +23,14 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration::Code(v3),
     // 4: the database's identity and the index change log (see `V4`).
     Migration::Sql(V4),
+    // 5: units that came through review (`align apply`), see `V5`.
+    Migration::Sql(V5),
 ];
+
+/// Units a person checked: `polytm align apply` stores the rows of a
+/// review sheet with `reviewed = 1`; exported as the TMX prop
+/// `x-polytm-reviewed`, shown by `match`.
+const V5: &str = "ALTER TABLE units ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;";
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {

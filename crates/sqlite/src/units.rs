@@ -191,8 +191,8 @@ impl<'t> UnitWriter<'t> {
             Some(st) => st,
             None => self.insert_unit.insert(self.tx.prepare(
                 "INSERT INTO units(document_id, batch_id, origin, confidence, position, src_lang,
-                                   tuid, props, content_hash, src_hash, created_at, changed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                   tuid, props, content_hash, src_hash, created_at, changed_at, reviewed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?),
         };
         insert.execute(params![
@@ -208,6 +208,7 @@ impl<'t> UnitWriter<'t> {
             src,
             unit.created_at.as_deref().unwrap_or(&self.now),
             unit.changed_at,
+            unit.reviewed,
         ])?;
         let id = self.tx.last_insert_rowid();
         self.insert_variants(id, unit)?;
@@ -359,7 +360,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Unit>> {
     let head = conn
         .prepare_cached(
             "SELECT u.id, d.name, u.document_id, u.batch_id, u.origin, u.confidence, u.position,
-                    u.src_lang, u.tuid, u.created_at, u.changed_at, u.props
+                    u.src_lang, u.tuid, u.created_at, u.changed_at, u.props, u.reviewed
              FROM units u LEFT JOIN documents d ON d.id = u.document_id WHERE u.id = ?1",
         )?
         .query_row([id], |r| {
@@ -376,6 +377,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Unit>> {
                 created_at: r.get(9)?,
                 changed_at: r.get(10)?,
                 props: r.get(11)?,
+                reviewed: r.get(12)?,
                 variants: Vec::new(),
             })
         })
@@ -404,7 +406,8 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Unit>> {
 pub fn pair(conn: &Connection, id: i64, from: &Lang, to: &Lang) -> Result<Option<UnitPair>> {
     let mut st = conn.prepare_cached(
         "SELECT coalesce(s.plain, s.text), coalesce(t.plain, t.text), d.name,
-                coalesce(u.changed_at, u.created_at), CASE WHEN t.plain IS NULL THEN NULL ELSE t.text END
+                coalesce(u.changed_at, u.created_at), CASE WHEN t.plain IS NULL THEN NULL ELSE t.text END,
+                u.reviewed
          FROM units u
          JOIN variants s ON s.unit_id = u.id AND s.lang = ?2
          JOIN variants t ON t.unit_id = u.id AND t.lang = ?3
@@ -419,6 +422,7 @@ pub fn pair(conn: &Connection, id: i64, from: &Lang, to: &Lang) -> Result<Option
                 target_markup: r.get(4)?,
                 document: r.get(2)?,
                 date: r.get(3)?,
+                reviewed: r.get(5)?,
             })
         })
         .optional()?)

@@ -79,6 +79,8 @@ pub struct ExportUnit {
     pub props: Option<String>,
     pub created_at: String,
     pub changed_at: Option<String>,
+    /// A person checked it (a row of a review sheet).
+    pub reviewed: bool,
     /// The selected variants, by language key.
     pub variants: Vec<ExportVariant>,
 }

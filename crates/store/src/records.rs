@@ -91,6 +91,8 @@ pub struct NewUnit {
     /// ISO 8601; now when `None`.
     pub created_at: Option<String>,
     pub changed_at: Option<String>,
+    /// A person checked it (a row of a review sheet).
+    pub reviewed: bool,
 }
 
 impl NewUnit {
@@ -106,6 +108,7 @@ impl NewUnit {
             props: None,
             created_at: None,
             changed_at: None,
+            reviewed: false,
         }
     }
 
@@ -156,6 +159,8 @@ pub struct Unit {
     pub changed_at: Option<String>,
     /// JSON of TMX properties, notes and attributes kept for export.
     pub props: Option<String>,
+    /// A person checked it (a row of a review sheet).
+    pub reviewed: bool,
     /// The source language first, then by language key.
     pub variants: Vec<Variant>,
 }
@@ -190,6 +195,8 @@ pub struct UnitPair {
     pub document: Option<String>,
     /// When the unit was created or last changed (ISO 8601).
     pub date: String,
+    /// A person checked the unit (see [`NewUnit::reviewed`]).
+    pub reviewed: bool,
 }
 
 /// A document: an aligned text, an imported file.

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{PROP_CONFIDENCE, PROP_DOCUMENT, PROP_ORIGIN, UnitProps};
+use super::{PROP_CONFIDENCE, PROP_DOCUMENT, PROP_ORIGIN, PROP_REVIEWED, UnitProps};
 use polytm_core::error::{Error, Result};
 use polytm_core::{Count, Progress};
 use polytm_formats::table::{Delim, TableWriter};
@@ -229,6 +229,9 @@ fn export_tmx(
             && let Some(c) = u.confidence
         {
             ours.push(Meta::prop(PROP_CONFIDENCE, format!("{c:.3}")));
+        }
+        if u.reviewed && props.prop(PROP_REVIEWED).is_none() {
+            ours.push(Meta::prop(PROP_REVIEWED, "yes"));
         }
         let mut meta: Vec<&Meta> = props.meta.iter().collect();
         meta.extend(ours.iter());

@@ -15,7 +15,7 @@ use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use serde::Serialize;
 
-use super::{PROP_CONFIDENCE, UnitProps, VariantProps};
+use super::{PROP_CONFIDENCE, PROP_REVIEWED, UnitProps, VariantProps};
 use polytm_core::error::{Error, Result, display_path};
 use polytm_core::{Count, Progress};
 use polytm_formats::registry::{self, Kind, Purpose};
@@ -445,6 +445,9 @@ pub fn tmx_unit(u: TmxUnit, warn: &mut dyn FnMut(u64, String)) -> Option<NewUnit
     unit.src_lang = src_lang;
     unit.tuid = u.tuid;
     unit.confidence = confidence;
+    unit.reviewed = props
+        .prop(PROP_REVIEWED)
+        .is_some_and(|v| matches!(v.trim(), "yes" | "true" | "1"));
     unit.created_at = u.created;
     unit.changed_at = u.changed;
     unit.props = props.to_json();

@@ -29,6 +29,9 @@ use polytm_formats::tmx::Meta;
 pub const PROP_DOCUMENT: &str = "x-polytm-document";
 pub const PROP_ORIGIN: &str = "x-polytm-origin";
 pub const PROP_CONFIDENCE: &str = "x-polytm-confidence";
+/// Prop marking a unit a person checked (a row of an `align apply` sheet):
+/// `yes`. Read back on import.
+pub const PROP_REVIEWED: &str = "x-polytm-reviewed";
 
 /// What `units.props` holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,13 +1,14 @@
 //! Reading the files to pre-translate into [`SourceDoc`]s: plain text
 //! (cut into sentences by the project's segmenter), one segment a line
-//! (`--presplit`), or XLIFF 1.2 / 2.0.
+//! (`--presplit`), XLIFF 1.2 / 2.0, or a Word, OpenDocument or HTML
+//! document (each paragraph cut into sentences).
 
 use std::ops::Range;
 use std::path::Path;
 
 use super::{Layout, Place, SourceDoc, SourceSegment, count, repetition_key};
 use polytm_core::error::{Error, Result, display_path};
-use polytm_formats::input::{Utf16, read_text};
+use polytm_formats::input::Utf16;
 use polytm_formats::registry::{self, Kind, Purpose};
 use polytm_formats::xliff::{self, Part, TagKind};
 use polytm_text::lang::{Lang, LangTag};
@@ -62,10 +63,21 @@ fn one_line(s: &str) -> String {
 /// Read one input file (or `-`, standard input).
 pub fn read(path: &Path, from: &LangTag, split: &Splitter) -> Result<SourceDoc> {
     let name = display_path(path);
-    if registry::by_extension(path, Purpose::Pretranslate) == Some(Kind::Xliff) {
+    let kind = registry::by_extension(path, Purpose::Pretranslate);
+    if kind == Some(Kind::Xliff) {
         return from_xliff(path, xliff::read(path)?, from);
     }
-    let text = read_text(path, Utf16::Decode)?;
+    let bytes = polytm_formats::input::read_bytes(path)?;
+    let kind = match kind {
+        Some(k) => k,
+        None => registry::detect_content(&name, &bytes, Purpose::Pretranslate)?,
+    };
+    if let Some(k) = kind.document() {
+        let doc = polytm_formats::document::parse(bytes, k, &name)?;
+        return from_document(path, doc, from, split);
+    }
+    let text = polytm_formats::input::decode(&bytes, Utf16::Decode)
+        .map_err(|(pos, msg)| Error::input(&name, pos, msg))?;
     if registry::detect_content(&name, text.as_bytes(), Purpose::Pretranslate)? == Kind::Xliff {
         let doc = xliff::parse(&text, &name)?;
         return from_xliff(path, doc, from);
@@ -108,6 +120,53 @@ pub fn from_text(name: &str, text: String, from: &LangTag, split: &Splitter) -> 
         path: name.into(),
         name: name.to_string(),
         layout: Layout::Text { text },
+        segments,
+    })
+}
+
+/// The sentences of a document's paragraphs, each cut by `split`.
+pub fn from_document(
+    path: &Path,
+    doc: polytm_formats::document::Document,
+    from: &LangTag,
+    split: &Splitter,
+) -> Result<SourceDoc> {
+    let mut segments = Vec::new();
+    for (k, p) in doc.paragraphs.iter().enumerate() {
+        for r in split(&p.text, &from.lang) {
+            let Some(s) = p.text.get(r.clone()) else {
+                continue;
+            };
+            if s.trim().is_empty() {
+                continue;
+            }
+            let content = doc.content(k, r.clone());
+            let text = one_line(s);
+            let (words, chars) = count(&text, &from.lang);
+            segments.push(SourceSegment {
+                key: xliff_key(&content.parts),
+                text,
+                words,
+                chars,
+                place: Place::Document {
+                    paragraph: k,
+                    range: r,
+                    inner_tags: content.inner_tags(),
+                },
+            });
+        }
+    }
+    if segments.is_empty() {
+        return Err(Error::input(
+            display_path(path),
+            None,
+            "has no text to translate",
+        ));
+    }
+    Ok(SourceDoc {
+        path: path.to_path_buf(),
+        name: display_path(path),
+        layout: Layout::Document(Box::new(doc)),
         segments,
     })
 }

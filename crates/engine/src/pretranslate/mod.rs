@@ -98,6 +98,8 @@ pub enum Layout {
     Text { text: String },
     /// An XLIFF document.
     Xliff(Box<xliff::Document>),
+    /// A Word, OpenDocument or HTML document.
+    Document(Box<polytm_formats::document::Document>),
 }
 
 /// One segment to translate.
@@ -132,12 +134,19 @@ pub enum Place {
         /// [`xliff::XliffSegment::done_translation`]): its repetitions get it.
         translation: Option<String>,
     },
+    /// Bytes `range` of paragraph `paragraph` of [`Layout::Document`].
+    Document {
+        paragraph: usize,
+        range: std::ops::Range<usize>,
+        /// Inline codes between the words (runs of other formatting).
+        inner_tags: usize,
+    },
 }
 
 impl SourceSegment {
     pub fn inner_tags(&self) -> usize {
         match self.place {
-            Place::Xliff { inner_tags, .. } => inner_tags,
+            Place::Xliff { inner_tags, .. } | Place::Document { inner_tags, .. } => inner_tags,
             Place::Text { .. } => 0,
         }
     }
@@ -235,7 +244,7 @@ pub fn leverage(
                 {
                     let uid = match &d.layout {
                         Layout::Xliff(x) => x.units.get(*unit).map(|u| u.id.clone()),
-                        Layout::Text { .. } => None,
+                        Layout::Text { .. } | Layout::Document(_) => None,
                     }
                     .unwrap_or_default();
                     own.entry(s.key.as_str()).or_insert_with(|| {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Layout, Outcome, Place, SourceDoc, TmHit};
 use polytm_core::error::{Error, Result, display_path};
+use polytm_formats::document::Replacement;
 use polytm_formats::xliff::{self, Fill, FillOptions, Leveraged, NewFile, NewUnit};
 use polytm_text::lang::LangTag;
 
@@ -23,6 +24,9 @@ pub enum Format {
     Xliff,
     /// The proposals as TMX 1.4b, for a CAT tool's project TM.
     Tmx,
+    /// A Word, OpenDocument or HTML input written back in its own format,
+    /// the matched sentences in the target language.
+    Same,
 }
 
 impl Format {
@@ -34,6 +38,7 @@ impl Format {
             Format::Tsv => "tsv",
             Format::Xliff => "xlf",
             Format::Tmx => "tmx",
+            Format::Same => "txt",
         }
     }
 }
@@ -84,6 +89,9 @@ fn txt_piece(source: &str, o: &Outcome, copy_source: bool) -> String {
 /// target language writes them (no space in Chinese). An XLIFF input gives
 /// one line per segment. A kept XLIFF target is written as it is.
 pub fn txt(doc: &SourceDoc, outs: &[Outcome], to: &LangTag, copy_source: bool) -> String {
+    if let Layout::Document(_) = &doc.layout {
+        return txt(&as_text(doc), outs, to, copy_source);
+    }
     match &doc.layout {
         Layout::Text { text } => {
             let joiner_unspaced = to.lang.is_unspaced();
@@ -128,6 +136,7 @@ pub fn txt(doc: &SourceDoc, outs: &[Outcome], to: &LangTag, copy_source: bool) -
             out.push_str(text.get(at..).unwrap_or(""));
             out
         }
+        Layout::Document(_) => unreachable!("documents are written as text above"),
         Layout::Xliff(x) => {
             let mut out = String::new();
             for (s, o) in doc.segments.iter().zip(outs) {
@@ -148,6 +157,76 @@ pub fn txt(doc: &SourceDoc, outs: &[Outcome], to: &LangTag, copy_source: bool) -
             out
         }
     }
+}
+
+/// A document as plain text (its paragraphs separated by blank lines, as
+/// [`polytm_formats::document::Document::text`] gives them), with each
+/// segment at its place in that text.
+fn as_text(doc: &SourceDoc) -> SourceDoc {
+    let Layout::Document(d) = &doc.layout else {
+        return doc.clone();
+    };
+    let mut starts = Vec::with_capacity(d.paragraphs.len());
+    let mut at = 0;
+    for p in &d.paragraphs {
+        starts.push(at);
+        at += p.text.len() + 2;
+    }
+    let segments = doc
+        .segments
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            if let Place::Document {
+                paragraph, range, ..
+            } = &s.place
+            {
+                let base = starts[*paragraph];
+                s.place = Place::Text {
+                    range: base + range.start..base + range.end,
+                };
+            }
+            s
+        })
+        .collect();
+    SourceDoc {
+        path: doc.path.clone(),
+        name: doc.name.clone(),
+        layout: Layout::Text { text: d.text() },
+        segments,
+    }
+}
+
+/// The document written back in its own format: each sentence whose
+/// match reaches `--min` replaced by the translation (in the formatting of
+/// its first run), everything else as it was; HTML gets `lang` = `to`.
+pub fn document(doc: &SourceDoc, outs: &[Outcome], to: &LangTag) -> Result<Vec<u8>> {
+    let Layout::Document(d) = &doc.layout else {
+        return Err(Error::usage(format!(
+            "{}: --format same writes .docx, .odt and .html inputs back; this is not one",
+            doc.name
+        )));
+    };
+    let replacements: Vec<Replacement> = doc
+        .segments
+        .iter()
+        .zip(outs)
+        .filter(|(_, o)| o.fill)
+        .filter_map(|(s, o)| match (&s.place, &o.hit) {
+            (
+                Place::Document {
+                    paragraph, range, ..
+                },
+                Some(h),
+            ) => Some(Replacement {
+                paragraph: *paragraph,
+                range: range.clone(),
+                target: h.target.as_str().into(),
+            }),
+            _ => None,
+        })
+        .collect();
+    d.write(&replacements, &to.tag)
 }
 
 /// Tabs and line breaks inside a field become spaces: one line per segment.
@@ -217,6 +296,37 @@ pub fn xliff(
                 },
             )
         }
+        Layout::Document(d) => {
+            let units: Vec<NewUnit> = doc
+                .segments
+                .iter()
+                .zip(outs)
+                .enumerate()
+                .map(|(n, (s, o))| {
+                    let Place::Document {
+                        paragraph, range, ..
+                    } = &s.place
+                    else {
+                        unreachable!("a document's segments are in its paragraphs")
+                    };
+                    NewUnit {
+                        id: (n + 1).to_string(),
+                        group: Some(format!("p{}", paragraph + 1)),
+                        source: d.content(*paragraph, range.clone()),
+                        leveraged: o.hit.as_ref().filter(|_| o.fill).map(leveraged),
+                    }
+                })
+                .collect();
+            xliff::write_new(
+                &NewFile {
+                    original: &file_name(&doc.path),
+                    source_lang: &from.tag,
+                    target_lang: &to.tag,
+                    datatype: d.kind.datatype(),
+                },
+                &units,
+            )
+        }
         Layout::Text { text } => {
             let mut units = Vec::with_capacity(doc.segments.len());
             let mut para = 1;
@@ -233,7 +343,7 @@ pub fn xliff(
                 units.push(NewUnit {
                     id: (n + 1).to_string(),
                     group: paragraphs.then(|| format!("p{para}")),
-                    source: s.text.clone(),
+                    source: s.text.as_str().into(),
                     leveraged: o.hit.as_ref().filter(|_| o.fill).map(leveraged),
                 });
             }
@@ -242,6 +352,7 @@ pub fn xliff(
                     original: &file_name(&doc.path),
                     source_lang: &from.tag,
                     target_lang: &to.tag,
+                    datatype: "plaintext",
                 },
                 &units,
             )
@@ -377,7 +488,7 @@ pub fn output_name(input: &Path, from: &LangTag, to: &LangTag, ext: &str) -> Str
 #[derive(Debug, Clone)]
 pub struct Pending {
     pub path: Option<PathBuf>,
-    pub content: String,
+    pub content: Vec<u8>,
     /// What it holds, for the closing message.
     pub summary: String,
 }
@@ -403,7 +514,7 @@ pub fn write_all(pending: &[Pending], stdout: &mut dyn Write) -> Result<()> {
             b.permissions(std::fs::Permissions::from_mode(0o666));
         }
         let mut t = b.tempfile_in(&dir).map_err(|e| folder_error(&dir, e))?;
-        t.write_all(p.content.as_bytes())
+        t.write_all(&p.content)
             .and_then(|_| t.flush())
             .map_err(|e| Error::io(path, e))?;
         temps.push((t, path.as_path()));
@@ -414,7 +525,7 @@ pub fn write_all(pending: &[Pending], stdout: &mut dyn Write) -> Result<()> {
     for p in pending {
         if p.path.is_none() {
             stdout
-                .write_all(p.content.as_bytes())
+                .write_all(&p.content)
                 .and_then(|_| stdout.flush())
                 .map_err(Error::stdout)?;
         }
@@ -585,7 +696,7 @@ mod tests {
         write_all(
             &[Pending {
                 path: Some(p.clone()),
-                content: "x".into(),
+                content: b"x".to_vec(),
                 summary: String::new(),
             }],
             &mut Vec::new(),
@@ -608,12 +719,12 @@ mod tests {
             &[
                 Pending {
                     path: Some(ok.clone()),
-                    content: "x".into(),
+                    content: b"x".to_vec(),
                     summary: String::new(),
                 },
                 Pending {
                     path: Some(bad),
-                    content: "y".into(),
+                    content: b"y".to_vec(),
                     summary: String::new(),
                 },
             ],

@@ -409,19 +409,7 @@ pub fn to_json(reports: &[Report], with_filled: bool) -> JsonReport {
     }
 }
 
-fn html_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
+use polytm_formats::document::html::escape as html_escape;
 
 /// A stacked bar of words per band (inline SVG, no script).
 fn svg_bar(f: &FileReport) -> String {

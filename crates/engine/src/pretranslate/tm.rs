@@ -105,10 +105,18 @@ impl From<Proposal> for TmHit {
             source: p.source,
             target: p.target,
             repaired,
-            origin: Some(match &p.document {
-                Some(d) if p.tm == "main" || *d == p.tm => d.clone(),
-                Some(d) => format!("{} ({d})", p.tm),
-                None => p.tm.clone(),
+            origin: Some({
+                let o = match &p.document {
+                    Some(d) if p.tm == "main" || *d == p.tm => d.clone(),
+                    Some(d) => format!("{} ({d})", p.tm),
+                    None => p.tm.clone(),
+                };
+                // the translator is told that a person checked this pair
+                if p.reviewed {
+                    format!("{o}, a reviewed unit")
+                } else {
+                    o
+                }
             }),
             inherited: false,
         }

@@ -268,12 +268,43 @@ impl Content {
         out
     }
 
+    /// The content as XLIFF markup: the text escaped, the codes as written.
+    pub fn markup(&self) -> String {
+        let mut s = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => crate::xml::escape_text_into(&mut s, t),
+                Part::Tag(t) => s.push_str(&t.raw),
+            }
+        }
+        s
+    }
+
     fn push_text(&mut self, s: &str) {
         if let Some(Part::Text(t)) = self.parts.last_mut() {
             t.push_str(s);
         } else {
             self.parts.push(Part::Text(s.to_string()));
         }
+    }
+}
+
+impl From<String> for Content {
+    /// Plain text, without codes.
+    fn from(s: String) -> Content {
+        Content {
+            parts: if s.is_empty() {
+                Vec::new()
+            } else {
+                vec![Part::Text(s)]
+            },
+        }
+    }
+}
+
+impl From<&str> for Content {
+    fn from(s: &str) -> Content {
+        Content::from(s.to_string())
     }
 }
 

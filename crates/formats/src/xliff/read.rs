@@ -265,7 +265,7 @@ fn read_unit_v2(text: &str, file: &str, nodes: &[Node], u: usize, fi: usize) -> 
     })
 }
 
-fn pos_of(text: &str, byte: usize) -> Pos {
+pub(crate) fn pos_of(text: &str, byte: usize) -> Pos {
     let (l, c) = line_col(text, byte.min(text.len()));
     Pos::LineCol(l, c)
 }
@@ -293,7 +293,7 @@ fn fragment_event<'a>(
 }
 
 /// A short message for a quick-xml error.
-fn qx_message(e: &quick_xml::Error) -> String {
+pub(crate) fn qx_message(e: &quick_xml::Error) -> String {
     use quick_xml::Error as E;
     match e {
         E::IllFormed(x) => format!("malformed XML: {x}"),
@@ -322,7 +322,7 @@ fn local_of(qname: &str) -> &str {
 }
 
 /// Check a general reference (`&amp;`, `&#x41;`): the text it stands for.
-fn resolve_ref(r: &quick_xml::events::BytesRef) -> std::result::Result<String, String> {
+pub(crate) fn resolve_ref(r: &quick_xml::events::BytesRef) -> std::result::Result<String, String> {
     if r.is_char_ref() {
         match r.resolve_char_ref() {
             Ok(Some(c)) => Ok(c.to_string()),

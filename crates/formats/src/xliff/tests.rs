@@ -331,6 +331,7 @@ fn new_file_is_valid_and_reads_back() {
             original: "r.en.txt",
             source_lang: "en",
             target_lang: "ru",
+            datatype: "plaintext",
         },
         &units,
     );

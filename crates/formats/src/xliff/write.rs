@@ -1,7 +1,7 @@
 //! Writing a new XLIFF 1.2 file from plain segments (a text that was
 //! pre-translated): one trans-unit per segment, grouped by paragraph.
 
-use super::{Leveraged, NS_V1};
+use super::{Content, Leveraged, NS_V1};
 use crate::xml::{escape_attr, escape_text};
 
 /// A trans-unit of a new XLIFF 1.2 file written from text.
@@ -10,7 +10,8 @@ pub struct NewUnit {
     pub id: String,
     /// Units with the same group are written in one `<group>` (a paragraph).
     pub group: Option<String>,
-    pub source: String,
+    /// The source with its inline codes (`<g>`, `<x/>`), if it has some.
+    pub source: Content,
     pub leveraged: Option<Leveraged>,
 }
 
@@ -21,6 +22,8 @@ pub struct NewFile<'a> {
     pub original: &'a str,
     pub source_lang: &'a str,
     pub target_lang: &'a str,
+    /// `datatype`: `plaintext`, `x-docx`, `html` ...
+    pub datatype: &'a str,
 }
 
 /// Write a new XLIFF 1.2 document from plain segments: one trans-unit per
@@ -30,10 +33,11 @@ pub fn write_new(meta: &NewFile, units: &[NewUnit]) -> String {
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     s.push_str(&format!("<xliff version=\"1.2\" xmlns=\"{NS_V1}\">\n"));
     s.push_str(&format!(
-        "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\">\n",
+        "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"{}\">\n",
         escape_attr(meta.original),
         escape_attr(meta.source_lang),
-        escape_attr(meta.target_lang)
+        escape_attr(meta.target_lang),
+        escape_attr(meta.datatype)
     ));
     s.push_str(&format!(
         "    <header>\n      <tool tool-id=\"polytm\" tool-name=\"polytm\" tool-version=\"{}\"/>\n    </header>\n",
@@ -59,7 +63,7 @@ pub fn write_new(meta: &NewFile, units: &[NewUnit]) -> String {
         } else {
             "      "
         };
-        let space = if needs_preserve(&u.source) {
+        let space = if needs_preserve(&u.source.plain()) {
             " xml:space=\"preserve\""
         } else {
             ""
@@ -71,14 +75,14 @@ pub fn write_new(meta: &NewFile, units: &[NewUnit]) -> String {
         s.push_str(&format!(
             "{ind}  <source xml:lang=\"{}\">{}</source>\n",
             escape_attr(meta.source_lang),
-            escape_text(&u.source)
+            u.source.markup()
         ));
         if let Some(l) = &u.leveraged {
             let (state, qual) = l.kind.v1_state();
             s.push_str(&format!(
                 "{ind}  <target xml:lang=\"{}\" state=\"{state}\" state-qualifier=\"{qual}\">{}</target>\n",
                 escape_attr(meta.target_lang),
-                escape_text(&l.target)
+                u.source.render(&l.target)
             ));
             s.push_str(&format!(
                 "{ind}  <alt-trans match-quality=\"{}\" origin=\"polytm\" tool-id=\"polytm\">\n",
