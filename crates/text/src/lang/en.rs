@@ -5,9 +5,7 @@
 use std::borrow::Cow;
 
 use super::generic::BASE;
-use super::profile::{
-    Abbreviations, Algorithm, Calendar, NumberFormat, Ordinals, Profile, Script, WordMatching,
-};
+use super::profile::{Abbreviations, Algorithm, Calendar, NumberFormat, Ordinals, Profile, Script, Typography, WordMatching};
 
 pub static PROFILE: Profile = Profile {
     codes: &["en"],
@@ -50,6 +48,11 @@ pub static PROFILE: Profile = Profile {
         symbols: &[("&", "and")],
         spelling: Some(american_spelling),
         numeral_forms: &[],
+    },
+    typography: Typography {
+        full_width: false,
+        no_space_before: ",.;:?!)]}”",
+        length_vs_english: None,
     },
     ..BASE
 };

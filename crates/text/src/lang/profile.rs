@@ -16,6 +16,7 @@
 //! | `calendar` | [`crate::dates`], fuzzy repairs, [`crate::segment`] |
 //! | `words`, `inflection`, `compound_blockers` | the glossary (recognition, repairs) |
 //! | `han_words` | the aligner (Chinese words cut by a dictionary) |
+//! | `typography` | the checks of translations (`qa`) |
 //!
 //! The data are `&'static` slices searched linearly: they are short (a few
 //! dozen entries), and looking at them is rare next to the work around it.
@@ -84,6 +85,25 @@ pub struct Profile {
     /// Words that contain a glossary name without meaning it (`白俄罗斯`
     /// is not `俄罗斯`): they win over the shorter match.
     pub compound_blockers: &'static [&'static str],
+
+    // --- Typography ---------------------------------------------------------
+    /// How the language punctuates and how long its text runs.
+    pub typography: Typography,
+}
+
+/// How a language punctuates, and how long its translations of English run
+/// (read by the checks of translations).
+#[derive(Debug, Clone, Copy)]
+pub struct Typography {
+    /// Its marks are full width (`，。：；？！`): a half-width `, . : ; ? !`
+    /// next to one of its characters is a fault.
+    pub full_width: bool,
+    /// Marks written with no space before them.
+    pub no_space_before: &'static str,
+    /// Characters (white space excluded) per character of English in
+    /// translations, and the standard deviation of the natural log of that
+    /// ratio per sentence; `None` when not measured.
+    pub length_vs_english: Option<(f64, f64)>,
 }
 
 impl Profile {

@@ -4,10 +4,7 @@
 //! match by, and the singular paradigms that put a name in a case.
 
 use super::generic::BASE;
-use super::profile::{
-    Abbreviations, Algorithm, Calendar, Inflection, NumberFormat, Ordinals, Paradigm, Profile,
-    Script, WordMatching,
-};
+use super::profile::{Abbreviations, Algorithm, Calendar, Inflection, NumberFormat, Ordinals, Paradigm, Profile, Script, Typography, WordMatching};
 
 pub static PROFILE: Profile = Profile {
     codes: &["ru"],
@@ -63,6 +60,11 @@ pub static PROFILE: Profile = Profile {
         is_adjective,
         governs,
     }),
+    typography: Typography {
+        full_width: false,
+        no_space_before: ",.;:?!)]}»",
+        length_vs_english: None,
+    },
     ..BASE
 };
 
