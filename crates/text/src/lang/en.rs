@@ -52,7 +52,8 @@ pub static PROFILE: Profile = Profile {
     typography: Typography {
         full_width: false,
         no_space_before: ",.;:?!)]}”",
-        length_vs_english: None,
+        // English is the yardstick
+        length_vs_english: Some((1.0, 0.0)),
     },
     ..BASE
 };

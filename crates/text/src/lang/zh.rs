@@ -34,7 +34,8 @@ pub static PROFILE: Profile = Profile {
     typography: Typography {
         full_width: true,
         no_space_before: "，。、；：？！）」』》】〉…,.;:?!)]}",
-        length_vs_english: None,
+        // measured on NTREX-128 news (991 sentence pairs of 20+ characters, `docs/qa.md`)
+        length_vs_english: Some((0.403, 0.226)),
     },
     ..BASE
 };
