@@ -351,8 +351,9 @@ fn printf(s: &[char]) -> Option<usize> {
             | 'C' | 's' | 'S' | 'p' | 'n' | '@',
         ) => {
             // "%d" yes; "50%of" no: the conversion must not run into a word
+            // (a Chinese character after it is no word it runs into: `%d个`)
             let next = at(i + 1);
-            if next.is_some_and(|c| c.is_alphabetic()) && i == 1 {
+            if next.is_some_and(|c| c.is_alphabetic() && !is_han(c) && !is_kana(c)) && i == 1 {
                 None
             } else {
                 Some(i + 1)
@@ -455,6 +456,7 @@ mod tests {
         );
         assert_eq!(kinds("%s", "en"), [TokenKind::Placeholder]);
         assert_eq!(keys("50% of", "en"), ["50", "%", "of"]);
+        assert_eq!(keys("块%d中", "zh"), ["块", "%d", "中"]);
         assert_eq!(keys("100%", "en"), ["100", "%"]);
         assert_eq!(
             keys("Save <b>now</b>", "en"),

@@ -18,6 +18,20 @@ use polytm_core::Result;
 use polytm_store::Database;
 use polytm_text::lang::Lang;
 
+/// Sources shorter than this many words (Chinese: two characters a word)
+/// are not compared: a short string (`Yes`, `_Style:`, `or`) is translated
+/// by its context.
+const MIN_WORDS: usize = 3;
+
+fn long_enough(s: &str) -> bool {
+    let words = s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count();
+    let han = s.chars().filter(|c| polytm_text::is_han(*c)).count();
+    words + han / 2 >= MIN_WORDS
+}
+
 /// What two texts are compared by.
 fn key(s: &str) -> String {
     polytm_text::fold(s)
@@ -34,7 +48,7 @@ pub fn in_batch(units: &[Unit]) -> Vec<(usize, Issue)> {
         .map(|u| {
             let t = u.target.as_ref()?;
             let (ks, kt) = (key(&u.source.text), key(&t.text));
-            (!ks.is_empty() && !kt.is_empty()).then_some((ks, kt))
+            (!ks.is_empty() && !kt.is_empty() && long_enough(&u.source.text)).then_some((ks, kt))
         })
         .collect();
     let mut by_source: HashMap<&str, usize> = HashMap::new();
@@ -110,7 +124,7 @@ pub fn against_tm(
         .map(|(i, u)| {
             let Some(t) = &u.target else { return Ok(None) };
             let kt = key(&t.text);
-            if kt.is_empty() || u.source.text.trim().is_empty() {
+            if kt.is_empty() || !long_enough(&u.source.text) {
                 return Ok(None);
             }
             let same = m.best(&u.source.text, 100, 10)?;
@@ -160,8 +174,10 @@ mod tests {
             unit("a", "Open the file", "Откройте файл"),
             unit("b", "Open the file.", "откройте файл."),
             unit("c", "Open the file", "Открыть файл"),
-            unit("d", "Close", "Закрыть"),
-            unit("e", "Shut", "Закрыть"),
+            unit("d", "Close the window", "Закрыть окно"),
+            unit("e", "Shut the window", "Закрыть окно"),
+            unit("f", "Yes", "Да"),
+            unit("g", "Yes", "Можно"),
         ];
         let got: Vec<(usize, String)> = in_batch(&units)
             .into_iter()
@@ -176,7 +192,7 @@ mod tests {
                 ),
                 (
                     4,
-                    "the same translation is given in unit d to another source, «Close»"
+                    "the same translation is given in unit d to another source, «Close the window»"
                         .to_string()
                 ),
             ]

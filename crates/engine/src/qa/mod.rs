@@ -346,16 +346,20 @@ impl Checker {
             out.push(i);
             return out;
         }
+        let names = match &self.terms {
+            Some(t) if self.enabled(Check::Term) || self.enabled(Check::Number) => t.read(&u),
+            _ => terms::Names::default(),
+        };
         if self.enabled(Check::Term) {
             if let Some(t) = &self.terms {
-                t.check(&u, &mut out);
+                t.check(&names, &mut out);
             }
             if let Some(f) = &self.forbidden {
                 f.check(&u, &mut out);
             }
         }
         if self.enabled(Check::Number) {
-            numbers::check(&u, &mut out);
+            numbers::check(&u, &names.shared(), &mut out);
         }
         if self.enabled(Check::Tag) {
             tags::check(&u, &mut out);

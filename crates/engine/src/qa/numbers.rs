@@ -45,15 +45,27 @@ impl Num {
         }
     }
 
+    fn soft(span: Span, shown: String, reading: String) -> Num {
+        Num {
+            soft: true,
+            ..Num::new(span, shown, reading)
+        }
+    }
+
     fn meets(&self, other: &Num) -> bool {
         self.readings.iter().any(|r| other.readings.contains(r))
     }
 }
 
-/// The numbers of one side.
-fn numbers_of(side: &Side) -> Vec<Num> {
+/// The numbers of one side, leaving out those inside `names` (glossary
+/// names both sides share).
+fn numbers_of(side: &Side, names: &[Span]) -> Vec<Num> {
     let mut out = Vec::new();
     let mut taken = vec![false; side.chars.len()];
+    for &(s, e) in names {
+        let n = taken.len();
+        taken[s.min(n)..e.min(n)].iter_mut().for_each(|t| *t = true);
+    }
     for d in find_dates(&side.masked, side.lang) {
         let shown = side.slice((d.start, d.end));
         let span = (d.start, d.end);
@@ -81,9 +93,47 @@ fn numbers_of(side: &Side) -> Vec<Num> {
     let toks = &side.tokens;
     let profile = side.lang.profile();
     let mut i = 0;
+    let words = profile.number_words;
     while i < toks.len() {
         let t = &toks[i];
-        if t.kind != TokenKind::Number || taken[t.start] {
+        if taken[t.start] {
+            i += 1;
+            continue;
+        }
+        if t.kind == TokenKind::Word {
+            // digits inside a word (`8x8`, `v4`, `branch1`) and numbers in
+            // words (`three`, `трёх`) may stand for a number
+            if let Some(&(_, v)) = words.iter().find(|(w, _)| *w == t.key) {
+                out.push(Num::soft(
+                    (t.start, t.end),
+                    side.token_text(t),
+                    v.to_string(),
+                ));
+            }
+            for (s, e) in digit_runs(&side.chars, t.start, t.end) {
+                let run: String = side.chars[s..e].iter().collect();
+                if let Some(v) = canonical(&run) {
+                    out.push(Num::soft((s, e), run, v));
+                }
+            }
+            i += 1;
+            continue;
+        }
+        if t.kind != TokenKind::Number {
+            i += 1;
+            continue;
+        }
+        let shown = side.token_text(t);
+        // a full-width comma or an enumeration comma separates numbers
+        if shown.contains(['，', '、']) {
+            let mut at = t.start;
+            for piece in shown.split(['，', '、']) {
+                let n = piece.chars().count();
+                if let Some(v) = canonical(piece) {
+                    out.push(Num::new((at, at + n), piece.to_string(), v));
+                }
+                at += n + 1;
+            }
             i += 1;
             continue;
         }
@@ -91,7 +141,17 @@ fn numbers_of(side: &Side) -> Vec<Num> {
             i += 1;
             continue;
         };
-        let mut num = Num::new((t.start, t.end), side.token_text(t), value);
+        let mut num = Num::new((t.start, t.end), shown.clone(), value);
+        // `25.01.2001`, `1.2.3`: also its parts
+        if shown.chars().filter(|c| matches!(c, '.' | ',')).count() > 1 {
+            num.parts = digit_runs(&side.chars, t.start, t.end)
+                .into_iter()
+                .filter_map(|(s, e)| {
+                    let run: String = side.chars[s..e].iter().collect();
+                    canonical(&run).map(|v| Num::new((s, e), run, v))
+                })
+                .collect();
+        }
         // groups of three digits after a space: 281 474 976
         let mut j = i + 1;
         if profile.numbers.space_groups
@@ -146,8 +206,9 @@ fn numbers_of(side: &Side) -> Vec<Num> {
     out
 }
 
-/// Chinese numerals: ordinals (`第八次`) are numbers; other runs of two
-/// numerals or more, or one before a measure word, may stand for one.
+/// Chinese numerals (`第八次`, `三大`, `十五个`: an ordinal, a run of two
+/// numerals or more, or one before a measure word) may stand for a number
+/// of the other side.
 fn han_numbers(side: &Side, taken: &[bool], out: &mut Vec<Num>) {
     let chars = &side.chars;
     let measure = side.lang.profile().han_numerals.unwrap_or("");
@@ -175,9 +236,8 @@ fn han_numbers(side: &Side, taken: &[bool], out: &mut Vec<Num>) {
         };
         if let Some(v) = value {
             let s = if ord { start - 1 } else { start };
-            let mut n = Num::new((s, i), side.slice((s, i)), v.to_string());
-            n.soft = !ord;
-            out.push(n);
+            // `第一` (first) is as often a word as a number
+            out.push(Num::soft((s, i), side.slice((s, i)), v.to_string()));
         }
     }
 }
@@ -203,9 +263,28 @@ fn lone(a: &[Num], b: &[Num]) -> Vec<usize> {
     (0..a.len()).filter(|&i| !met[i]).collect()
 }
 
-pub fn check(u: &UnitSides, out: &mut Vec<Issue>) {
-    let src = numbers_of(&u.src);
-    let tgt = numbers_of(&u.tgt);
+/// The runs of ASCII digits in `chars[s..e]`.
+fn digit_runs(chars: &[char], s: usize, e: usize) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut i = s;
+    while i < e {
+        if chars[i].is_ascii_digit() {
+            let a = i;
+            while i < e && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            out.push((a, i));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `names`: the spans of glossary names both sides share (source, target).
+pub fn check(u: &UnitSides, names: &(Vec<Span>, Vec<Span>), out: &mut Vec<Issue>) {
+    let src = numbers_of(&u.src, &names.0);
+    let tgt = numbers_of(&u.tgt, &names.1);
     if src.is_empty() && tgt.iter().all(|n| n.soft) {
         return;
     }
@@ -374,7 +453,7 @@ mod tests {
             .len(),
             1
         );
-        let i = issues(Check::Number, "en", "zh", "Step 2", "第3步");
+        let i = issues(Check::Number, "en", "zh", "Step 2 of 4", "第3步，共4步");
         assert_eq!(i[0].source, Some((5, 6)));
         assert_eq!(i[0].target, Some((1, 2)));
     }

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use polytm_text::tokenize::TokenKind;
+use polytm_text::tokenize::{TokenKind, tokenize};
 
 use super::{Check, Issue, Side, Span, UnitSides, quote};
 
@@ -123,6 +123,9 @@ fn key(text: &str, kind: TokenKind) -> Option<String> {
     }
 }
 
+/// Escapes that only quote a character (`\'`): not placeholders.
+const QUOTING: &[&str] = &["\\'", "\\\"", "\\\\"];
+
 /// Every code and placeholder of a side: key → spans, in order.
 fn codes(side: &Side) -> BTreeMap<String, Vec<(Span, String)>> {
     let mut m: BTreeMap<String, Vec<(Span, String)>> = BTreeMap::new();
@@ -132,13 +135,76 @@ fn codes(side: &Side) -> BTreeMap<String, Vec<(Span, String)>> {
             .or_default()
             .push(((c.start, c.end), raw));
     }
+    let mut covered = vec![false; side.chars.len()];
     for t in &side.tokens {
         let text = side.token_text(t);
         if let Some(k) = key(&text, t.kind) {
-            m.entry(k).or_default().push(((t.start, t.end), text));
+            if !QUOTING.contains(&text.as_str()) {
+                m.entry(k).or_default().push(((t.start, t.end), text));
+            }
+            covered[t.start..t.end].iter_mut().for_each(|c| *c = true);
+        } else if t.kind == TokenKind::Tag {
+            // a metavariable `<corrupt size 0x%x>`: its placeholders count
+            let inner: String = side.chars[t.start + 1..t.end - 1].iter().collect();
+            for it in tokenize(&inner, side.lang) {
+                let text: String = side.chars[t.start + 1 + it.start..t.start + 1 + it.end]
+                    .iter()
+                    .collect();
+                if let Some(k) = key(&text, it.kind) {
+                    let span = (t.start + 1 + it.start, t.start + 1 + it.end);
+                    covered[span.0..span.1].iter_mut().for_each(|c| *c = true);
+                    m.entry(k).or_default().push((span, text));
+                }
+            }
         }
     }
+    // `%p` glued to a word (`%pB`), which the tokeniser leaves as text
+    let c = &side.chars;
+    for i in 0..c.len().saturating_sub(1) {
+        if c[i] == '%'
+            && !covered[i]
+            && c[i + 1].is_ascii_alphabetic()
+            && !(i > 0 && c[i - 1].is_alphanumeric())
+        {
+            let text: String = c[i..i + 2].iter().collect();
+            m.entry(text.clone()).or_default().push(((i, i + 2), text));
+        }
+    }
+    // metavariables in angle brackets (`<file>`, `<файл>`): as many as the source
+    for (span, text) in metavariables(side) {
+        m.entry("<metavariable>".into())
+            .or_default()
+            .push((span, text));
+    }
     m
+}
+
+/// `<word>`s that are not markup: names the translator may translate.
+fn metavariables(side: &Side) -> Vec<(Span, String)> {
+    let c = &side.chars;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        if c[i] != '<' {
+            i += 1;
+            continue;
+        }
+        let end = (i + 1..c.len().min(i + 42)).find(|&j| c[j] == '>' || c[j] == '<');
+        match end {
+            Some(e) if c[e] == '>' && e > i + 1 => {
+                let inner: String = c[i + 1..e].iter().collect();
+                let text: String = c[i..=e].iter().collect();
+                let wordy = inner.chars().next().is_some_and(char::is_alphabetic)
+                    && !inner.contains(['=', '/', ' ']);
+                if wordy && key(&text, TokenKind::Tag).is_none() {
+                    out.push(((i, e + 1), text));
+                }
+                i = e + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
 }
 
 pub fn check(u: &UnitSides, out: &mut Vec<Issue>) {
@@ -241,6 +307,14 @@ mod tests {
                 "использование: git add <опции> <файл>",
             ),
             ("%lid days", "%liд"),
+            (
+                "error: %pB: <corrupt property (0x%x) size: 0x%x>",
+                "ошибка: %pB: <повреждение размера свойства (0x%x): 0x%x>",
+            ),
+            (
+                "Escape character '\\' not allowed",
+                "Управляющий символ «\\» не разрешён",
+            ),
         ] {
             assert_eq!(msgs(s, t), Vec::<String>::new(), "{t}");
         }
@@ -265,6 +339,22 @@ mod tests {
             ["«</b>» in the source is «<b>» in the translation"]
         );
         assert_eq!(msgs("%1$s and %2$s", "%1$s и %1$s").len(), 1);
+        assert_eq!(
+            msgs("%pB: string", "%sB: строка"),
+            ["«%p» in the source is «%s» in the translation"]
+        );
+        assert_eq!(
+            msgs("print <n> lines", "напечатать строки"),
+            ["«<n>» of the source is missing"]
+        );
+        let zh = issues(
+            Check::Tag,
+            "en",
+            "zh",
+            "block %d: size %d",
+            "块%d中的大小%d",
+        );
+        assert!(zh.is_empty(), "{zh:?}");
         let i = issues(Check::Tag, "en", "ru", "Save %s now", "Сохранить сейчас");
         assert_eq!(i[0].source, Some((5, 7)));
     }

@@ -87,13 +87,31 @@ impl TermCheck {
             .unwrap_or_default()
     }
 
-    pub fn check(&self, u: &UnitSides, out: &mut Vec<Issue>) {
+    /// The glossary names of both sides.
+    pub fn read(&self, u: &UnitSides) -> Names {
         let src_hits = self.src.scan(&u.src.masked);
         let tgt_all = self.tgt.scan_overlapping(&u.tgt.masked);
+        let tgt_sel = if tgt_all.is_empty() {
+            Vec::new()
+        } else {
+            self.tgt.scan(&u.tgt.masked)
+        };
+        Names {
+            src_hits,
+            tgt_all,
+            tgt_sel,
+        }
+    }
+
+    pub fn check(&self, names: &Names, out: &mut Vec<Issue>) {
+        let Names {
+            src_hits,
+            tgt_all,
+            tgt_sel,
+        } = names;
         if src_hits.is_empty() && tgt_all.is_empty() {
             return;
         }
-        let tgt_sel = self.tgt.scan(&u.tgt.masked);
         let visible = |h: &Hit| {
             tgt_sel.iter().any(|s| {
                 s.start <= h.start
@@ -110,7 +128,7 @@ impl TermCheck {
         let named: HashSet<i64> = src_hits.iter().map(|h| h.concept_id).collect();
         let mut reported: HashSet<(usize, usize)> = HashSet::new();
         let mut done: HashSet<i64> = HashSet::new();
-        for sh in &src_hits {
+        for sh in src_hits {
             let c = sh.concept_id;
             if !done.insert(c) || self.allowed(c).is_empty() {
                 continue;
@@ -163,7 +181,7 @@ impl TermCheck {
             );
         }
         // deprecated terms wherever they are
-        for h in &tgt_sel {
+        for h in tgt_sel {
             if h.status == TermStatus::Deprecated && reported.insert((h.start, h.end)) {
                 out.push(
                     Issue::new(
@@ -178,6 +196,32 @@ impl TermCheck {
                 );
             }
         }
+    }
+}
+
+/// The glossary names found in a unit: the source's (longest first), and
+/// the target's, all and longest first.
+#[derive(Debug, Default)]
+pub struct Names {
+    pub src_hits: Vec<Hit>,
+    pub tgt_all: Vec<Hit>,
+    pub tgt_sel: Vec<Hit>,
+}
+
+impl Names {
+    /// Where both sides name the same concepts: the spans of those names
+    /// in the source and in the target (numbers inside them, like the
+    /// `1961` of a convention's Chinese title, belong to the name).
+    pub fn shared(&self) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+        let src: HashSet<i64> = self.src_hits.iter().map(|h| h.concept_id).collect();
+        let tgt: HashSet<i64> = self.tgt_sel.iter().map(|h| h.concept_id).collect();
+        let spans = |hits: &[Hit], other: &HashSet<i64>| {
+            hits.iter()
+                .filter(|h| other.contains(&h.concept_id))
+                .map(|h| (h.start, h.end))
+                .collect()
+        };
+        (spans(&self.src_hits, &tgt), spans(&self.tgt_sel, &src))
     }
 }
 

@@ -216,8 +216,8 @@ fn unpaired(side: &Side) -> Vec<(usize, char, u8)> {
         }
         match stack.iter().rposition(|&(_, o, _)| closes(o, c)) {
             Some(k) => {
-                lone.extend(stack.drain(k..).skip(1).filter(|x| x.2 == fam));
-                // brackets of other families left open inside stay open
+                // what was opened inside and not closed stays without partner
+                lone.extend(stack.drain(k..).skip(1));
             }
             None => lone.push((i, c, fam)),
         }
@@ -374,7 +374,8 @@ pub fn punctuation(u: &UnitSides, out: &mut Vec<Issue>) {
         (Some(_), None) => true,
         // a full stop added where the source has none is the target
         // language's habit (Chinese sentences end with 。)
-        (None, Some((b, _))) => b != '.',
+        // (and a colon before a list); a question, an exclamation or a comma not
+        (None, Some((b, _))) => matches!(b, '?' | '!' | ','),
         (None, None) => false,
     };
     if differ {
@@ -427,7 +428,8 @@ pub fn punctuation(u: &UnitSides, out: &mut Vec<Issue>) {
             // `文件.txt`, `协议://`, `...`: part of a name, a path or an ellipsis
             let part_of_token = next
                 .is_some_and(|n| n.is_ascii_alphanumeric() || matches!(n, '/' | '\\' | '.' | '_'))
-                || (m == '.' && prev == Some('.'));
+                || (m == '.' && prev == Some('.'))
+                || chunk_is_code(c, i);
             if part_of_token {
                 continue;
             }
@@ -446,6 +448,22 @@ pub fn punctuation(u: &UnitSides, out: &mut Vec<Issue>) {
             );
         }
     }
+}
+
+/// Whether the run of non-space characters around `i` is a path, a URL,
+/// an address or a syntax (`/`, `\\`, `@`, `=`, `[`, `|`): `协议://主机.名`.
+fn chunk_is_code(c: &[char], i: usize) -> bool {
+    let s = c[..i]
+        .iter()
+        .rposition(|c| c.is_whitespace())
+        .map_or(0, |p| p + 1);
+    let e = c[i..]
+        .iter()
+        .position(|c| c.is_whitespace())
+        .map_or(c.len(), |p| i + p);
+    c[s..e]
+        .iter()
+        .any(|c| matches!(c, '/' | '\\' | '@' | '=' | '[' | '|'))
 }
 
 #[cfg(test)]
@@ -516,6 +534,10 @@ mod tests {
             ["no partner for 「"]
         );
         assert_eq!(br("zh", "the book", "《书"), ["no partner for 《"]);
+        assert_eq!(
+            br("zh", "(\"Itanium\") computers", "（“安腾）计算机"),
+            ["no partner for “"]
+        );
         for (to, s, t) in [
             ("ru", "a) first :)", "а) первое :)"),
             ("ru", "Say \"yes\"", "Скажите „да“"),
@@ -574,6 +596,13 @@ mod tests {
             ("ru", "Click \"OK.\"", "Нажмите «OK»."),
             ("ru", "Loading...", "Загрузка…"),
             ("zh", "Version 3.5 is out.", "3.5版已发布。"),
+            ("zh", "protocol://host.name/path", "协议://主机.名/路径"),
+            (
+                "zh",
+                "keyword[[:]=value][,keyword]",
+                "关键字[[:]=值][,关键字]",
+            ),
+            ("zh", "or", "或者："),
         ] {
             assert_eq!(p(to, s, t), Vec::<String>::new(), "{t}");
         }

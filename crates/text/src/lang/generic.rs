@@ -37,6 +37,7 @@ pub const BASE: Profile = Profile {
         suffix_of: None,
         hyphen_endings: &[],
     },
+    number_words: &[],
     multipliers: &[],
     han_numerals: None,
     calendar: &NO_CALENDAR,

@@ -12,7 +12,7 @@
 //! | `unspaced`, `possessive_s`, `ordinals` | [`tokenize`](mod@crate::tokenize), substring matching |
 //! | `abbreviations`, `ordinal_dot` | [`crate::segment`] |
 //! | `stemmer`, `stopwords` | [`crate::stem`], [`crate::stopwords`], the aligner |
-//! | `numbers`, `ordinals`, `multipliers`, `han_numerals` | [`crate::numbers`], fuzzy repairs, the aligner |
+//! | `numbers`, `ordinals`, `multipliers`, `number_words`, `han_numerals` | [`crate::numbers`], fuzzy repairs, the aligner |
 //! | `calendar` | [`crate::dates`], fuzzy repairs, [`crate::segment`] |
 //! | `words`, `inflection`, `compound_blockers` | the glossary (recognition, repairs) |
 //! | `han_words` | the aligner (Chinese words cut by a dictionary) |
@@ -68,6 +68,10 @@ pub struct Profile {
     pub numbers: NumberFormat,
     /// How ordinal numbers are written with digits.
     pub ordinals: Ordinals,
+    /// Numbers written as words (folded, in their common forms): (`three`,
+    /// 3), (`трёх`, 3), (`first`, 1). A check may take one for a number
+    /// written with digits in a translation.
+    pub number_words: &'static [(&'static str, u64)],
     /// Words after a number that multiply it: (`million`, 6) is ×10⁶.
     pub multipliers: &'static [(&'static str, u32)],
     /// Chinese numerals (`八`, `二〇一八`) are read as numbers in counting
