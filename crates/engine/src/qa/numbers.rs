@@ -242,18 +242,18 @@ fn han_numbers(side: &Side, taken: &[bool], out: &mut Vec<Num>) {
     }
 }
 
-/// The numbers of `a` left without a partner of equal value in `b` (hard
-/// numbers take hard partners first).
+/// The numbers of `a` left without a partner of equal value in `b`: hard
+/// numbers pair with hard ones first, soft ones with soft ones (`rc2` with
+/// `rc2`), then hard numbers with the soft ones left (`1` with `одним`).
 fn lone(a: &[Num], b: &[Num]) -> Vec<usize> {
     let mut used = vec![false; b.len()];
     let mut met = vec![false; a.len()];
-    for soft_ok in [false, true] {
+    for (soft_a, soft_b) in [(false, false), (true, true), (false, true)] {
         for (i, x) in a.iter().enumerate() {
-            if met[i] || (!soft_ok && x.soft) {
+            if met[i] || x.soft != soft_a {
                 continue;
             }
-            let found =
-                (0..b.len()).find(|&j| !used[j] && (soft_ok || !b[j].soft) && x.meets(&b[j]));
+            let found = (0..b.len()).find(|&j| !used[j] && b[j].soft == soft_b && x.meets(&b[j]));
             if let Some(j) = found {
                 used[j] = true;
                 met[i] = true;
@@ -452,6 +452,14 @@ mod tests {
             )
             .len(),
             1
+        );
+        assert_eq!(
+            msgs(
+                "ru",
+                "id=2 means level '2' and /etc/rc2.d/",
+                "id=2 значит уровень '' и /etc/rc2.d/"
+            ),
+            ["«2» of the source is not in the translation"]
         );
         let i = issues(Check::Number, "en", "zh", "Step 2 of 4", "第3步，共4步");
         assert_eq!(i[0].source, Some((5, 6)));
