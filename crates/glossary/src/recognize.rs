@@ -188,13 +188,22 @@ impl Recognizer {
     /// start, longest first. What a check asks when it wants to know
     /// whether a concept is named anywhere, not only in the longest reading.
     pub fn scan_overlapping(&self, text: &str) -> Vec<Hit> {
+        self.scan_both(text).1
+    }
+
+    /// [`Recognizer::scan`] and [`Recognizer::scan_overlapping`] at once
+    /// (the text is read once).
+    pub fn scan_both(&self, text: &str) -> (Vec<Hit>, Vec<Hit>) {
         if self.terms == 0 || text.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let cands = match &self.engine {
             Engine::Words(w) => w.candidates(text, &self.lang),
             Engine::Chars(c) => c.candidates(text),
         };
+        if cands.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
         let blocks: Vec<(usize, usize)> = cands
             .iter()
             .filter(|c| self.entries[c.entry as usize].blocker)
@@ -202,7 +211,7 @@ impl Recognizer {
             .collect();
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let byte = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
-        let mut out: Vec<Hit> = cands
+        let mut all: Vec<Hit> = cands
             .iter()
             .filter(|c| {
                 let e = &self.entries[c.entry as usize];
@@ -223,9 +232,9 @@ impl Recognizer {
                 }
             })
             .collect();
-        out.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.concept_id, h.term_id));
-        out.dedup_by_key(|h| (h.start, h.end, h.concept_id, h.term_id));
-        out
+        all.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.concept_id, h.term_id));
+        all.dedup_by_key(|h| (h.start, h.end, h.concept_id, h.term_id));
+        (self.select(text, cands), all)
     }
 
     /// Resolve overlaps: longest first, then leftmost, then status, then

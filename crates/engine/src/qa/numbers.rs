@@ -66,7 +66,16 @@ fn numbers_of(side: &Side, names: &[Span]) -> Vec<Num> {
         let n = taken.len();
         taken[s.min(n)..e.min(n)].iter_mut().for_each(|t| *t = true);
     }
-    for d in find_dates(&side.masked, side.lang) {
+    // a date has digits or Chinese numerals
+    let may_date = side.chars.iter().any(|&c| {
+        c.is_ascii_digit() || numbers::is_everyday_numeral(c) || ('０'..='９').contains(&c)
+    });
+    let dates = if may_date {
+        find_dates(&side.masked, side.lang)
+    } else {
+        Vec::new()
+    };
+    for d in dates {
         let shown = side.slice((d.start, d.end));
         let span = (d.start, d.end);
         if let Some(day) = d.day {

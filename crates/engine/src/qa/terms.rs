@@ -90,12 +90,7 @@ impl TermCheck {
     /// The glossary names of both sides.
     pub fn read(&self, u: &UnitSides) -> Names {
         let src_hits = self.src.scan(&u.src.masked);
-        let tgt_all = self.tgt.scan_overlapping(&u.tgt.masked);
-        let tgt_sel = if tgt_all.is_empty() {
-            Vec::new()
-        } else {
-            self.tgt.scan(&u.tgt.masked)
-        };
+        let (tgt_sel, tgt_all) = self.tgt.scan_both(&u.tgt.masked);
         Names {
             src_hits,
             tgt_all,

@@ -250,9 +250,10 @@ impl Calendar {
     /// Forms are compared folded (`сентябрем` is `сентябрём`).
     pub fn month(&self, folded: &str) -> Option<(u8, usize)> {
         // lower-case ASCII folds to itself: fold only the others (`ё`)
+        // (only `ё` folds otherwise: `сентябрём` is `сентябрем`)
         let same = |form: &str| {
             form == folded
-                || (!form.is_ascii() && form.len() == folded.len() && crate::fold(form) == folded)
+                || (form.len() == folded.len() && form.contains('ё') && crate::fold(form) == folded)
         };
         for slot in 0..self.months.first().map_or(0, |m| m.len()) {
             for (i, forms) in self.months.iter().enumerate() {
