@@ -30,7 +30,7 @@ pub fn untranslated(c: &Checker, u: &UnitSides) -> Option<Issue> {
             i += 1;
         }
         let chunk = &chars[s..i];
-        let inner_dot = chunk.len() > 2 && chunk[1..chunk.len() - 1].iter().any(|c| *c == '.');
+        let inner_dot = chunk.len() > 2 && chunk[1..chunk.len() - 1].contains(&'.');
         if inner_dot || chunk.iter().any(|c| "/\\@_=<>%${}#".contains(*c)) {
             codeish[s..i].iter_mut().for_each(|x| *x = true);
         }

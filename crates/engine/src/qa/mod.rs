@@ -500,10 +500,6 @@ pub(crate) mod testing {
     //! Helpers for the checks' unit tests.
     use super::*;
 
-    pub fn lang(s: &str) -> Lang {
-        Lang::parse(s).unwrap()
-    }
-
     /// The issues of one check on a pair of plain texts.
     pub fn issues(check: Check, from: &str, to: &str, src: &str, tgt: &str) -> Vec<Issue> {
         issues_with(&Glossary::default(), check, from, to, src, tgt)

@@ -17,7 +17,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Check, Issue, UnitSides, quote};
+use super::{Check, Issue, Span, UnitSides, quote};
 use polytm_glossary::{Glossary, Hit, Pattern, Recognizer, TermStatus};
 use polytm_text::lang::{Lang, LangTag};
 
@@ -207,7 +207,7 @@ impl Names {
     /// Where both sides name the same concepts: the spans of those names
     /// in the source and in the target (numbers inside them, like the
     /// `1961` of a convention's Chinese title, belong to the name).
-    pub fn shared(&self) -> (Vec<(usize, usize)>, Vec<(usize, usize)>) {
+    pub fn shared(&self) -> (Vec<Span>, Vec<Span>) {
         let src: HashSet<i64> = self.src_hits.iter().map(|h| h.concept_id).collect();
         let tgt: HashSet<i64> = self.tgt_sel.iter().map(|h| h.concept_id).collect();
         let spans = |hits: &[Hit], other: &HashSet<i64>| {

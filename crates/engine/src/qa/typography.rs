@@ -31,7 +31,7 @@ fn doubled_spaces(chars: &[char]) -> Vec<Span> {
             while i < last && is_space(chars[i]) {
                 i += 1;
             }
-            let breaks = chars[s..i].iter().any(|c| *c == '\n')
+            let breaks = chars[s..i].contains(&'\n')
                 || chars.get(i).is_some_and(|c| *c == '\n' || *c == '\r')
                 || (s > 0 && chars[s - 1] == '\n');
             if i - s >= 2 && !breaks {
