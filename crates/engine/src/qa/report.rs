@@ -64,7 +64,7 @@ body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','PingFang
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc;padding-bottom:.2em}
 .note{color:#555;font-size:.9em}
 table.sum{border-collapse:collapse;margin:1em 0}table.sum th,table.sum td{padding:.3em .9em;border-bottom:1px solid #eee;text-align:left}
-table.sum td.n{text-align:right;font-variant-numeric:tabular-nums}
+table.sum td.n{text-align:right;font-variant-numeric:tabular-nums}table.sum tr.quiet td{color:#aaa}
 .badge{display:inline-block;border-radius:.8em;padding:0 .55em;font-size:.8em;font-weight:600;vertical-align:.1em}
 .error{background:#fde2e1;color:#a4161a}.warning{background:#fff1c2;color:#7a5300}.ok{background:#dcf5e3;color:#1e6b34}
 .f{border:1px solid #e4e4e4;border-left:4px solid #e0a800;border-radius:4px;margin:.7em 0;padding:.5em .8em}
@@ -141,7 +141,8 @@ pub fn to_html(findings: &[Finding], meta: &Meta) -> String {
         };
         let _ = writeln!(
             s,
-            "<tr><td>{name}</td><td class=\"note\">{}</td><td class=\"n\">{e}</td><td class=\"n\">{w}</td></tr>",
+            "<tr{}><td>{name}</td><td class=\"note\">{}</td><td class=\"n\">{e}</td><td class=\"n\">{w}</td></tr>",
+            if e + w == 0 { " class=\"quiet\"" } else { "" },
             esc(c.about())
         );
     }
