@@ -193,15 +193,8 @@ impl LengthNorm {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::issues;
+    use super::super::testing::msgs;
     use super::*;
-
-    fn msgs(check: Check, to: &str, src: &str, tgt: &str) -> Vec<String> {
-        issues(check, "en", to, src, tgt)
-            .into_iter()
-            .map(|i| i.message)
-            .collect()
-    }
 
     #[test]
     fn copies_of_the_source() {

@@ -322,14 +322,7 @@ fn read_xliff(path: &Path, wanted: &Wanted) -> Result<Batch> {
 
 fn read_tmx(path: &Path, wanted: &Wanted) -> Result<Batch> {
     let file = display_path(path);
-    let fail = |e: TmxError| -> Error {
-        match e {
-            TmxError::At { offset, msg } => {
-                Error::input(&file, Some(xml_source::locate(path, offset)), msg)
-            }
-            TmxError::Io(e) => Error::io(path, e),
-        }
-    };
+    let fail = |e: TmxError| crate::exchange::import::tmx_fault(path, e);
     let src = xml_source::open(path)?;
     let mut reader = TmxReader::new(src.reader);
     let declared = match &reader.header().map_err(fail)?.srclang {

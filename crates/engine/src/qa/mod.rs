@@ -505,6 +505,14 @@ pub(crate) mod testing {
         issues_with(&Glossary::default(), check, from, to, src, tgt)
     }
 
+    /// The messages of one check on an English source.
+    pub fn msgs(check: Check, to: &str, src: &str, tgt: &str) -> Vec<String> {
+        issues(check, "en", to, src, tgt)
+            .into_iter()
+            .map(|i| i.message)
+            .collect()
+    }
+
     pub fn issues_with(
         glossary: &Glossary,
         check: Check,

@@ -392,15 +392,8 @@ fn matching(src: &[Num], tgt: &[Num]) -> (Vec<usize>, Vec<usize>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::issues;
+    use super::super::testing::{issues, msgs};
     use super::*;
-
-    fn msgs(to: &str, src: &str, tgt: &str) -> Vec<String> {
-        issues(Check::Number, "en", to, src, tgt)
-            .into_iter()
-            .map(|i| i.message)
-            .collect()
-    }
 
     #[test]
     fn same_numbers_written_their_own_way() {
@@ -429,18 +422,28 @@ mod tests {
                 "Нажмите %1$s, чтобы скопировать 5 100 раз",
             ),
         ] {
-            assert_eq!(msgs(to, src, tgt), Vec::<String>::new(), "{tgt}");
+            assert_eq!(
+                msgs(Check::Number, to, src, tgt),
+                Vec::<String>::new(),
+                "{tgt}"
+            );
         }
     }
 
     #[test]
     fn changed_missing_and_added_numbers() {
         assert_eq!(
-            msgs("ru", "Wait 5 minutes.", "Подождите 3 минуты."),
+            msgs(
+                Check::Number,
+                "ru",
+                "Wait 5 minutes.",
+                "Подождите 3 минуты."
+            ),
             ["«5» in the source is «3» in the translation"]
         );
         assert_eq!(
             msgs(
+                Check::Number,
                 "ru",
                 "The 9th meeting in 2019.",
                 "Девятое совещание в 2019 году."
@@ -448,13 +451,14 @@ mod tests {
             ["«9th» of the source is not in the translation"]
         );
         assert_eq!(
-            msgs("zh", "On 17 May 2018.", "2018年6月17日。"),
+            msgs(Check::Number, "zh", "On 17 May 2018.", "2018年6月17日。"),
             [
                 "the month in «17 May 2018» in the source is the month in «2018年6月17日» in the translation"
             ]
         );
         assert_eq!(
             msgs(
+                Check::Number,
                 "ru",
                 "Size: 281,474,976,710,656 bytes",
                 "Размер: 281 474 976 7100 656 байт"
@@ -464,6 +468,7 @@ mod tests {
         );
         assert_eq!(
             msgs(
+                Check::Number,
                 "ru",
                 "id=2 means level '2' and /etc/rc2.d/",
                 "id=2 значит уровень '' и /etc/rc2.d/"

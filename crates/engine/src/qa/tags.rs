@@ -286,15 +286,8 @@ pub fn check(u: &UnitSides, out: &mut Vec<Issue>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::issues;
+    use super::super::testing::{issues, msgs};
     use super::*;
-
-    fn msgs(src: &str, tgt: &str) -> Vec<String> {
-        issues(Check::Tag, "en", "ru", src, tgt)
-            .into_iter()
-            .map(|i| i.message)
-            .collect()
-    }
 
     #[test]
     fn placeholders_kept_moved_or_positioned() {
@@ -316,35 +309,38 @@ mod tests {
                 "Управляющий символ «\\» не разрешён",
             ),
         ] {
-            assert_eq!(msgs(s, t), Vec::<String>::new(), "{t}");
+            assert_eq!(msgs(Check::Tag, "ru", s, t), Vec::<String>::new(), "{t}");
         }
     }
 
     #[test]
     fn changed_dropped_and_added() {
         assert_eq!(
-            msgs("Copy %s", "Копировать %d"),
+            msgs(Check::Tag, "ru", "Copy %s", "Копировать %d"),
             ["«%s» in the source is «%d» in the translation"]
         );
         assert_eq!(
-            msgs("%llu bytes", "%lld байт"),
+            msgs(Check::Tag, "ru", "%llu bytes", "%lld байт"),
             ["«%llu» in the source is «%lld» in the translation"]
         );
         assert_eq!(
-            msgs("Hello {name}", "Привет {имя}"),
+            msgs(Check::Tag, "ru", "Hello {name}", "Привет {имя}"),
             ["«{name}» of the source is missing"]
         );
         assert_eq!(
-            msgs("<b>Bold</b>", "<b>Жирный<b>"),
+            msgs(Check::Tag, "ru", "<b>Bold</b>", "<b>Жирный<b>"),
             ["«</b>» in the source is «<b>» in the translation"]
         );
-        assert_eq!(msgs("%1$s and %2$s", "%1$s и %1$s").len(), 1);
         assert_eq!(
-            msgs("%pB: string", "%sB: строка"),
+            msgs(Check::Tag, "ru", "%1$s and %2$s", "%1$s и %1$s").len(),
+            1
+        );
+        assert_eq!(
+            msgs(Check::Tag, "ru", "%pB: string", "%sB: строка"),
             ["«%p» in the source is «%s» in the translation"]
         );
         assert_eq!(
-            msgs("print <n> lines", "напечатать строки"),
+            msgs(Check::Tag, "ru", "print <n> lines", "напечатать строки"),
             ["«<n>» of the source is missing"]
         );
         let zh = issues(

@@ -84,8 +84,11 @@ pub fn spacing(u: &UnitSides, out: &mut Vec<Issue>) {
             out.push(Issue::new(Check::Spacing, "doubled space").target(span));
         }
     }
-    let lead = |c: &[char]| c.first().is_some_and(|c| c.is_whitespace());
-    let trail = |c: &[char]| c.last().is_some_and(|c| c.is_whitespace());
+    // white space at the start (`at_end` false) or the end of a text
+    let has = |c: &[char], at_end: bool| {
+        let x = if at_end { c.last() } else { c.first() };
+        x.is_some_and(|c| c.is_whitespace())
+    };
     let run = |c: &[char], from_end: bool| {
         let n = if from_end {
             c.iter().rev().take_while(|c| c.is_whitespace()).count()
@@ -98,33 +101,24 @@ pub fn spacing(u: &UnitSides, out: &mut Vec<Issue>) {
             (0, n)
         }
     };
-    match (lead(s), lead(t)) {
-        (false, true) => out.push(
-            Issue::new(Check::Spacing, "leading white space the source lacks")
-                .target(run(t, false)),
-        ),
-        (true, false) => out.push(
-            Issue::new(
-                Check::Spacing,
-                "the source's leading white space is missing",
-            )
-            .source(run(s, false)),
-        ),
-        _ => {}
-    }
-    match (trail(s), trail(t)) {
-        (false, true) => out.push(
-            Issue::new(Check::Spacing, "trailing white space the source lacks")
-                .target(run(t, true)),
-        ),
-        (true, false) => out.push(
-            Issue::new(
-                Check::Spacing,
-                "the source's trailing white space is missing",
-            )
-            .source(run(s, true)),
-        ),
-        _ => {}
+    for (end, at_end) in [("leading", false), ("trailing", true)] {
+        match (has(s, at_end), has(t, at_end)) {
+            (false, true) => out.push(
+                Issue::new(
+                    Check::Spacing,
+                    format!("{end} white space the source lacks"),
+                )
+                .target(run(t, at_end)),
+            ),
+            (true, false) => out.push(
+                Issue::new(
+                    Check::Spacing,
+                    format!("the source's {end} white space is missing"),
+                )
+                .source(run(s, at_end)),
+            ),
+            _ => {}
+        }
     }
     let in_source: Vec<char> = space_before_marks(&u.src)
         .into_iter()
@@ -468,15 +462,8 @@ fn chunk_is_code(c: &[char], i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::issues;
+    use super::super::testing::{issues, msgs};
     use super::*;
-
-    fn msgs(check: Check, to: &str, src: &str, tgt: &str) -> Vec<String> {
-        issues(check, "en", to, src, tgt)
-            .into_iter()
-            .map(|i| i.message)
-            .collect()
-    }
 
     #[test]
     fn spacing_faults() {
