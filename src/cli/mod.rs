@@ -13,6 +13,7 @@ pub mod lexicon;
 pub mod match_;
 pub mod output;
 pub mod pretranslate;
+pub mod qa;
 pub mod reindex;
 pub mod segment;
 pub mod serve;
@@ -39,7 +40,8 @@ use polytm_store::Database;
         glossaries, proposes fuzzy matches, exchanges TMX/TBX/XLIFF with CAT tools and \
         pre-translates documents.",
     after_help = "Exit codes: 0 success (also when a search finds nothing), 1 failure, \
-        2 wrong usage, 3 malformed input file, 4 database problem, 5 file cannot be read or written."
+        2 wrong usage, 3 malformed input file, 4 database problem, 5 file cannot be read or written, \
+        6 qa found a fault of severity error."
 )]
 pub struct Cli {
     /// The translation memory file [default: $POLYTM_DB, else ./polytm.db].
@@ -70,6 +72,7 @@ pub enum Command {
     Concordance(concordance::Args),
     Pretranslate(pretranslate::Args),
     Analyze(analyze::Args),
+    Qa(qa::Args),
     // Maintaining it
     Stats(stats::Args),
     /// List or remove documents (files imported, texts aligned).
@@ -165,6 +168,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Pretranslate(a) => pretranslate::run(a, &ctx),
         Command::Analyze(a) => analyze::run(a, &ctx),
         Command::Serve(a) => serve::run(a, &ctx),
+        Command::Qa(a) => qa::run(a, &ctx),
     };
     result.map_err(|e| ctx.name_db(e))
 }

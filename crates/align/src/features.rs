@@ -12,7 +12,6 @@
 //!   quotes, brackets, `:`, `%`, `…`.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 
 use polytm_text::lang::Lang;
 use polytm_text::numbers;
@@ -68,8 +67,6 @@ pub struct Tokenized {
     /// pieces of up to four characters inside it): what to look up.
     pub vocab: HashSet<String>,
 }
-
-static JIEBA: LazyLock<jieba_rs::Jieba> = LazyLock::new(jieba_rs::Jieba::new);
 
 impl Tokenized {
     pub fn new(lang: &Lang, sentences: &[&str]) -> Tokenized {
@@ -282,11 +279,11 @@ impl Tokenized {
 
     /// Cut a run of Han characters (no numerals) into words.
     fn jieba_words(&mut self, run: &str, out: &mut Vec<u32>) {
-        for w in JIEBA.cut(run, true) {
+        for w in polytm_text::tokenize::han_words(run) {
             if out.len() >= MAX_TOKENS {
                 break;
             }
-            let word = polytm_text::fold(w.word);
+            let word = polytm_text::fold(w);
             if word.is_empty() || !word.chars().all(|c| is_han(c) || c.is_alphanumeric()) {
                 continue;
             }

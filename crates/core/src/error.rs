@@ -21,6 +21,8 @@ pub mod exit {
     pub const DATABASE: i32 = 4;
     /// A file cannot be read or written.
     pub const IO: i32 = 5;
+    /// `qa` found faults of severity error (like a linter).
+    pub const FINDINGS: i32 = 6;
     /// Stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it).
     pub const INTERRUPTED: i32 = 130;
 }
@@ -70,6 +72,10 @@ pub enum Error {
     /// Standard output was closed (`polytm ... | head`): not an error.
     #[error("broken pipe")]
     BrokenPipe,
+    /// A check found this many faults of severity error; everything it
+    /// found was reported.
+    #[error("{0} finding{s} of severity error", s = if *.0 == 1 { "" } else { "s" })]
+    Findings(usize),
     /// The work was stopped (SIGINT, SIGTERM) before it finished; nothing
     /// was written.
     #[error("interrupted; nothing was changed")]
@@ -138,6 +144,7 @@ impl Error {
             Error::Usage(_) => exit::USAGE,
             Error::Other(_) => exit::FAILURE,
             Error::BrokenPipe => exit::OK,
+            Error::Findings(_) => exit::FINDINGS,
             Error::Cancelled => exit::INTERRUPTED,
         }
     }

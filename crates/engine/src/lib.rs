@@ -7,6 +7,7 @@
 //! - [`exchange`]: TMX/TSV/CSV translation memories in and out.
 //! - [`matcher`]: fuzzy-match proposals from one or more TMs.
 //! - [`pretranslate`]: batch pre-translation, match analysis, XLIFF.
+//! - [`qa`]: checks of translations (terms, numbers, tags, typography ...).
 
 pub mod align;
 pub mod concordance;
@@ -16,6 +17,7 @@ pub mod index;
 pub mod lexicon;
 pub mod matcher;
 pub mod pretranslate;
+pub mod qa;
 pub mod review;
 pub mod service;
 pub mod units;

@@ -140,6 +140,9 @@ pub enum Purpose {
     Pretranslate,
     /// `align`, `segment`: the text of a document.
     Document,
+    /// `qa`: a bilingual file to check (XLIFF, TMX, TSV, CSV), or a
+    /// document (text) checked against its translation.
+    Qa,
 }
 
 impl Purpose {
@@ -151,7 +154,23 @@ impl Purpose {
             Purpose::Lexicon => &[Kind::Cedict, Kind::Tsv],
             Purpose::Pretranslate => &[Kind::Xliff, Kind::Text, Kind::Docx, Kind::Odt, Kind::Html],
             Purpose::Document => &[Kind::Text, Kind::Docx, Kind::Odt, Kind::Html],
+            Purpose::Qa => &[
+                Kind::Xliff,
+                Kind::Tmx,
+                Kind::Tsv,
+                Kind::Csv,
+                Kind::Text,
+                Kind::Docx,
+                Kind::Odt,
+                Kind::Html,
+            ],
         }
+    }
+
+    /// Whether a file of this kind holds both languages (else it is one
+    /// side of a document pair).
+    pub fn bilingual(kind: Kind) -> bool {
+        matches!(kind, Kind::Xliff | Kind::Tmx | Kind::Tsv | Kind::Csv)
     }
 
     fn what(self) -> &'static str {
@@ -161,6 +180,7 @@ impl Purpose {
             Purpose::Lexicon => "a lexicon",
             Purpose::Pretranslate => "a document to pre-translate",
             Purpose::Document => "a document",
+            Purpose::Qa => "a file to check",
         }
     }
 
@@ -203,6 +223,9 @@ pub fn detect(path: &Path, forced: Option<Kind>, purpose: Purpose) -> Result<Kin
             )),
             Purpose::Glossary | Purpose::Lexicon => Ok(Kind::Tsv),
             Purpose::Pretranslate | Purpose::Document => Ok(Kind::Text),
+            Purpose::Qa => Err(Error::usage(
+                "checking standard input is not supported; name a file",
+            )),
         };
     }
     let mut head = Vec::with_capacity(HEAD);
@@ -232,6 +255,8 @@ pub fn by_extension(path: &Path, purpose: Purpose) -> Option<Kind> {
         // Excel's "Unicode text" and XML glossaries.
         (Purpose::Glossary, "txt") => return Some(Kind::Tsv),
         (Purpose::Glossary, "xml") => return Some(Kind::Tbx),
+        // a document checked against its translation
+        (Purpose::Qa, "txt" | "text") => return Some(Kind::Text),
         _ => {}
     }
     EXTENSIONS
@@ -274,6 +299,18 @@ pub fn detect_content(file: &str, bytes: &[u8], purpose: Purpose) -> Result<Kind
             _ => Ok(sniff_document(bytes).unwrap_or(Kind::Text)),
         },
         Purpose::Document => Ok(sniff_document(bytes).unwrap_or(Kind::Text)),
+        // a document (checked with its translation) by its first bytes
+        Purpose::Qa if sniff_document(bytes).is_some() => {
+            Ok(sniff_document(bytes).unwrap_or(Kind::Text))
+        }
+        Purpose::Qa => match head.markup {
+            Some(Some(Kind::Xliff)) => Ok(Kind::Xliff),
+            // TMX, or XML the TMX reader will name
+            Some(_) => Ok(Kind::Tmx),
+            None if head.empty => Err(Error::input(file, None, "is empty")),
+            None if head.first_line.contains(&b'\t') => Ok(Kind::Tsv),
+            None => Ok(Kind::Text),
+        },
     }
 }
 
@@ -541,5 +578,24 @@ mod tests {
             Kind::Text
         );
         assert_eq!(by_extension(Path::new("c.tsv"), Purpose::Lexicon), None);
+    }
+
+    #[test]
+    fn files_to_check() {
+        let qa = |t: &str| detect_content("q", t.as_bytes(), Purpose::Qa);
+        assert_eq!(qa("<xliff version=\"2.0\">").unwrap(), Kind::Xliff);
+        assert_eq!(qa("<?xml version=\"1.0\"?><tmx>").unwrap(), Kind::Tmx);
+        assert_eq!(qa("en\tru\n").unwrap(), Kind::Tsv);
+        assert_eq!(qa("A press release, in English.\n").unwrap(), Kind::Text);
+        assert!(qa("  \n").unwrap_err().to_string().contains("is empty"));
+        assert_eq!(
+            by_extension(Path::new("r.en.txt"), Purpose::Qa),
+            Some(Kind::Text)
+        );
+        assert_eq!(
+            by_extension(Path::new("job.xlf"), Purpose::Qa),
+            Some(Kind::Xliff)
+        );
+        assert!(Purpose::bilingual(Kind::Csv) && !Purpose::bilingual(Kind::Text));
     }
 }

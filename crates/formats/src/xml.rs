@@ -49,6 +49,48 @@ fn escape_into(out: &mut String, s: &str, attr: bool) {
     out.push_str(&s[last..]);
 }
 
+/// The text of escaped XML content: the five XML entities and character
+/// references resolved (anything else is left as it is).
+pub fn unescape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let c = end.and_then(|e| match &rest[1..e] {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            r => {
+                let n = r.strip_prefix('#')?;
+                let v = match n.strip_prefix('x') {
+                    Some(h) => u32::from_str_radix(h, 16).ok()?,
+                    None => n.parse().ok()?,
+                };
+                char::from_u32(v)
+            }
+        });
+        match (c, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Escape element content: `& < >` and `\r` as a reference.
 pub fn escape_text_into(out: &mut String, s: &str) {
     escape_into(out, s, false)
@@ -95,5 +137,16 @@ mod tests {
         assert_eq!(escape_attr("a\t\"b\"\n<"), "a&#9;&quot;b&quot;&#10;&lt;");
         assert_eq!(escape_text("x\u{1}y\u{FFFF}"), "xy");
         assert_eq!(escape_text("Шанхай 上海"), "Шанхай 上海");
+    }
+
+    #[test]
+    fn unescaping() {
+        assert_eq!(
+            unescape("a &amp; &lt;b&gt; &#13;&#x41;&quot;"),
+            "a & <b> \rA\""
+        );
+        assert_eq!(unescape("R&D &bogus; &"), "R&D &bogus; &");
+        let s = "a & <b> \"c\"\r\n";
+        assert_eq!(unescape(&escape_text(s)), s);
     }
 }

@@ -182,6 +182,61 @@ impl Recognizer {
         self.select(text, cands)
     }
 
+    /// Every occurrence of every term in `text`, overlaps kept (a name
+    /// inside a longer name is reported too), except those inside a longer
+    /// word that merely contains them (`印度` in `印度尼西亚`); sorted by
+    /// start, longest first. What a check asks when it wants to know
+    /// whether a concept is named anywhere, not only in the longest reading.
+    pub fn scan_overlapping(&self, text: &str) -> Vec<Hit> {
+        self.scan_both(text).1
+    }
+
+    /// [`Recognizer::scan`] and [`Recognizer::scan_overlapping`] at once
+    /// (the text is read once).
+    pub fn scan_both(&self, text: &str) -> (Vec<Hit>, Vec<Hit>) {
+        if self.terms == 0 || text.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let cands = match &self.engine {
+            Engine::Words(w) => w.candidates(text, &self.lang),
+            Engine::Chars(c) => c.candidates(text),
+        };
+        if cands.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let blocks: Vec<(usize, usize)> = cands
+            .iter()
+            .filter(|c| self.entries[c.entry as usize].blocker)
+            .map(|c| (c.start, c.end))
+            .collect();
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let byte = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
+        let mut all: Vec<Hit> = cands
+            .iter()
+            .filter(|c| {
+                let e = &self.entries[c.entry as usize];
+                let blocked = blocks
+                    .iter()
+                    .any(|&(s, t)| s <= c.start && c.end <= t && t - s > c.end - c.start);
+                !e.blocker && !blocked && c.end > c.start
+            })
+            .map(|c| {
+                let e = &self.entries[c.entry as usize];
+                Hit {
+                    start: c.start,
+                    end: c.end,
+                    text: text[byte(c.start)..byte(c.end)].to_string(),
+                    concept_id: e.concept_id,
+                    term_id: e.term_id,
+                    status: e.status,
+                }
+            })
+            .collect();
+        all.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.concept_id, h.term_id));
+        all.dedup_by_key(|h| (h.start, h.end, h.concept_id, h.term_id));
+        (self.select(text, cands), all)
+    }
+
     /// Resolve overlaps: longest first, then leftmost, then status, then
     /// concept id.
     fn select(&self, text: &str, mut cands: Vec<Cand>) -> Vec<Hit> {
@@ -597,6 +652,18 @@ mod tests {
             found(&r, "Министерством внутренних дел России"),
             vec![("Министерством внутренних дел России".into(), 1)]
         );
+        let r = rec(
+            &Lang::ru(),
+            &[("Силы по борьбе с наркотиками Пакистана", 1), ("Силы", 2)],
+        );
+        assert_eq!(
+            found(&r, "взаимодействие Сил по борьбе с наркотиками Пакистана"),
+            vec![("Сил по борьбе с наркотиками Пакистана".into(), 1)]
+        );
+        assert!(
+            found(&r, "Сил").is_empty(),
+            "a short word alone stays exact"
+        );
     }
 
     #[test]
@@ -639,6 +706,28 @@ mod tests {
             found(&r, "与ＵＮＯＤＣ合作"),
             vec![("ＵＮＯＤＣ".into(), 6)]
         );
+    }
+
+    #[test]
+    fn overlapping_hits_keep_names_inside_names() {
+        let r = rec(
+            &Lang::zh(),
+            &[("上合组织", 1), ("上合组织成员国", 2), ("印度", 3)],
+        );
+        let all: Vec<(String, i64)> = r
+            .scan_overlapping("上合组织成员国和印度尼西亚、印度")
+            .into_iter()
+            .map(|h| (h.text, h.concept_id))
+            .collect();
+        assert_eq!(
+            all,
+            vec![
+                ("上合组织成员国".into(), 2),
+                ("上合组织".into(), 1),
+                ("印度".into(), 3)
+            ]
+        );
+        assert_eq!(r.scan("上合组织成员国").len(), 1);
     }
 
     #[test]

@@ -177,6 +177,14 @@ impl Unit {
         if self.key == p.key {
             return true;
         }
+        // a genitive plural of three letters inside a longer name (`Сил по
+        // борьбе` of `Силы по борьбе`): too short for bases of its own
+        if !single && self.bases.is_empty() && self.key.chars().count() == 3 {
+            return p
+                .bases
+                .iter()
+                .any(|b| b.base == self.key && b.bare_ok && !b.ending.is_empty());
+        }
         if p.bases.is_empty() || self.bases.is_empty() {
             return false;
         }

@@ -52,6 +52,18 @@ impl Token {
     }
 }
 
+/// The dictionary that cuts runs of Han characters into words (loaded on
+/// first use).
+static JIEBA: std::sync::LazyLock<jieba_rs::Jieba> = std::sync::LazyLock::new(jieba_rs::Jieba::new);
+
+/// A run of Chinese text cut into words by a dictionary (jieba, with its
+/// model of unknown words), in order: `修补修补` → `修补`, `修补`;
+/// `多字符字符串` → `多`, `字符`, `字符串`. For the places where words matter
+/// (the aligner's evidence, doubled words); tokens stay one a character.
+pub fn han_words(run: &str) -> Vec<&str> {
+    JIEBA.cut(run, true).into_iter().map(|w| w.word).collect()
+}
+
 /// Tokenise `text` by the rules of `lang`.
 pub fn tokenize(text: &str, lang: &Lang) -> Vec<Token> {
     tokenize_folded(&Folded::new(text), lang)
@@ -339,8 +351,9 @@ fn printf(s: &[char]) -> Option<usize> {
             | 'C' | 's' | 'S' | 'p' | 'n' | '@',
         ) => {
             // "%d" yes; "50%of" no: the conversion must not run into a word
+            // (a Chinese character after it is no word it runs into: `%d个`)
             let next = at(i + 1);
-            if next.is_some_and(|c| c.is_alphabetic()) && i == 1 {
+            if next.is_some_and(|c| c.is_alphabetic() && !is_han(c) && !is_kana(c)) && i == 1 {
                 None
             } else {
                 Some(i + 1)
@@ -443,6 +456,7 @@ mod tests {
         );
         assert_eq!(kinds("%s", "en"), [TokenKind::Placeholder]);
         assert_eq!(keys("50% of", "en"), ["50", "%", "of"]);
+        assert_eq!(keys("块%d中", "zh"), ["块", "%d", "中"]);
         assert_eq!(keys("100%", "en"), ["100", "%"]);
         assert_eq!(
             keys("Save <b>now</b>", "en"),
@@ -485,6 +499,12 @@ mod tests {
                 .collect();
             assert_eq!(got, want);
         }
+    }
+
+    #[test]
+    fn chinese_words_by_dictionary() {
+        assert_eq!(han_words("修补修补"), ["修补", "修补"]);
+        assert_eq!(han_words("多字符字符串"), ["多", "字符", "字符串"]);
     }
 
     #[test]

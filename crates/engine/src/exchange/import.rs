@@ -330,16 +330,22 @@ impl Warnings<'_> {
     }
 }
 
+/// A TMX reading error as an error naming the file and the line and
+/// column of the offset.
+pub fn tmx_fault(path: &Path, e: TmxError) -> Error {
+    match e {
+        TmxError::At { offset, msg } => Error::input(
+            display_path(path),
+            Some(xml_source::locate(path, offset)),
+            msg,
+        ),
+        TmxError::Io(e) => Error::io(path, e),
+    }
+}
+
 fn parse_tmx(path: &Path, tx: &Out) {
     let file = display_path(path);
-    let fail = |e: TmxError| -> Error {
-        match e {
-            TmxError::At { offset, msg } => {
-                Error::input(&file, Some(xml_source::locate(path, offset)), msg)
-            }
-            TmxError::Io(e) => Error::io(path, e),
-        }
-    };
+    let fail = |e: TmxError| tmx_fault(path, e);
     let src = match xml_source::open(path) {
         Ok(s) => s,
         Err(e) => {

@@ -150,6 +150,78 @@ impl InlineBuilder {
     }
 }
 
+/// One piece of a segment's content: text, or an inline element with its
+/// content (`<bpt i="1">&lt;b&gt;</bpt>`, `<ph x="2"/>`, `<hi>` or `</hi>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Text, unescaped.
+    Text(String),
+    /// An inline element as written in the markup: its name and markup.
+    Code { name: String, raw: String },
+}
+
+/// The content of a markup text as [`TmxSegment::text`] holds it (well
+/// formed, as this reader writes it) cut into text and inline elements, in
+/// order: what checks compare code by code. A native code (`bpt ept ph it
+/// ut`) is one piece with everything inside it; `hi` gives a piece for its
+/// start tag and one for its end tag, its text staying text.
+pub fn pieces(markup: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut rest = markup;
+    while !rest.is_empty() {
+        if let Some(tail) = rest.strip_prefix('<') {
+            let end = tail.find('>').map_or(rest.len(), |i| i + 2);
+            let tag = &rest[..end];
+            let closing = tag.starts_with("</");
+            let name: String = tag
+                .trim_start_matches(['<', '/'])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let mut len = end;
+            if !closing && !tag.ends_with("/>") && CODES.contains(&name.as_str()) {
+                // the element with its content, to its matching end tag
+                let (open, close) = (format!("<{name}"), format!("</{name}>"));
+                let mut depth = 1;
+                let mut at = end;
+                while depth > 0 && at < rest.len() {
+                    let o = rest[at..].find(&open).map(|i| at + i);
+                    let c = rest[at..].find(&close).map(|i| at + i);
+                    match (o, c) {
+                        (Some(o), Some(c)) if o < c => {
+                            depth += 1;
+                            at = o + open.len();
+                        }
+                        (_, Some(c)) => {
+                            depth -= 1;
+                            at = c + close.len();
+                        }
+                        _ => at = rest.len(),
+                    }
+                }
+                len = at;
+            }
+            if !text.is_empty() {
+                out.push(Piece::Text(std::mem::take(&mut text)));
+            }
+            out.push(Piece::Code {
+                name,
+                raw: rest[..len].to_string(),
+            });
+            rest = &rest[len..];
+        } else {
+            let end = rest.find('<').unwrap_or(rest.len());
+            text.push_str(&crate::xml::unescape(&rest[..end]));
+            rest = &rest[end..];
+        }
+    }
+    if !text.is_empty() {
+        out.push(Piece::Text(text));
+    }
+    out
+}
+
 /// A stored markup text, read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inline {

@@ -293,3 +293,40 @@ fn every_truncation_and_corruption_is_an_error_not_a_panic() {
         }
     }
 }
+
+#[test]
+fn markup_cut_into_pieces() {
+    use super::inline::{Piece, pieces};
+    let markup = "Click <bpt i=\"1\">&lt;b&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> &amp; <hi>go</hi><ph x=\"2\"/>";
+    let p = pieces(markup);
+    let code = |name: &str, raw: &str| Piece::Code {
+        name: name.into(),
+        raw: raw.into(),
+    };
+    assert_eq!(
+        p,
+        vec![
+            Piece::Text("Click ".into()),
+            code("bpt", "<bpt i=\"1\">&lt;b&gt;</bpt>"),
+            Piece::Text("OK".into()),
+            code("ept", "<ept i=\"1\">&lt;/b&gt;</ept>"),
+            Piece::Text(" & ".into()),
+            code("hi", "<hi>"),
+            Piece::Text("go".into()),
+            code("hi", "</hi>"),
+            code("ph", "<ph x=\"2\"/>"),
+        ]
+    );
+    // what the reader wrote is cut the same way
+    let seg = segment_of(&format!("<seg>{markup}</seg>"));
+    assert_eq!(pieces(&seg.text), p);
+    assert_eq!(pieces("a &lt; b"), vec![Piece::Text("a < b".into())]);
+}
+
+fn segment_of(seg: &str) -> TmxSegment {
+    let tmx = format!(
+        "<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\">{seg}</tuv></tu></body></tmx>"
+    );
+    let mut r = TmxReader::new(tmx.as_bytes());
+    r.next_unit().unwrap().unwrap().variants.remove(0).seg
+}

@@ -5,9 +5,7 @@
 use std::borrow::Cow;
 
 use super::generic::BASE;
-use super::profile::{
-    Abbreviations, Algorithm, Calendar, NumberFormat, Ordinals, Profile, Script, WordMatching,
-};
+use super::profile::{Abbreviations, Algorithm, Calendar, NumberFormat, Ordinals, Profile, Script, Typography, WordMatching};
 
 pub static PROFILE: Profile = Profile {
     codes: &["en"],
@@ -28,6 +26,14 @@ pub static PROFILE: Profile = Profile {
         suffix_of: Some(ordinal_suffix),
         hyphen_endings: &[],
     },
+    number_words: &[
+        ("zero", 0), ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5),
+        ("six", 6), ("seven", 7), ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11),
+        ("twelve", 12), ("twenty", 20), ("hundred", 100), ("thousand", 1000),
+        ("first", 1), ("second", 2), ("third", 3), ("fourth", 4), ("fifth", 5), ("sixth", 6),
+        ("seventh", 7), ("eighth", 8), ("ninth", 9), ("tenth", 10), ("once", 1), ("twice", 2),
+        ("single", 1), ("double", 2), ("both", 2), ("none", 0), ("no", 0),
+    ],
     multipliers: &[
         ("thousand", 3),
         ("thousands", 3),
@@ -50,6 +56,12 @@ pub static PROFILE: Profile = Profile {
         symbols: &[("&", "and")],
         spelling: Some(american_spelling),
         numeral_forms: &[],
+    },
+    typography: Typography {
+        full_width: false,
+        no_space_before: ",.;:?!)]}”",
+        // English is the yardstick
+        length_vs_english: Some((1.0, 0.0)),
     },
     ..BASE
 };

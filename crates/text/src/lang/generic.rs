@@ -7,7 +7,8 @@
 //! [`OTHERS`] (a registered profile wins over a line here anyway).
 
 use super::profile::{
-    Abbreviations, Algorithm, Calendar, NumberFormat, Ordinals, Profile, Script, WordMatching,
+    Abbreviations, Algorithm, Calendar, NumberFormat, Ordinals, Profile, Script, Typography,
+    WordMatching,
 };
 
 /// The generic rules: Unicode words, no stemmer, the abbreviations common
@@ -36,6 +37,7 @@ pub const BASE: Profile = Profile {
         suffix_of: None,
         hyphen_endings: &[],
     },
+    number_words: &[],
     multipliers: &[],
     han_numerals: None,
     calendar: &NO_CALENDAR,
@@ -49,6 +51,12 @@ pub const BASE: Profile = Profile {
     },
     inflection: None,
     compound_blockers: &[],
+    typography: Typography {
+        full_width: false,
+        // French writes a space before ; : ? ! » (and others may too)
+        no_space_before: ",.)]}",
+        length_vs_english: None,
+    },
 };
 
 /// The profile of a language polytm knows nothing about.

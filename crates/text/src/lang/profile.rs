@@ -12,10 +12,11 @@
 //! | `unspaced`, `possessive_s`, `ordinals` | [`tokenize`](mod@crate::tokenize), substring matching |
 //! | `abbreviations`, `ordinal_dot` | [`crate::segment`] |
 //! | `stemmer`, `stopwords` | [`crate::stem`], [`crate::stopwords`], the aligner |
-//! | `numbers`, `ordinals`, `multipliers`, `han_numerals` | [`crate::numbers`], fuzzy repairs, the aligner |
+//! | `numbers`, `ordinals`, `multipliers`, `number_words`, `han_numerals` | [`crate::numbers`], fuzzy repairs, the aligner |
 //! | `calendar` | [`crate::dates`], fuzzy repairs, [`crate::segment`] |
 //! | `words`, `inflection`, `compound_blockers` | the glossary (recognition, repairs) |
 //! | `han_words` | the aligner (Chinese words cut by a dictionary) |
+//! | `typography` | the checks of translations (`qa`) |
 //!
 //! The data are `&'static` slices searched linearly: they are short (a few
 //! dozen entries), and looking at them is rare next to the work around it.
@@ -67,6 +68,10 @@ pub struct Profile {
     pub numbers: NumberFormat,
     /// How ordinal numbers are written with digits.
     pub ordinals: Ordinals,
+    /// Numbers written as words (folded, in their common forms): (`three`,
+    /// 3), (`трёх`, 3), (`first`, 1). A check may take one for a number
+    /// written with digits in a translation.
+    pub number_words: &'static [(&'static str, u64)],
     /// Words after a number that multiply it: (`million`, 6) is ×10⁶.
     pub multipliers: &'static [(&'static str, u32)],
     /// Chinese numerals (`八`, `二〇一八`) are read as numbers in counting
@@ -84,6 +89,25 @@ pub struct Profile {
     /// Words that contain a glossary name without meaning it (`白俄罗斯`
     /// is not `俄罗斯`): they win over the shorter match.
     pub compound_blockers: &'static [&'static str],
+
+    // --- Typography ---------------------------------------------------------
+    /// How the language punctuates and how long its text runs.
+    pub typography: Typography,
+}
+
+/// How a language punctuates, and how long its translations of English run
+/// (read by the checks of translations).
+#[derive(Debug, Clone, Copy)]
+pub struct Typography {
+    /// Its marks are full width (`，。：；？！`): a half-width `, . : ; ? !`
+    /// next to one of its characters is a fault.
+    pub full_width: bool,
+    /// Marks written with no space before them.
+    pub no_space_before: &'static str,
+    /// Characters (white space excluded) per character of English in
+    /// translations, and the standard deviation of the natural log of that
+    /// ratio per sentence; `None` when not measured.
+    pub length_vs_english: Option<(f64, f64)>,
 }
 
 impl Profile {
@@ -226,9 +250,10 @@ impl Calendar {
     /// Forms are compared folded (`сентябрем` is `сентябрём`).
     pub fn month(&self, folded: &str) -> Option<(u8, usize)> {
         // lower-case ASCII folds to itself: fold only the others (`ё`)
+        // (only `ё` folds otherwise: `сентябрём` is `сентябрем`)
         let same = |form: &str| {
             form == folded
-                || (!form.is_ascii() && form.len() == folded.len() && crate::fold(form) == folded)
+                || (form.len() == folded.len() && form.contains('ё') && crate::fold(form) == folded)
         };
         for slot in 0..self.months.first().map_or(0, |m| m.len()) {
             for (i, forms) in self.months.iter().enumerate() {
