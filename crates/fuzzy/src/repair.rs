@@ -33,6 +33,8 @@
 //! query: a repair never raises it, it only makes the target closer to what
 //! the translator needs.
 
+mod placeables;
+
 use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
@@ -86,11 +88,22 @@ impl Val {
     }
 }
 
-/// Repair numbers and months (see the module documentation). `None` when
-/// nothing could be repaired.
+/// Repair placeables, numbers and months (see the module documentation).
+/// `None` when nothing could be repaired.
 pub fn repair(query: &str, source: &str, target: &str, from: &Lang, to: &Lang) -> Option<Repair> {
-    let edits = number_edits(query, source, target, from, to);
+    let mut edits = placeables::edits(query, source, target, from, to);
+    // a number inside a changed placeable (UTF-8 → UTF-16) is its business
+    add_apart(&mut edits, number_edits(query, source, target, from, to));
     apply(target, edits)
+}
+
+/// Add the edits of `more` that do not touch any of `edits`.
+fn add_apart(edits: &mut Vec<Edit>, more: Vec<Edit>) {
+    let apart: Vec<Edit> = more
+        .into_iter()
+        .filter(|m| !edits.iter().any(|e| e.start < m.end && m.start < e.end))
+        .collect();
+    edits.extend(apart);
 }
 
 /// One substitution located in the target: char range, new text, change.
