@@ -8,6 +8,11 @@
 //!    one), the other tokens are units of their own. Replaced units that
 //!    are placeables on both sides, as many on each side, are paired in
 //!    order: `F6` → `F9`, `SOCKSv5` → `SOCKSv7`, `Shift+F8` → `Shift+F9`.
+//!    Names ([`Kind::Name`]) only one unit for one (`Basic IDE` → `User
+//!    Data` is a new wording); a name in plain letters (`Print`, `gzip`)
+//!    only takes the place of another one (`Calc` → `Writer`), not of a
+//!    code or a name in capitals or camel case (`OpenCL` → `Print`: a word
+//!    to translate).
 //! 2. What is substituted is tried from the part that changed outwards:
 //!    the changed run of letters and digits (`F8` of `Shift+F8`), then the
 //!    longer spans around it that stand apart in the source (`32/Z85` of
@@ -31,7 +36,7 @@
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use polytm_text::lang::Lang;
-use polytm_text::placeables::{self, Names, Placeable, blank_codes, is_word_char};
+use polytm_text::placeables::{self, Kind, Names, Placeable, blank_codes, is_word_char};
 use polytm_text::tokenize;
 
 use super::{Change, Edit};
@@ -112,11 +117,17 @@ fn changed(
                 .flatten()
                 .copied()
                 .collect();
-            if olds.len() != news.len() {
+            // names only one for one: several words changed together are
+            // a new wording, not new names (Basic IDE → User Data)
+            let names = olds.iter().any(|&a| sp[a].kind == Kind::Name)
+                || news.iter().any(|&b| qp[b].kind == Kind::Name);
+            if olds.len() != news.len() || (names && (old_len, new_len) != (1, 1)) {
                 continue;
             }
             for (a, b) in olds.into_iter().zip(news) {
-                if sp[a].text != qp[b].text {
+                // a plain word (Print) takes the place of a plain name
+                // (Calc) only, never of a code or a name in capitals
+                if sp[a].text != qp[b].text && (plain(&sp[a]) || !plain(&qp[b])) {
                     out.push(Pair {
                         at: sp[a].start,
                         old: sp[a].text.clone(),
@@ -127,6 +138,12 @@ fn changed(
         }
     }
     out
+}
+
+/// A name in plain letters: capitalised (`Calc`) or small (`gzip`); not
+/// capitals, camel case or joined (`GNU`, `OpenCL`, `TCP/IP`).
+fn plain(p: &Placeable) -> bool {
+    p.kind == Kind::Name && p.text.chars().skip(1).all(|c| c.is_ascii_lowercase())
 }
 
 /// The units of a text (keys for the comparison) and, for each, the
@@ -511,6 +528,27 @@ mod tests {
                 "Chromium не читает его. Откройте его в Chromium.",
             ),
         ]);
+        // several words changed together are a new wording, not new names
+        assert_eq!(
+            fix(
+                "Choose Options - LibreOffice - User Data.",
+                "Choose Options - LibreOffice - Basic IDE.",
+                "Выберите Параметры - LibreOffice - Basic IDE.",
+                "ru"
+            ),
+            None
+        );
+        // a plain capitalised word does not take the place of a name in
+        // capitals or camel case (OpenCL → Print: a word to translate)
+        assert_eq!(
+            fix(
+                "Choose Options - LibreOffice - Print.",
+                "Choose Options - LibreOffice - OpenCL.",
+                "选择「选项 - LibreOffice - OpenCL」。",
+                "zh"
+            ),
+            None
+        );
         // between two Latin-script languages a word is not a name
         assert_eq!(
             fix(
