@@ -588,106 +588,83 @@ mod tests {
             .collect()
     }
 
-    fn one(text: &str) -> Vec<(Kind, String)> {
-        found(text, "en", Names::No)
+    /// The placeables of an English text (no names) are `want`, all `kind`.
+    fn all(kind: Kind, text: &str, want: &[&str]) {
+        in_lang(kind, text, "en", Names::No, want);
     }
 
-    fn k(kind: Kind, s: &str) -> (Kind, String) {
-        (kind, s.to_string())
+    fn in_lang(kind: Kind, text: &str, lang: &str, names: Names, want: &[&str]) {
+        let want: Vec<(Kind, String)> = want.iter().map(|w| (kind, w.to_string())).collect();
+        assert_eq!(found(text, lang, names), want, "{text}");
     }
 
     #[test]
     fn function_keys_and_key_combinations() {
-        assert_eq!(one("Press F6 to go on."), [k(Kind::Code, "F6")]);
-        assert_eq!(
-            one("Press Ctrl+Shift+9, then Shift+F10 or Alt+Q."),
-            [
-                k(Kind::Keys, "Ctrl+Shift+9"),
-                k(Kind::Keys, "Shift+F10"),
-                k(Kind::Keys, "Alt+Q")
-            ]
+        all(Kind::Code, "Press F6 to go on.", &["F6"]);
+        let keys = ["Ctrl+Shift+9", "Shift+F10", "Alt+Q"];
+        all(
+            Kind::Keys,
+            "Press Ctrl+Shift+9, then Shift+F10 or Alt+Q.",
+            &keys,
         );
-        assert_eq!(
-            one("SHIFT+COMMANDCTRL+Q and Ctrl++"),
-            [
-                k(Kind::Keys, "SHIFT+COMMANDCTRL+Q"),
-                k(Kind::Keys, "Ctrl++")
-            ]
-        );
-        // a key combination in Chinese text, between Han characters
-        assert_eq!(
-            found("按Ctrl+F8键", "zh", Names::No),
-            [k(Kind::Keys, "Ctrl+F8")]
-        );
+        let keys = ["SHIFT+COMMANDCTRL+Q", "Ctrl++"];
+        all(Kind::Keys, "SHIFT+COMMANDCTRL+Q and Ctrl++", &keys);
+        // in Chinese text, between Han characters
+        in_lang(Kind::Keys, "按Ctrl+F8键", "zh", Names::No, &["Ctrl+F8"]);
     }
 
     #[test]
     fn codes_versions_protocols_hashes_fields() {
-        assert_eq!(
-            one("Use SOCKSv5 with MD5, AES128 or UTF8 over IPv4 (r15, Field2, B1)."),
-            [
-                k(Kind::Code, "SOCKSv5"),
-                k(Kind::Code, "MD5"),
-                k(Kind::Code, "AES128"),
-                k(Kind::Code, "UTF8"),
-                k(Kind::Code, "IPv4"),
-                k(Kind::Code, "r15"),
-                k(Kind::Code, "Field2"),
-                k(Kind::Code, "B1"),
-            ]
+        let text = "Use SOCKSv5 with MD5, AES128 or UTF8 over IPv4 (r15, Field2, B1).";
+        let codes = [
+            "SOCKSv5", "MD5", "AES128", "UTF8", "IPv4", "r15", "Field2", "B1",
+        ];
+        all(Kind::Code, text, &codes);
+        let text = "UTF-8, ISO-8859-1, SCRAM-SHA-256-PLUS, x86_64, v2 and Sheet1.A1.";
+        let codes = [
+            "UTF-8",
+            "ISO-8859-1",
+            "SCRAM-SHA-256-PLUS",
+            "x86_64",
+            "v2",
+            "Sheet1.A1",
+        ];
+        all(Kind::Code, text, &codes);
+        all(
+            Kind::Code,
+            "MAX_PATH and getValue",
+            &["MAX_PATH", "getValue"],
         );
-        assert_eq!(
-            one("UTF-8, ISO-8859-1, SCRAM-SHA-256-PLUS, x86_64, v2 and Sheet1.A1."),
-            [
-                k(Kind::Code, "UTF-8"),
-                k(Kind::Code, "ISO-8859-1"),
-                k(Kind::Code, "SCRAM-SHA-256-PLUS"),
-                k(Kind::Code, "x86_64"),
-                k(Kind::Code, "v2"),
-                k(Kind::Code, "Sheet1.A1"),
-            ]
-        );
-        assert_eq!(
-            one("Version 1.2.3 or 2.10.300.1, not 1.5 nor 2018-2019."),
-            [k(Kind::Version, "1.2.3"), k(Kind::Version, "2.10.300.1")]
-        );
-        assert_eq!(
-            one("MAX_PATH and getValue"),
-            [k(Kind::Code, "MAX_PATH"), k(Kind::Code, "getValue")]
-        );
+        let text = "Version 1.2.3 or 2.10.300.1, not 1.5 nor 2018-2019.";
+        all(Kind::Version, text, &["1.2.3", "2.10.300.1"]);
     }
 
     #[test]
     fn addresses_and_paths() {
-        assert_eq!(
-            one("See https://www.python.org/peps/pep-0263.html, or www.example.org."),
-            [
-                k(Kind::Url, "https://www.python.org/peps/pep-0263.html"),
-                k(Kind::Url, "www.example.org")
-            ]
+        let text = "See https://www.python.org/peps/pep-0263.html, or www.example.org.";
+        let urls = [
+            "https://www.python.org/peps/pep-0263.html",
+            "www.example.org",
+        ];
+        all(Kind::Url, text, &urls);
+        all(
+            Kind::Email,
+            "Write to bugs2@example.org.",
+            &["bugs2@example.org"],
         );
-        assert_eq!(
-            one("Write to bugs2@example.org."),
-            [k(Kind::Email, "bugs2@example.org")]
-        );
-        assert_eq!(
-            one("Open /dev/sda1, ~/.config/app, ./configure or C:\\Users\\a.txt."),
-            [
-                k(Kind::Path, "/dev/sda1"),
-                k(Kind::Path, "~/.config/app"),
-                k(Kind::Path, "./configure"),
-                k(Kind::Path, "C:\\Users\\a.txt")
-            ]
-        );
-        assert_eq!(one("Run setup.py now"), [k(Kind::Path, "setup.py")]);
-        assert_eq!(
-            one("Host 192.168.0.1 or 10.0.0.0/8; 300.1.1.1 is a version."),
-            [
-                k(Kind::Ip, "192.168.0.1"),
-                k(Kind::Ip, "10.0.0.0/8"),
-                k(Kind::Version, "300.1.1.1")
-            ]
-        );
+        let text = "Open /dev/sda1, ~/.config/app, ./configure or C:\\Users\\a.txt.";
+        let paths = [
+            "/dev/sda1",
+            "~/.config/app",
+            "./configure",
+            "C:\\Users\\a.txt",
+        ];
+        all(Kind::Path, text, &paths);
+        all(Kind::Path, "Run setup.py now", &["setup.py"]);
+        let text = "Host 192.168.0.1 or 10.0.0.0/8.";
+        all(Kind::Ip, text, &["192.168.0.1", "10.0.0.0/8"]);
+        // an octet above 255: a version
+        all(Kind::Version, "300.1.1.1", &["300.1.1.1"]);
     }
 
     #[test]
@@ -698,74 +675,70 @@ mod tests {
             "a built-in TCP/IP stack, e.g. this and/or that",
             "50% of the km/h",
         ] {
-            assert_eq!(one(text), [], "{text}");
+            all(Kind::Code, text, &[]);
         }
         // placeholders and tags are placeables of their own, never part of
         // another one
+        let text = "Delete %1$s or {0} $HOME2 <b2>";
         assert_eq!(
-            one("Delete %1$s or {0} <b2> $HOME2"),
+            found(text, "en", Names::No).last(),
+            Some(&(Kind::Tag, "<b2>".to_string()))
+        );
+        all(
+            Kind::Placeholder,
+            "Delete %1$s or {0} $HOME2",
+            &["%1$s", "{0}", "$HOME2"],
+        );
+        assert_eq!(
+            found("\\nField2", "en", Names::No),
             [
-                k(Kind::Placeholder, "%1$s"),
-                k(Kind::Placeholder, "{0}"),
-                k(Kind::Tag, "<b2>"),
-                k(Kind::Placeholder, "$HOME2")
+                (Kind::Placeholder, "\\n".to_string()),
+                (Kind::Code, "Field2".to_string())
             ]
         );
-        assert_eq!(
-            one("\\nField2"),
-            [k(Kind::Placeholder, "\\n"), k(Kind::Code, "Field2")]
-        );
         // glued to a word of another script
-        assert_eq!(found("IPv4адрес", "ru", Names::AllLatin), []);
-        assert_eq!(
-            found("IPv4-адрес", "ru", Names::AllLatin),
-            [k(Kind::Code, "IPv4")]
-        );
+        in_lang(Kind::Code, "IPv4адрес", "ru", Names::AllLatin, &[]);
+        in_lang(Kind::Code, "IPv4-адрес", "ru", Names::AllLatin, &["IPv4"]);
     }
 
     #[test]
     fn latin_names() {
-        let en = |t: &str| found(t, "en", Names::Shaped);
-        assert_eq!(
-            en("Open it in Firefox with GnuPG and GNU tools."),
-            [
-                k(Kind::Name, "Firefox"),
-                k(Kind::Name, "GnuPG"),
-                k(Kind::Name, "GNU")
-            ]
+        let en = |text: &str, want: &[&str]| in_lang(Kind::Name, text, "en", Names::Shaped, want);
+        en(
+            "Open it in Firefox with GnuPG and GNU tools.",
+            &["Firefox", "GnuPG", "GNU"],
         );
         // a capitalised word opening a sentence is not taken for a name,
         // unless it is one inside another sentence
-        assert_eq!(en("Open the file. Firefox starts."), []);
-        assert_eq!(
-            en("Firefox starts. Close Firefox."),
-            [k(Kind::Name, "Firefox"), k(Kind::Name, "Firefox")]
-        );
-        assert_eq!(en("in Firefox's menu"), [k(Kind::Name, "Firefox")]);
+        en("Open the file. Firefox starts.", &[]);
+        en("Firefox starts. Close Firefox.", &["Firefox", "Firefox"]);
+        en("in Firefox's menu", &["Firefox"]);
         // names joined, a capitalised word joined is not one
-        assert_eq!(
-            en("the TCP/IP stack, see GtkSpinner:cycle-duration, a Built-in"),
-            [
-                k(Kind::Name, "TCP/IP"),
-                k(Kind::Name, "GtkSpinner:cycle-duration")
-            ]
+        en(
+            "the TCP/IP stack, see GtkSpinner:cycle-duration, a Built-in",
+            &["TCP/IP", "GtkSpinner:cycle-duration"],
         );
         // no names between two Latin-script languages
-        assert_eq!(found("in Firefox", "en", Names::No), []);
+        in_lang(Kind::Name, "in Firefox", "en", Names::No, &[]);
         // any Latin word in Russian or Chinese text
-        assert_eq!(
-            found("Откройте Firefox или gzip.", "ru", Names::AllLatin),
-            [k(Kind::Name, "Firefox"), k(Kind::Name, "gzip")]
+        let text = "Откройте Firefox или gzip.";
+        in_lang(
+            Kind::Name,
+            text,
+            "ru",
+            Names::AllLatin,
+            &["Firefox", "gzip"],
         );
-        assert_eq!(
-            found("用Firefox打开", "zh", Names::AllLatin),
-            [k(Kind::Name, "Firefox")]
+        in_lang(
+            Kind::Name,
+            "用Firefox打开",
+            "zh",
+            Names::AllLatin,
+            &["Firefox"],
         );
-        assert_eq!(Names::between(&Lang::en(), &Lang::ru()), Names::Shaped);
-        assert_eq!(Names::between(&Lang::ru(), &Lang::en()), Names::AllLatin);
-        assert_eq!(
-            Names::between(&Lang::en(), &Lang::parse("de").unwrap()),
-            Names::No
-        );
+        let names = |a: Lang, b: &str| Names::between(&a, &Lang::parse(b).unwrap());
+        assert_eq!(names(Lang::en(), "ru"), Names::Shaped);
+        assert_eq!(names(Lang::ru(), "en"), Names::AllLatin);
+        assert_eq!(names(Lang::en(), "de"), Names::No);
     }
 }
