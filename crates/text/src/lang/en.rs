@@ -6,7 +6,8 @@ use std::borrow::Cow;
 
 use super::generic::BASE;
 use super::profile::{
-    Abbreviations, Algorithm, Calendar, NumberFormat, Ordinals, Profile, Script, WordMatching,
+    Abbreviations, Algorithm, Calendar, NumberFormat, NumberWords, Ordinals, Profile, Script,
+    WordMatching,
 };
 
 pub static PROFILE: Profile = Profile {
@@ -41,6 +42,7 @@ pub static PROFILE: Profile = Profile {
         ("trillion", 12),
         ("trillions", 12),
     ],
+    number_words: Some(&NUMBER_WORDS),
     calendar: &CALENDAR,
     words: WordMatching {
         // endings that do not change what a name refers to
@@ -75,6 +77,77 @@ pub static CALENDAR: Calendar = Calendar {
     abbreviated: &[0],
     year_words: &[],
     marks: None,
+};
+
+/// Number words: zero to twenty and the tens, cardinal and ordinal, and
+/// the tens and units joined by a hyphen (`twenty-one`, `twenty-first`).
+/// `hundred`, `thousand` and `million` never stand alone (`a hundred`,
+/// `two thousand`): they only mark a longer number.
+pub static NUMBER_WORDS: NumberWords = NumberWords {
+    cardinals: &[
+        (0, &["zero"]),
+        (1, &["one"]),
+        (2, &["two"]),
+        (3, &["three"]),
+        (4, &["four"]),
+        (5, &["five"]),
+        (6, &["six"]),
+        (7, &["seven"]),
+        (8, &["eight"]),
+        (9, &["nine"]),
+        (10, &["ten"]),
+        (11, &["eleven"]),
+        (12, &["twelve"]),
+        (13, &["thirteen"]),
+        (14, &["fourteen"]),
+        (15, &["fifteen"]),
+        (16, &["sixteen"]),
+        (17, &["seventeen"]),
+        (18, &["eighteen"]),
+        (19, &["nineteen"]),
+        (20, &["twenty"]),
+        (30, &["thirty"]),
+        (40, &["forty"]),
+        (50, &["fifty"]),
+        (60, &["sixty"]),
+        (70, &["seventy"]),
+        (80, &["eighty"]),
+        (90, &["ninety"]),
+    ],
+    ordinals: &[
+        (1, "first", 0),
+        (2, "second", 0),
+        (3, "third", 0),
+        (4, "fourth", 0),
+        (5, "fifth", 0),
+        (6, "sixth", 0),
+        (7, "seventh", 0),
+        (8, "eighth", 0),
+        (9, "ninth", 0),
+        (10, "tenth", 0),
+        (11, "eleventh", 0),
+        (12, "twelfth", 0),
+        (13, "thirteenth", 0),
+        (14, "fourteenth", 0),
+        (15, "fifteenth", 0),
+        (16, "sixteenth", 0),
+        (17, "seventeenth", 0),
+        (18, "eighteenth", 0),
+        (19, "nineteenth", 0),
+        (20, "twentieth", 0),
+        (30, "thirtieth", 0),
+        (40, "fortieth", 0),
+        (50, "fiftieth", 0),
+        (60, "sixtieth", 0),
+        (70, "seventieth", 0),
+        (80, "eightieth", 0),
+        (90, "ninetieth", 0),
+    ],
+    ordinal_endings: &[&[""]],
+    others: &["hundred", "hundreds", "hundredth", "thousandth", "millionth", "dozen"],
+    joiners: &["and"],
+    hyphen_compounds: true,
+    agreement: None,
 };
 
 /// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`.

@@ -37,6 +37,7 @@ pub const BASE: Profile = Profile {
         hyphen_endings: &[],
     },
     multipliers: &[],
+    number_words: None,
     han_numerals: None,
     calendar: &NO_CALENDAR,
     words: WordMatching {
