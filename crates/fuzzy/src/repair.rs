@@ -23,8 +23,9 @@
 //!    (`eight`, `ninth`, `twenty-first`, `восьми`, `восьмое`; not `one` or
 //!    `один`, which are pronouns too, nor a word of a longer number:
 //!    `двадцать восьмое`, `two hundred`), and Chinese numerals in a
-//!    counting context. A value written another way (`eight` for `8`) is
-//!    not a change.
+//!    counting context; a pair with a word in it only where one unit
+//!    replaces one (not `256 gradations` → `the two values`). A value
+//!    written another way (`eight` for `8`) is not a change.
 //! 2. An old value must be changed everywhere it occurs in the source, and
 //!    always into the same new value; otherwise it is left alone.
 //! 3. The target must hold the old value exactly as many times as the
@@ -345,6 +346,8 @@ struct SrcItem {
     start: usize,
     end: usize,
     text: String,
+    /// Written as a word (`eight`, `восьми`) or a Chinese numeral.
+    word: bool,
 }
 
 /// Numbers and months of a source-language text, in order: number tokens,
@@ -357,6 +360,7 @@ fn source_items(text: &str, tokens: &[Token], lang: &Lang) -> Vec<SrcItem> {
         start,
         end,
         text: polytm_text::char_slice(text, start, end).to_string(),
+        word: false,
     };
     let mut out: Vec<SrcItem> = tokens
         .iter()
@@ -372,14 +376,20 @@ fn source_items(text: &str, tokens: &[Token], lang: &Lang) -> Vec<SrcItem> {
     for w in numbers::number_words(tokens, profile) {
         if w.word.ordinal || w.word.value != 1 {
             let val = Val::Num(Decimal::new(&w.word.value.to_string(), ""));
-            out.push(item(val, w.start, w.end));
+            out.push(SrcItem {
+                word: true,
+                ..item(val, w.start, w.end)
+            });
         }
     }
     if let Some(counters) = profile.han_numerals {
         let chars: Vec<char> = text.chars().collect();
         let mut han = Vec::new();
         scan_han_numerals(&chars, counters, profile.calendar.marks, &mut han);
-        out.extend(han.into_iter().map(|h| item(h.val, h.start, h.end)));
+        out.extend(han.into_iter().map(|h| SrcItem {
+            word: true,
+            ..item(h.val, h.start, h.end)
+        }));
     }
     out.sort_by_key(|x| x.start);
     out.dedup_by(|b, a| b.start < a.end);
@@ -406,7 +416,11 @@ fn number_edits(query: &str, source: &str, target: &str, from: &Lang, to: &Lang)
     for r in replaced(&s, &q) {
         let olds: Vec<&SrcItem> = r.olds.iter().map(|&k| &s_items[k]).collect();
         let news: Vec<&SrcItem> = r.news.iter().map(|&k| &q_items[k]).collect();
+        // a number word only one for one: in a longer new wording it may
+        // stand for something else (256 gradations → the two values)
+        let words = olds.iter().chain(&news).any(|i| i.word);
         if olds.len() != news.len()
+            || (words && r.lens != (1, 1))
             || olds
                 .iter()
                 .zip(&news)
@@ -1262,6 +1276,12 @@ mod tests {
             ),
             // no word for it in the table
             ("21 sessions", "20 sessions", "двадцать сессий"),
+            // a number word in a new wording, not one for one
+            (
+                "into the two values black and white",
+                "to a maximum of 256 gradations from black to white",
+                "в максимум 256 оттенков от чёрного до белого",
+            ),
         ] {
             assert_eq!(fix(q, s, t, "en", "ru"), None, "{q} | {t}");
         }
