@@ -119,10 +119,32 @@ impl Val {
 /// Repair placeables, numbers and months (see the module documentation).
 /// `None` when nothing could be repaired.
 pub fn repair(query: &str, source: &str, target: &str, from: &Lang, to: &Lang) -> Option<Repair> {
-    let mut edits = placeables::edits(query, source, target, from, to);
+    let (q, s, t) = (
+        Tokenized::new(query, from),
+        Tokenized::new(source, from),
+        Tokenized::new(target, to),
+    );
+    let mut edits = placeables::edits(&q, &s, &t);
     // a number inside a changed placeable (UTF-8 → UTF-16) is its business
-    add_apart(&mut edits, number_edits(query, source, target, from, to));
+    add_apart(&mut edits, number_edits(&q, &s, &t));
     apply(target, edits)
+}
+
+/// A text, its language and its tokens: tokenised once for all repairs.
+pub(crate) struct Tokenized<'a> {
+    pub text: &'a str,
+    pub lang: &'a Lang,
+    pub tokens: Vec<Token>,
+}
+
+impl<'a> Tokenized<'a> {
+    fn new(text: &'a str, lang: &'a Lang) -> Tokenized<'a> {
+        Tokenized {
+            text,
+            lang,
+            tokens: tokenize(text, lang),
+        }
+    }
 }
 
 /// Add the edits of `more` that do not touch any of `edits`.
@@ -396,11 +418,10 @@ fn source_items(text: &str, tokens: &[Token], lang: &Lang) -> Vec<SrcItem> {
     out
 }
 
-fn number_edits(query: &str, source: &str, target: &str, from: &Lang, to: &Lang) -> Vec<Edit> {
-    let qt = tokenize(query, from);
-    let st = tokenize(source, from);
-    let q_items = source_items(query, &qt, from);
-    let s_items = source_items(source, &st, from);
+fn number_edits(query: &Tokenized, source: &Tokenized, target: &Tokenized) -> Vec<Edit> {
+    let (qt, st) = (&query.tokens, &source.tokens);
+    let q_items = source_items(query.text, qt, query.lang);
+    let s_items = source_items(source.text, st, source.lang);
     // a number of several tokens (twenty-one, 十二) is one unit
     let joined = |_: usize, toks: &[Token]| {
         toks.iter()
@@ -409,8 +430,8 @@ fn number_edits(query: &str, source: &str, target: &str, from: &Lang, to: &Lang)
             .join("\u{1}")
     };
     let spans = |items: &[SrcItem]| items.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>();
-    let q = units(&qt, &spans(&q_items), joined);
-    let s = units(&st, &spans(&s_items), joined);
+    let q = units(qt, &spans(&q_items), joined);
+    let s = units(st, &spans(&s_items), joined);
     // (old value, new value, old text, new text)
     let mut pairs: Vec<(Val, Val, String, String)> = Vec::new();
     for r in replaced(&s, &q) {
@@ -437,7 +458,7 @@ fn number_edits(query: &str, source: &str, target: &str, from: &Lang, to: &Lang)
     if pairs.is_empty() {
         return Vec::new();
     }
-    let t_items = target_items(target, to);
+    let t_items = target_items(target);
     let mut edits = Vec::new();
     let mut done: Vec<&Val> = Vec::new();
     for (a, b, a_text, b_text) in &pairs {
@@ -678,13 +699,13 @@ struct TgtItem {
 }
 
 /// Numbers and months of a target text, with char offsets.
-fn target_items(text: &str, lang: &Lang) -> Vec<TgtItem> {
-    let profile = lang.profile();
-    let chars: Vec<char> = text.chars().collect();
-    let toks = tokenize(text, lang);
+fn target_items(target: &Tokenized) -> Vec<TgtItem> {
+    let profile = target.lang.profile();
+    let chars: Vec<char> = target.text.chars().collect();
+    let toks = &target.tokens;
     // digits inside placeholders and inline tags are not numbers
     let mut protected = vec![false; chars.len()];
-    for t in &toks {
+    for t in toks {
         if matches!(t.kind, TokenKind::Placeholder | TokenKind::Tag) {
             for p in protected.iter_mut().take(t.end).skip(t.start) {
                 *p = true;
@@ -697,7 +718,7 @@ fn target_items(text: &str, lang: &Lang) -> Vec<TgtItem> {
         scan_han_numerals(&chars, counters, profile.calendar.marks, &mut out);
     }
     if let Some(words) = profile.number_words {
-        for w in numbers::number_words(&toks, profile) {
+        for w in numbers::number_words(toks, profile) {
             if protected[w.start] {
                 continue;
             }
@@ -722,11 +743,11 @@ fn target_items(text: &str, lang: &Lang) -> Vec<TgtItem> {
         }
     }
     let calendar = profile.calendar;
-    for t in &toks {
+    for t in toks {
         if t.kind != TokenKind::Word || protected[t.start] {
             continue;
         }
-        let Some((m, slot)) = dates::month_of_word(&t.key, lang) else {
+        let Some((m, slot)) = dates::month_of_word(&t.key, target.lang) else {
             continue;
         };
         let original: String = chars[t.start..t.end].iter().collect();

@@ -150,13 +150,10 @@ fn is_code_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-/// The characters of `text` with its placeholders and tags blanked (each
-/// of their characters a space), and those tokens: (kind, start, end).
-pub fn blank_codes(text: &str, lang: &Lang) -> (Vec<char>, Vec<(Kind, usize, usize)>) {
-    blank(text, &tokenize(text, lang))
-}
-
-fn blank(text: &str, toks: &[Token]) -> (Vec<char>, Vec<(Kind, usize, usize)>) {
+/// The characters of `text` (tokenised as `toks`) with its placeholders
+/// and tags blanked (each of their characters a space), and those tokens:
+/// (kind, start, end).
+pub fn blank_codes(text: &str, toks: &[Token]) -> (Vec<char>, Vec<(Kind, usize, usize)>) {
     let mut chars: Vec<char> = text.chars().collect();
     let mut codes = Vec::new();
     for t in toks {
@@ -174,8 +171,12 @@ fn blank(text: &str, toks: &[Token]) -> (Vec<char>, Vec<(Kind, usize, usize)>) {
 /// The placeables of `text` (a text in `lang`), in order, not overlapping:
 /// those the scanner finds, and the placeholder and tag tokens.
 pub fn find(text: &str, lang: &Lang, names: Names) -> Vec<Placeable> {
-    let toks = tokenize(text, lang);
-    let (chars, codes) = blank(text, &toks);
+    find_in(text, &tokenize(text, lang), lang, names)
+}
+
+/// [`find`] in a text already tokenised (`toks`).
+pub fn find_in(text: &str, toks: &[Token], lang: &Lang, names: Names) -> Vec<Placeable> {
+    let (chars, codes) = blank_codes(text, toks);
     let scan = Scanner {
         c: &chars,
         names,

@@ -33,11 +33,9 @@
 //! is also seen by the number repairs; where both change the same place of
 //! the target, the placeable's change is kept.
 
-use polytm_text::lang::Lang;
 use polytm_text::placeables::{self, Kind, Names, Placeable, blank_codes, is_word_char};
-use polytm_text::tokenize;
 
-use super::{Change, Edit, replaced, units};
+use super::{Change, Edit, Tokenized, replaced, units};
 
 /// A changed placeable, or a span of one: where it starts in the source,
 /// its old and its new text.
@@ -49,19 +47,20 @@ struct Pair {
 }
 
 /// Edits of the placeables that changed (see the module documentation).
-pub(super) fn edits(query: &str, source: &str, target: &str, from: &Lang, to: &Lang) -> Vec<Edit> {
-    let names = Names::between(from, to);
-    let sp = placeables::find(source, from, names);
+pub(super) fn edits(query: &Tokenized, source: &Tokenized, target: &Tokenized) -> Vec<Edit> {
+    let names = Names::between(source.lang, target.lang);
+    let find = |t: &Tokenized| placeables::find_in(t.text, &t.tokens, t.lang, names);
+    let sp = find(source);
     if sp.is_empty() {
         return Vec::new();
     }
-    let qp = placeables::find(query, from, names);
-    let pairs = changed(query, &qp, source, &sp, from);
+    let qp = find(query);
+    let pairs = changed(query, &qp, source, &sp);
     if pairs.is_empty() {
         return Vec::new();
     }
-    let src = Text::new(source, from);
-    let tgt = Text::new(target, to);
+    let src = Text::new(source);
+    let tgt = Text::new(target);
     let tries: Vec<Vec<Pair>> = pairs.iter().map(|p| spans(p, &src)).collect();
     // round k: the k-th span of each pair not yet substituted
     let mut next = vec![0usize; pairs.len()];
@@ -87,19 +86,13 @@ pub(super) fn edits(query: &str, source: &str, target: &str, from: &Lang, to: &L
 }
 
 /// (old, new) texts of the placeables the query changed, in order.
-fn changed(
-    query: &str,
-    qp: &[Placeable],
-    source: &str,
-    sp: &[Placeable],
-    lang: &Lang,
-) -> Vec<Pair> {
+fn changed(query: &Tokenized, qp: &[Placeable], source: &Tokenized, sp: &[Placeable]) -> Vec<Pair> {
     let spans = |ps: &[Placeable]| ps.iter().map(|p| (p.start, p.end)).collect::<Vec<_>>();
     // placeables compare as written: a new spelling is a change
-    let q = units(&tokenize(query, lang), &spans(qp), |k, _| {
+    let q = units(&query.tokens, &spans(qp), |k, _| {
         format!("\u{1}{}", qp[k].text)
     });
-    let s = units(&tokenize(source, lang), &spans(sp), |k, _| {
+    let s = units(&source.tokens, &spans(sp), |k, _| {
         format!("\u{1}{}", sp[k].text)
     });
     let mut out = Vec::new();
@@ -202,11 +195,11 @@ enum Spelling {
 }
 
 impl Text {
-    fn new(text: &str, lang: &Lang) -> Text {
-        let (chars, codes) = blank_codes(text, lang);
+    fn new(t: &Tokenized) -> Text {
+        let (chars, codes) = blank_codes(t.text, &t.tokens);
         let codes = codes
             .into_iter()
-            .map(|(_, s, e)| (s, polytm_text::char_slice(text, s, e).to_string()))
+            .map(|(_, s, e)| (s, polytm_text::char_slice(t.text, s, e).to_string()))
             .collect();
         Text { chars, codes }
     }
