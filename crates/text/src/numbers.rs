@@ -280,14 +280,11 @@ fn read_one(folded: &str, words: &NumberWords) -> Option<NumberWord> {
         }
     }
     for &(value, stem, declension) in words.ordinals {
-        let n = stem.chars().count();
-        let head: String = folded.chars().take(n).collect();
-        if !folds_to(stem, &head) {
+        let Some(rest) = strip_folded(folded, stem) else {
             continue;
-        }
-        let rest: String = folded.chars().skip(n).collect();
+        };
         let endings = words.ordinal_endings.get(declension)?;
-        let slots = slots_of(&mut endings.iter().map(|e| folds_to(e, &rest)));
+        let slots = slots_of(&mut endings.iter().map(|e| folds_to(e, rest)));
         if !slots.is_empty() {
             return Some(NumberWord {
                 value,
@@ -297,6 +294,18 @@ fn read_one(folded: &str, words: &NumberWords) -> Option<NumberWord> {
         }
     }
     None
+}
+
+/// The rest of a folded word after a table stem (`восьм` of `восьмое`).
+fn strip_folded<'a>(folded: &'a str, stem: &str) -> Option<&'a str> {
+    let mut rest = folded.chars();
+    for c in stem.chars() {
+        let c = if c == 'ё' { 'е' } else { c };
+        if rest.next() != Some(c) {
+            return None;
+        }
+    }
+    Some(rest.as_str())
 }
 
 /// `value` written as a number word of `words` in each of `slots` (the
@@ -365,15 +374,19 @@ pub fn number_words(tokens: &[Token], profile: &Profile) -> Vec<WordSpan> {
     let Some(words) = profile.number_words else {
         return Vec::new();
     };
+    // each word read once
+    let read: Vec<Option<NumberWord>> = tokens
+        .iter()
+        .map(|t| (t.kind == TokenKind::Word).then(|| read_one(&t.key, words))?)
+        .collect();
     // words that never stand alone as a number (hundred, тысяча, million)
     let bound = |t: &Token| {
         t.kind == TokenKind::Word
             && (words.others.contains(&t.key.as_str()) || multiplier(&t.key).is_some())
     };
-    let part = |t: &Token| {
-        t.kind == TokenKind::Number
-            || bound(t)
-            || (t.kind == TokenKind::Word && read_one(&t.key, words).is_some())
+    let part = |k: usize| {
+        let t = &tokens[k];
+        t.kind == TokenKind::Number || bound(t) || read[k].is_some()
     };
     // a hyphen glued to the tokens on both sides of it
     let glued_hyphen = |k: usize| {
@@ -390,13 +403,13 @@ pub fn number_words(tokens: &[Token], profile: &Profile) -> Vec<WordSpan> {
             return false;
         };
         let far = if back { k.checked_sub(1) } else { Some(k + 1) };
-        let far = far.and_then(|j| tokens.get(j));
+        let far = far.filter(|&j| j < tokens.len());
         if glued_hyphen(k) {
             far.is_some_and(part)
         } else if words.joiners.contains(&tokens[k].key.as_str()) {
-            far.is_some_and(bound)
+            far.is_some_and(|j| bound(&tokens[j]))
         } else {
-            part(&tokens[k])
+            part(k)
         }
     };
     let mut out = Vec::new();
@@ -414,7 +427,7 @@ pub fn number_words(tokens: &[Token], profile: &Profile) -> Vec<WordSpan> {
                 end = i + 3;
             }
         }
-        let Some(word) = word.or_else(|| read_one(&tokens[i].key, words)) else {
+        let Some(word) = word.or_else(|| read[i].clone()) else {
             i += 1;
             continue;
         };

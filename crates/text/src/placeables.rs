@@ -307,19 +307,18 @@ impl Scanner<'_> {
         Some((kind, end))
     }
 
-    /// The end of the word starting at `i` (ASCII letters, lower case).
-    fn word_lower(&self, i: usize) -> (String, usize) {
+    /// The end of the ASCII letters from `i`, and which of `list` (lower
+    /// case) they spell, in any case.
+    fn word_in(&self, i: usize, list: &[&'static str]) -> (Option<&'static str>, usize) {
         let mut j = i;
         while j < self.c.len() && self.c[j].is_ascii_alphabetic() {
             j += 1;
         }
-        (
-            self.c[i..j]
-                .iter()
-                .map(|c| c.to_ascii_lowercase())
-                .collect(),
-            j,
-        )
+        let w = &self.c[i..j];
+        let same = |x: &&str| {
+            x.len() == w.len() && x.chars().zip(w).all(|(a, b)| a == b.to_ascii_lowercase())
+        };
+        (list.iter().copied().find(same), j)
     }
 
     /// Trailing punctuation that ends a sentence rather than an address.
@@ -331,14 +330,17 @@ impl Scanner<'_> {
     }
 
     fn url(&self, i: usize) -> Option<usize> {
-        let (word, j) = self.word_lower(i);
-        let body = if SCHEMES.contains(&word.as_str())
+        let (scheme, j) = self.word_in(i, SCHEMES);
+        let body = if scheme.is_some()
             && self.get(j) == ':'
             && self.get(j + 1) == '/'
             && self.get(j + 2) == '/'
         {
             j + 3
-        } else if word == "www" && self.get(j) == '.' && self.get(j + 1).is_ascii_alphanumeric() {
+        } else if self.word_in(i, &["www"]).0.is_some()
+            && self.get(j) == '.'
+            && self.get(j + 1).is_ascii_alphanumeric()
+        {
             j
         } else {
             return None;
@@ -411,8 +413,8 @@ impl Scanner<'_> {
         let mut j = i;
         let mut modifiers = 0;
         loop {
-            let (word, k) = self.word_lower(j);
-            if !MODIFIERS.contains(&word.as_str()) || self.get(k) != '+' {
+            let (modifier, k) = self.word_in(j, MODIFIERS);
+            if modifier.is_none() || self.get(k) != '+' {
                 break;
             }
             modifiers += 1;
