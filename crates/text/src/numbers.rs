@@ -239,9 +239,12 @@ pub struct NumberWord {
 
 /// A table form compared with a folded word (`трёх` with `трех`).
 fn folds_to(form: &str, folded: &str) -> bool {
-    form.chars()
-        .map(|c| if c == 'ё' { 'е' } else { c })
-        .eq(folded.chars())
+    // ё and е are two bytes each
+    form.len() == folded.len()
+        && form
+            .chars()
+            .map(|c| if c == 'ё' { 'е' } else { c })
+            .eq(folded.chars())
 }
 
 /// Read a folded word as a number word of `words`: one of the forms of
@@ -261,7 +264,35 @@ pub fn read_word(folded: &str, words: &NumberWords) -> Option<NumberWord> {
     })
 }
 
+/// The forms of the number words of every profile, folded: a word is read
+/// by one look-up instead of a walk through its profile's tables.
+static WORD_INDEX: LazyLock<HashMap<usize, HashMap<String, NumberWord>>> = LazyLock::new(|| {
+    let fold = |s: String| s.replace('ё', "е");
+    crate::lang::profiles()
+        .filter_map(|p| p.number_words)
+        .map(|words| {
+            let cardinals = words.cardinals.iter().flat_map(|c| c.1.iter());
+            let ordinals = words.ordinals.iter().flat_map(|&(_, stem, d)| {
+                let endings = words.ordinal_endings.get(d).copied().unwrap_or_default();
+                endings.iter().map(move |e| format!("{stem}{e}"))
+            });
+            let forms = cardinals.map(|f| f.to_string()).chain(ordinals).map(fold);
+            let index = forms
+                .filter_map(|f| Some((f.clone(), scan_tables(&f, words)?)))
+                .collect();
+            (std::ptr::from_ref(words) as usize, index)
+        })
+        .collect()
+});
+
 fn read_one(folded: &str, words: &NumberWords) -> Option<NumberWord> {
+    match WORD_INDEX.get(&(std::ptr::from_ref(words) as usize)) {
+        Some(index) => index.get(folded).cloned(),
+        None => scan_tables(folded, words),
+    }
+}
+
+fn scan_tables(folded: &str, words: &NumberWords) -> Option<NumberWord> {
     let slots_of = |forms: &mut dyn Iterator<Item = bool>| -> Vec<usize> {
         forms
             .enumerate()
@@ -828,6 +859,24 @@ mod tests {
         assert_eq!(write(21, false, &[0], ru), None);
         assert_eq!(write(42, true, &[0], en).as_deref(), Some("forty-second"));
         assert_eq!(write(100, false, &[0], en), None);
+    }
+
+    #[test]
+    fn number_words_indexed_as_scanned() {
+        for p in crate::lang::profiles() {
+            let Some(words) = p.number_words else {
+                continue;
+            };
+            for (_, forms) in words.cardinals {
+                for f in *forms {
+                    let f = f.replace('ё', "е");
+                    assert_eq!(read_one(&f, words), scan_tables(&f, words), "{f}");
+                }
+            }
+            for w in ["eighth", "восьмое", "xyz", "", "третьему"] {
+                assert_eq!(read_one(w, words), scan_tables(w, words), "{w}");
+            }
+        }
     }
 
     #[test]
