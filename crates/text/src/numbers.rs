@@ -293,38 +293,28 @@ fn read_one(folded: &str, words: &NumberWords) -> Option<NumberWord> {
 }
 
 fn scan_tables(folded: &str, words: &NumberWords) -> Option<NumberWord> {
-    let slots_of = |forms: &mut dyn Iterator<Item = bool>| -> Vec<usize> {
-        forms
-            .enumerate()
-            .filter(|(_, same)| *same)
-            .map(|(k, _)| k)
-            .collect()
+    // the word of `value` in the slots whose form `folded` is, if any
+    let word = |value, ordinal, same: &mut dyn Iterator<Item = bool>| {
+        let slots: Vec<usize> = same.enumerate().filter(|x| x.1).map(|x| x.0).collect();
+        (!slots.is_empty()).then_some(NumberWord {
+            value,
+            ordinal,
+            slots,
+        })
     };
-    for &(value, forms) in words.cardinals {
-        let slots = slots_of(&mut forms.iter().map(|f| folds_to(f, folded)));
-        if !slots.is_empty() {
-            return Some(NumberWord {
-                value,
-                ordinal: false,
-                slots,
-            });
-        }
-    }
-    for &(value, stem, declension) in words.ordinals {
-        let Some(rest) = strip_folded(folded, stem) else {
-            continue;
-        };
-        let endings = words.ordinal_endings.get(declension)?;
-        let slots = slots_of(&mut endings.iter().map(|e| folds_to(e, rest)));
-        if !slots.is_empty() {
-            return Some(NumberWord {
-                value,
-                ordinal: true,
-                slots,
-            });
-        }
-    }
-    None
+    let cardinal = words.cardinals.iter().find_map(|&(value, forms)| {
+        word(value, false, &mut forms.iter().map(|f| folds_to(f, folded)))
+    });
+    cardinal.or_else(|| {
+        words
+            .ordinals
+            .iter()
+            .find_map(|&(value, stem, declension)| {
+                let rest = strip_folded(folded, stem)?;
+                let endings = words.ordinal_endings.get(declension)?;
+                word(value, true, &mut endings.iter().map(|e| folds_to(e, rest)))
+            })
+    })
 }
 
 /// The rest of a folded word after a table stem (`восьм` of `восьмое`).
