@@ -1,7 +1,8 @@
 //! The [`Matcher`]: proposals for new sentences from one or more
 //! translation memories, putting together the fuzzy index
-//! ([`polytm_fuzzy::index`]), scoring, repairs of numbers and glossary
-//! terms and the store's texts; for `match`, `pretranslate`, the server and
+//! ([`polytm_fuzzy::index`]), scoring, repairs (glossary terms,
+//! placeables, numbers and months: [`polytm_fuzzy::repair`]) and the
+//! store's texts; for `match`, `pretranslate`, the server and
 //! anything else that needs proposals.
 //!
 //! ```no_run
@@ -34,7 +35,8 @@ use polytm_text::lang::Lang;
 pub struct Options {
     /// Score every unit instead of asking the index (slow; for checking).
     pub exhaustive: bool,
-    /// Substitute changed numbers (and glossary terms) into targets.
+    /// Substitute changed glossary terms, placeables, numbers and months
+    /// into targets.
     pub repair: bool,
 }
 
@@ -342,7 +344,7 @@ impl Matcher {
 
     /// Glossary terms first (a concept named in the TM source but another
     /// in the query: the target gets the other's name, inflected alike),
-    /// then numbers and months.
+    /// then placeables, numbers and months in the text that gives.
     fn repair(&self, query: &str, source: &str, target: &str) -> Option<Repair> {
         let mut text = target.to_string();
         let mut changes = Vec::new();
@@ -469,6 +471,43 @@ mod tests {
                 "Нажмите <bpt i=\"1\">&lt;b size=\"5\"&gt;</bpt>OK<ept i=\"1\">&lt;/b&gt;</ept> в течение 10 минут."
             )
         );
+    }
+
+    #[test]
+    fn placeables_and_number_words_are_repaired_and_reported() {
+        let rows = [(
+            "Press F6 to open the eighth panel in Firefox.",
+            "Нажмите F6, чтобы открыть восьмую панель в Firefox.",
+        )];
+        let query = "Press F9 to open the ninth panel in Chromium.";
+        let m = Matcher::open(store(&rows), &Lang::en(), &Lang::ru(), Options::default()).unwrap();
+        let p = &m.best(query, 50, 1).unwrap()[0];
+        assert_eq!(
+            p.target,
+            "Нажмите F9, чтобы открыть девятую панель в Chromium."
+        );
+        let r = p.repaired.as_ref().unwrap();
+        let seen: Vec<(&str, &str, &str)> = r
+            .changes
+            .iter()
+            .map(|c| (c.kind, c.was.as_str(), c.now.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("placeable", "F6", "F9"),
+                ("number", "восьмую", "девятую"),
+                ("placeable", "Firefox", "Chromium")
+            ]
+        );
+        // a repair never changes the score
+        let plain = Options {
+            repair: false,
+            ..Options::default()
+        };
+        let m = Matcher::open(store(&rows), &Lang::en(), &Lang::ru(), plain).unwrap();
+        let q = &m.best(query, 50, 1).unwrap()[0];
+        assert_eq!((q.score, q.repaired.is_none()), (p.score, true));
     }
 
     #[test]

@@ -1,45 +1,75 @@
-//! Repairs: when a query differs from a TM source in numbers (2018 → 2019,
-//! 8th → 9th, 1,000 → 2,500), months (17 May → 20 June) or glossary terms,
-//! and the changed item can be found in the TM target without ambiguity,
-//! the proposal gets the target with the new item substituted.
+//! Repairs: when a query differs from a TM source in placeables (F6 → F9,
+//! SOCKSv5 → SOCKSv7, Firefox → Chromium), numbers (2018 → 2019, 8th →
+//! 9th, 1,000 → 2,500, eighth → ninth), months (17 May → 20 June) or
+//! glossary terms, and the changed item can be found in the TM target
+//! without ambiguity, the proposal gets the target with the new item
+//! substituted.
 //!
-//! The rules, in order:
+//! Placeables — identifiers, codes, key names, versions, addresses, paths,
+//! Latin names in a Russian or Chinese text, placeholders and tags — are
+//! copied verbatim: their rules are in the [`placeables`] module (the
+//! changed placeable must stand in the target verbatim, exactly where and
+//! as often as in the source). Digits inside a word are never a number
+//! (`F6` → `F9` does not touch a `6` elsewhere); where a number inside a
+//! placeable (`UTF-8`) is repaired both ways, the placeable's change wins.
+//!
+//! The rules for numbers and months, in order:
 //!
 //! 1. The query and the source are compared token by token (the same
-//!    alignment as the word diff). Only replaced tokens that are numbers on
-//!    both sides, or months on both sides, are candidates (a word changed
-//!    into a number is not a repair).
+//!    alignment as the word diff), a number of several tokens (`twenty-one`,
+//!    `十二`) being one. Only replaced units that are numbers on both sides,
+//!    or months on both sides, are candidates (a word changed into a number
+//!    is not a repair). Numbers are digits, number words standing alone
+//!    (`eight`, `ninth`, `twenty-first`, `восьми`, `восьмое`; not `one` or
+//!    `один`, which are pronouns too, nor a word of a longer number:
+//!    `двадцать восьмое`, `two hundred`), and Chinese numerals in a
+//!    counting context; a pair with a word in it only where one unit
+//!    replaces one (not `256 gradations` → `the two values`). A value
+//!    written another way (`eight` for `8`) is not a change.
 //! 2. An old value must be changed everywhere it occurs in the source, and
 //!    always into the same new value; otherwise it is left alone.
 //! 3. The target must hold the old value exactly as many times as the
 //!    source does — as digits (`2018`, `1 000`, `3,5`, `8-е`, `2018年`,
 //!    `5月17日`), as a Chinese numeral in a counting context (`第八次`,
-//!    `三个`, `二〇一八年`), or as a month name in any case form (`мая`,
+//!    `三个`, `二〇一八年`), as a number word standing alone (`восемь`,
+//!    `восьми`, `Eighth`), or as a month name in any case form (`мая`,
 //!    `маем`, `May`, `Sept.`, `5月`). Digits inside placeholders and inline
 //!    tags do not count. Otherwise the value is left alone.
 //! 4. The new value is written in the style of the old one in the target:
 //!    grouping and decimal separators, zero padding, English ordinal
 //!    suffixes, Chinese numerals, the Russian case form and the
-//!    capitalisation of a month.
+//!    capitalisation of a month. A number word is written as a word of the
+//!    same kind (cardinal or ordinal) in the same form — case, gender,
+//!    `ё`, capitals: `восьмое` → `девятое`, `восьми` → `девяти`, `Eighth` →
+//!    `Ninth` — or not at all: when the forms it may be give different new
+//!    words (`восьмой`, masculine nominative or feminine oblique, is
+//!    `девятый` or `девятой`), when the noun after a Russian cardinal in
+//!    the nominative would have to change (`восемь сессий` → `три сессии`),
+//!    when the new number or the old is `one`/`один` (its noun is
+//!    singular), or when the table has no single word for it (`двадцать
+//!    пять`, `hundred`).
 //!
 //! What a language writes — its decimal and group marks, ordinal suffixes,
-//! month names in their forms, date marks, the measure words that make a
-//! Chinese numeral count — comes from its profile
-//! ([`polytm_text::lang::Profile`]); numbers and Chinese numerals are read
-//! and written by [`polytm_text::numbers`], month names found by
-//! [`polytm_text::dates`].
+//! month names in their forms, number words in their forms, date marks,
+//! the measure words that make a Chinese numeral count — comes from its
+//! profile ([`polytm_text::lang::Profile`]); numbers, number words and
+//! Chinese numerals are read and written by [`polytm_text::numbers`],
+//! month names found by [`polytm_text::dates`], placeables by
+//! [`polytm_text::placeables`].
 //!
 //! The score of a repaired proposal is the score of its source against the
 //! query: a repair never raises it, it only makes the target closer to what
 //! the translator needs.
 
+mod placeables;
+
 use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use polytm_text::lang::Lang;
-use polytm_text::lang::profile::{Calendar, DateMarks, Profile};
+use polytm_text::lang::profile::{Calendar, DateMarks, NumberWords, Profile};
 use polytm_text::numbers::{self, Decimal, Reading, digit_value, parse_han};
-use polytm_text::{TokenKind, dates, is_han, tokenize};
+use polytm_text::{Token, TokenKind, dates, is_han, tokenize};
 
 /// What was changed in a proposal's target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,7 +85,7 @@ pub struct Repair {
 /// One substitution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
-    /// `number`, `month` or `term`.
+    /// `number`, `month`, `placeable` or `term`.
     pub kind: &'static str,
     /// The item in the TM source.
     pub source: String,
@@ -86,11 +116,44 @@ impl Val {
     }
 }
 
-/// Repair numbers and months (see the module documentation). `None` when
-/// nothing could be repaired.
+/// Repair placeables, numbers and months (see the module documentation).
+/// `None` when nothing could be repaired.
 pub fn repair(query: &str, source: &str, target: &str, from: &Lang, to: &Lang) -> Option<Repair> {
-    let edits = number_edits(query, source, target, from, to);
+    let (q, s, t) = (
+        Tokenized::new(query, from),
+        Tokenized::new(source, from),
+        Tokenized::new(target, to),
+    );
+    let mut edits = placeables::edits(&q, &s, &t);
+    // a number inside a changed placeable (UTF-8 → UTF-16) is its business
+    add_apart(&mut edits, number_edits(&q, &s, &t));
     apply(target, edits)
+}
+
+/// A text, its language and its tokens: tokenised once for all repairs.
+pub(crate) struct Tokenized<'a> {
+    pub text: &'a str,
+    pub lang: &'a Lang,
+    pub tokens: Vec<Token>,
+}
+
+impl<'a> Tokenized<'a> {
+    fn new(text: &'a str, lang: &'a Lang) -> Tokenized<'a> {
+        Tokenized {
+            text,
+            lang,
+            tokens: tokenize(text, lang),
+        }
+    }
+}
+
+/// Add the edits of `more` that do not touch any of `edits`.
+fn add_apart(edits: &mut Vec<Edit>, more: Vec<Edit>) {
+    let apart: Vec<Edit> = more
+        .into_iter()
+        .filter(|m| !edits.iter().any(|e| e.start < m.end && m.start < e.end))
+        .collect();
+    edits.extend(apart);
 }
 
 /// One substitution located in the target: char range, new text, change.
@@ -179,7 +242,11 @@ pub fn apply_to_markup(markup: &str, plain: &str, changes: &[Change]) -> Option<
         let was = polytm_formats::xml::escape_text(&c.was);
         let at = occurrences(&chars, &was, Some(&free));
         let plain_chars: Vec<char> = plain.chars().collect();
-        if at.is_empty() || at.len() != occurrences(&plain_chars, &c.was, None).len() {
+        let in_plain = occurrences(&plain_chars, &c.was, None).len();
+        // a placeable is changed where it stands apart (MD5, not the MD5
+        // of HMAC-MD5): each occurrence must be one of its changes
+        let changed = changes.iter().filter(|x| x.was == c.was).count();
+        if at.is_empty() || at.len() != in_plain || (c.kind == "placeable" && changed != in_plain) {
             return None;
         }
         let n = was.chars().count();
@@ -228,73 +295,170 @@ fn occurrences(hay: &[char], needle: &str, free: Option<&[bool]>) -> Vec<usize> 
     out
 }
 
-struct SrcItem {
-    val: Val,
-    text: String,
+/// The units a text is compared by: its tokens, each of `spans`
+/// (character ranges in order, not overlapping) one unit, keyed by `key`
+/// (its index and tokens). The keys, and for each unit the span it is, if
+/// one.
+pub(crate) fn units(
+    tokens: &[Token],
+    spans: &[(usize, usize)],
+    key: impl Fn(usize, &[Token]) -> String,
+) -> Units {
+    let mut keys = Vec::with_capacity(tokens.len());
+    let mut which = Vec::with_capacity(tokens.len());
+    let (mut i, mut next) = (0, 0);
+    while i < tokens.len() {
+        let t = &tokens[i];
+        while next < spans.len() && spans[next].1 <= t.start {
+            next += 1;
+        }
+        match spans.get(next) {
+            Some(&(s, e)) if s <= t.start && t.end <= e => {
+                let j = i + tokens[i..].iter().take_while(|u| u.end <= e).count();
+                keys.push(key(next, &tokens[i..j]));
+                which.push(Some(next));
+                i = j;
+            }
+            _ => {
+                keys.push(t.key.clone());
+                which.push(None);
+                i += 1;
+            }
+        }
+    }
+    (keys, which)
 }
 
-/// Numbers and months of a source-language text, by token index.
-fn source_items(text: &str, lang: &Lang) -> Vec<Option<SrcItem>> {
-    tokenize(text, lang)
+/// The units of a text: their keys, and for each the span it is, if one.
+pub(crate) type Units = (Vec<String>, Vec<Option<usize>>);
+
+/// One replacement in the comparison of a source with a query by their
+/// [`units`]: the spans among its old units and among its new ones, and
+/// how many units it replaces by how many.
+pub(crate) struct Replaced {
+    pub olds: Vec<usize>,
+    pub news: Vec<usize>,
+    pub lens: (usize, usize),
+}
+
+/// The replacements that turn the source's units into the query's (the
+/// same alignment as the word diff).
+pub(crate) fn replaced(source: &Units, query: &Units) -> Vec<Replaced> {
+    let spans = |which: &[Option<usize>]| which.iter().flatten().copied().collect();
+    capture_diff_slices(Algorithm::Myers, &source.0, &query.0)
         .into_iter()
-        .map(|t| {
+        .filter_map(|op| match op {
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => Some(Replaced {
+                olds: spans(&source.1[old_index..old_index + old_len]),
+                news: spans(&query.1[new_index..new_index + new_len]),
+                lens: (old_len, new_len),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+struct SrcItem {
+    val: Val,
+    start: usize,
+    end: usize,
+    text: String,
+    /// Written as a word (`eight`, `восьми`) or a Chinese numeral.
+    word: bool,
+}
+
+/// Numbers and months of a source-language text, in order: number tokens,
+/// month names, number words standing alone (not `one`: also a pronoun),
+/// and Chinese numerals in counting contexts.
+fn source_items(text: &str, tokens: &[Token], lang: &Lang) -> Vec<SrcItem> {
+    let profile = lang.profile();
+    let item = |val, start, end| SrcItem {
+        val,
+        start,
+        end,
+        text: polytm_text::char_slice(text, start, end).to_string(),
+        word: false,
+    };
+    let mut out: Vec<SrcItem> = tokens
+        .iter()
+        .filter_map(|t| {
             let val = match t.kind {
                 TokenKind::Number => Some(parse_number(&t.key, lang)),
                 TokenKind::Word => dates::month_of_word(&t.key, lang).map(|(m, _)| Val::Month(m)),
                 _ => None,
             }?;
-            Some(SrcItem {
-                val,
-                text: polytm_text::char_slice(text, t.start, t.end).to_string(),
-            })
+            Some(item(val, t.start, t.end))
         })
-        .collect()
+        .collect();
+    for w in numbers::number_words(tokens, profile) {
+        if w.word.ordinal || w.word.value != 1 {
+            let val = Val::Num(Decimal::new(&w.word.value.to_string(), ""));
+            out.push(SrcItem {
+                word: true,
+                ..item(val, w.start, w.end)
+            });
+        }
+    }
+    if let Some(counters) = profile.han_numerals {
+        let chars: Vec<char> = text.chars().collect();
+        let mut han = Vec::new();
+        scan_han_numerals(&chars, counters, profile.calendar.marks, &mut han);
+        out.extend(han.into_iter().map(|h| SrcItem {
+            word: true,
+            ..item(h.val, h.start, h.end)
+        }));
+    }
+    out.sort_by_key(|x| x.start);
+    out.dedup_by(|b, a| b.start < a.end);
+    out
 }
 
-fn number_edits(query: &str, source: &str, target: &str, from: &Lang, to: &Lang) -> Vec<Edit> {
-    let qt = tokenize(query, from);
-    let st = tokenize(source, from);
-    let qk: Vec<&str> = qt.iter().map(|t| t.key.as_str()).collect();
-    let sk: Vec<&str> = st.iter().map(|t| t.key.as_str()).collect();
-    let q_items = source_items(query, from);
-    let s_items = source_items(source, from);
+fn number_edits(query: &Tokenized, source: &Tokenized, target: &Tokenized) -> Vec<Edit> {
+    let (qt, st) = (&query.tokens, &source.tokens);
+    let q_items = source_items(query.text, qt, query.lang);
+    let s_items = source_items(source.text, st, source.lang);
+    // a number of several tokens (twenty-one, 十二) is one unit
+    let joined = |_: usize, toks: &[Token]| {
+        toks.iter()
+            .map(|t| t.key.as_str())
+            .collect::<Vec<_>>()
+            .join("\u{1}")
+    };
+    let spans = |items: &[SrcItem]| items.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>();
+    let q = units(qt, &spans(&q_items), joined);
+    let s = units(st, &spans(&s_items), joined);
     // (old value, new value, old text, new text)
     let mut pairs: Vec<(Val, Val, String, String)> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, &sk, &qk) {
-        if let DiffOp::Replace {
-            old_index,
-            old_len,
-            new_index,
-            new_len,
-        } = op
+    for r in replaced(&s, &q) {
+        let olds: Vec<&SrcItem> = r.olds.iter().map(|&k| &s_items[k]).collect();
+        let news: Vec<&SrcItem> = r.news.iter().map(|&k| &q_items[k]).collect();
+        // a number word only one for one: in a longer new wording it may
+        // stand for something else (256 gradations → the two values)
+        let words = olds.iter().chain(&news).any(|i| i.word);
+        if olds.len() != news.len()
+            || (words && r.lens != (1, 1))
+            || olds
+                .iter()
+                .zip(&news)
+                .any(|(a, b)| a.val.is_month() != b.val.is_month())
         {
-            let olds: Vec<&SrcItem> = s_items[old_index..old_index + old_len]
-                .iter()
-                .flatten()
-                .collect();
-            let news: Vec<&SrcItem> = q_items[new_index..new_index + new_len]
-                .iter()
-                .flatten()
-                .collect();
-            if olds.len() != news.len()
-                || olds
-                    .iter()
-                    .zip(&news)
-                    .any(|(a, b)| a.val.is_month() != b.val.is_month())
-            {
-                continue;
-            }
-            for (a, b) in olds.into_iter().zip(news) {
-                if a.val != b.val {
-                    pairs.push((a.val.clone(), b.val.clone(), a.text.clone(), b.text.clone()));
-                }
+            continue;
+        }
+        for (a, b) in olds.into_iter().zip(news) {
+            if a.val != b.val {
+                pairs.push((a.val.clone(), b.val.clone(), a.text.clone(), b.text.clone()));
             }
         }
     }
     if pairs.is_empty() {
         return Vec::new();
     }
-    let t_items = target_items(target, to);
+    let t_items = target_items(target);
     let mut edits = Vec::new();
     let mut done: Vec<&Val> = Vec::new();
     for (a, b, a_text, b_text) in &pairs {
@@ -306,7 +470,7 @@ fn number_edits(query: &str, source: &str, target: &str, from: &Lang, to: &Lang)
         if same_old.iter().any(|p| &p.1 != b) {
             continue; // one old value, several new ones
         }
-        let in_source = s_items.iter().flatten().filter(|i| &i.val == a).count();
+        let in_source = s_items.iter().filter(|i| &i.val == a).count();
         if in_source != same_old.len() {
             continue; // also occurs unchanged
         }
@@ -374,6 +538,17 @@ enum Style {
     },
     /// `5月`: the month number as digits or a numeral (the mark stays).
     MonthNumber(Box<Style>),
+    /// A number word of the target language's table, in the form (slots)
+    /// the old one had (`восьми`: genitive, dative or prepositional).
+    Word {
+        words: &'static NumberWords,
+        ordinal: bool,
+        slots: Vec<usize>,
+        old: u64,
+        caps: Caps,
+        /// Written with `е` for `ё` (see `Month`).
+        plain: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -481,6 +656,34 @@ impl Style {
                 };
                 Some(caps.apply(&form))
             }
+            (
+                Style::Word {
+                    words,
+                    ordinal,
+                    slots,
+                    old,
+                    caps,
+                    plain,
+                },
+                Val::Num(Decimal { int, frac }),
+            ) => {
+                let new: u64 = int.parse().ok().filter(|_| frac.is_empty())?;
+                if !ordinal {
+                    // `one`, `один`: the noun after it is in the singular
+                    if new == 1 || *old == 1 {
+                        return None;
+                    }
+                    // две сессии, пять сессий: the noun agrees with the class
+                    if let Some(a) = words.agreement
+                        && slots.iter().any(|s| a.slots.contains(s))
+                        && (a.class)(new) != (a.class)(*old)
+                    {
+                        return None;
+                    }
+                }
+                let w = numbers::write_word(new, *ordinal, slots, words)?;
+                Some(caps.apply(&if *plain { polytm_text::fold(&w) } else { w }))
+            }
             (Style::MonthNumber(inner), Val::Month(m)) => {
                 inner.write(&Val::Num(Decimal::new(&m.to_string(), "")), &m.to_string())
             }
@@ -498,13 +701,13 @@ struct TgtItem {
 }
 
 /// Numbers and months of a target text, with char offsets.
-fn target_items(text: &str, lang: &Lang) -> Vec<TgtItem> {
-    let profile = lang.profile();
-    let chars: Vec<char> = text.chars().collect();
-    let toks = tokenize(text, lang);
+fn target_items(target: &Tokenized) -> Vec<TgtItem> {
+    let profile = target.lang.profile();
+    let chars: Vec<char> = target.text.chars().collect();
+    let toks = &target.tokens;
     // digits inside placeholders and inline tags are not numbers
     let mut protected = vec![false; chars.len()];
-    for t in &toks {
+    for t in toks {
         if matches!(t.kind, TokenKind::Placeholder | TokenKind::Tag) {
             for p in protected.iter_mut().take(t.end).skip(t.start) {
                 *p = true;
@@ -516,12 +719,37 @@ fn target_items(text: &str, lang: &Lang) -> Vec<TgtItem> {
     if let Some(counters) = profile.han_numerals {
         scan_han_numerals(&chars, counters, profile.calendar.marks, &mut out);
     }
+    if let Some(words) = profile.number_words {
+        for w in numbers::number_words(toks, profile) {
+            if protected[w.start] {
+                continue;
+            }
+            let original: String = chars[w.start..w.end].iter().collect();
+            let (value, ordinal) = (w.word.value, w.word.ordinal);
+            let form = numbers::write_word(value, ordinal, &w.word.slots, words);
+            out.push(TgtItem {
+                val: Val::Num(Decimal::new(&value.to_string(), "")),
+                start: w.start,
+                end: w.end,
+                style: Style::Word {
+                    words,
+                    ordinal,
+                    plain: form.is_some_and(|f| f.contains('ё'))
+                        && !original.to_lowercase().contains('ё'),
+                    slots: w.word.slots,
+                    old: value,
+                    caps: Caps::of(&original),
+                },
+                text: original,
+            });
+        }
+    }
     let calendar = profile.calendar;
-    for t in &toks {
+    for t in toks {
         if t.kind != TokenKind::Word || protected[t.start] {
             continue;
         }
-        let Some((m, slot)) = dates::month_of_word(&t.key, lang) else {
+        let Some((m, slot)) = dates::month_of_word(&t.key, target.lang) else {
             continue;
         };
         let original: String = chars[t.start..t.end].iter().collect();
@@ -920,6 +1148,169 @@ mod tests {
     }
 
     #[test]
+    fn number_words_into_russian_in_their_case() {
+        // ordinal, neuter nominative
+        assert_eq!(
+            fix(
+                "the ninth meeting",
+                "the eighth meeting",
+                "восьмое совещание",
+                "en",
+                "ru"
+            )
+            .as_deref(),
+            Some("девятое совещание")
+        );
+        // digits against words: the target's word, in its case
+        assert_eq!(
+            fix("9 sessions", "8 sessions", "восемь сессий", "en", "ru").as_deref(),
+            Some("девять сессий")
+        );
+        assert_eq!(
+            fix(
+                "in 9 regions",
+                "in 8 regions",
+                "в восьми регионах",
+                "en",
+                "ru"
+            )
+            .as_deref(),
+            Some("в девяти регионах")
+        );
+        assert_eq!(
+            fix(
+                "with 5 members",
+                "with 3 members",
+                "с тремя членами",
+                "en",
+                "ru"
+            )
+            .as_deref(),
+            Some("с пятью членами")
+        );
+        // ё as the text writes it
+        assert_eq!(
+            fix("to 4 parties", "to 3 parties", "трем сторонам", "en", "ru").as_deref(),
+            Some("четырем сторонам")
+        );
+        // восьмой: masculine nominative or feminine oblique; второй is both
+        assert_eq!(
+            fix(
+                "at the second session",
+                "at the eighth session",
+                "на восьмой сессии",
+                "en",
+                "ru"
+            )
+            .as_deref(),
+            Some("на второй сессии")
+        );
+        assert_eq!(
+            fix(
+                "Second Committee",
+                "Eighth Committee",
+                "Восьмой комитет",
+                "en",
+                "ru"
+            )
+            .as_deref(),
+            Some("Второй комитет")
+        );
+        // a word of the query against digits in the target
+        assert_eq!(
+            fix("nine sessions", "8 sessions", "8 сессий", "en", "ru").as_deref(),
+            Some("9 сессий")
+        );
+    }
+
+    #[test]
+    fn number_words_into_english_and_chinese() {
+        assert_eq!(
+            fix(
+                "девятое совещание",
+                "восьмое совещание",
+                "the Eighth meeting",
+                "ru",
+                "en"
+            )
+            .as_deref(),
+            Some("the Ninth meeting")
+        );
+        assert_eq!(
+            fix(
+                "22-е совещание",
+                "21-е совещание",
+                "the twenty-first meeting",
+                "ru",
+                "en"
+            )
+            .as_deref(),
+            Some("the twenty-second meeting")
+        );
+        // Chinese numerals of the source, one character or several
+        assert_eq!(
+            fix("第九次会议", "第八次会议", "восьмое совещание", "zh", "ru").as_deref(),
+            Some("девятое совещание")
+        );
+        assert_eq!(
+            fix(
+                "第十三届会议",
+                "第十二届会议",
+                "the twelfth session",
+                "zh",
+                "en"
+            )
+            .as_deref(),
+            Some("the thirteenth session")
+        );
+        assert_eq!(
+            fix(
+                "the ninth meeting",
+                "the eighth meeting",
+                "第八次会议",
+                "en",
+                "zh"
+            )
+            .as_deref(),
+            Some("第九次会议")
+        );
+    }
+
+    #[test]
+    fn number_words_left_alone() {
+        for (q, s, t) in [
+            // only the form changed, not the value
+            ("eight sessions", "8 sessions", "8 сессий"),
+            ("eight sessions", "8 sessions", "восемь сессий"),
+            // восемь сессий → три сессии: the noun would change too
+            ("3 sessions", "8 sessions", "восемь сессий"),
+            // восьмой → девятый or девятой: which one is not known
+            ("the ninth session", "the eighth session", "восьмой сессии"),
+            // пяти → двух or двум: which case is not known
+            ("to 2 parties", "to 5 parties", "пяти сторонам"),
+            // one: also a pronoun, and its noun is singular
+            ("two files", "one file", "один файл"),
+            ("1 file", "2 files", "два файла"),
+            // a part of a longer number is not the number
+            (
+                "the 9th meeting",
+                "the 8th meeting",
+                "двадцать восьмое совещание",
+            ),
+            // no word for it in the table
+            ("21 sessions", "20 sessions", "двадцать сессий"),
+            // a number word in a new wording, not one for one
+            (
+                "into the two values black and white",
+                "to a maximum of 256 gradations from black to white",
+                "в максимум 256 оттенков от чёрного до белого",
+            ),
+        ] {
+            assert_eq!(fix(q, s, t, "en", "ru"), None, "{q} | {t}");
+        }
+    }
+
+    #[test]
     fn month_spelling_and_long_numerals() {
         // a text that writes е for ё gets the new month so too
         assert_eq!(
@@ -975,24 +1366,47 @@ mod tests {
             apply_to_markup(r#"<ph x="1">2018</ph>"#, "", &[ch("2018", "2019")]),
             None
         );
+        // a placeable changed at one of its two places: not in the markup
+        let md = Change {
+            kind: "placeable",
+            ..ch("MD5", "MD6")
+        };
+        assert_eq!(
+            apply_to_markup(
+                "<b>MD5</b> и HMAC-MD5",
+                "MD5 и HMAC-MD5",
+                std::slice::from_ref(&md)
+            ),
+            None
+        );
+        assert_eq!(
+            apply_to_markup("<b>MD5</b> и SHA1", "MD5 и SHA1", &[md]).as_deref(),
+            Some("<b>MD6</b> и SHA1")
+        );
     }
 
     #[test]
     fn changes_are_reported() {
-        let r = repair(
-            "in 2019",
-            "in 2018",
-            "в 2018 году",
-            &Lang::en(),
-            &Lang::ru(),
-        )
-        .unwrap();
-        assert_eq!(r.original_target, "в 2018 году");
-        assert_eq!(r.changes.len(), 1);
-        assert_eq!(r.changes[0].kind, "number");
+        let changes = |q: &str, s: &str, t: &str| {
+            let r = repair(q, s, t, &Lang::en(), &Lang::ru()).unwrap();
+            assert_eq!(r.original_target, t);
+            r.changes
+                .into_iter()
+                .map(|c| format!("{} {} {}", c.kind, c.was, c.now))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
-            (r.changes[0].was.as_str(), r.changes[0].now.as_str()),
-            ("2018", "2019")
+            changes("in 2019", "in 2018", "в 2018 году"),
+            ["number 2018 2019"]
+        );
+        // in the order of the target
+        assert_eq!(
+            changes(
+                "Press Shift+F9 in GTK 4.",
+                "Press Shift+F8 in GTK 3.",
+                "Нажмите SHIFT+F8 в GTK 3."
+            ),
+            ["placeable F8 F9", "number 3 4"]
         );
     }
 }

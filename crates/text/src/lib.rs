@@ -1,13 +1,14 @@
 //! Text basics used by everything after: languages and what polytm knows
 //! of each ([`lang`]: tags and profiles), matching keys ([`normalize`]),
 //! tokens ([`tokenize`]), stems ([`stem`]), sentences ([`segment`]),
-//! numbers and dates in running text ([`numbers`], [`dates`]). Nothing here
-//! knows about files or the database.
+//! numbers, dates and placeables in running text ([`numbers`], [`dates`],
+//! [`placeables`]). Nothing here knows about files or the database.
 
 pub mod dates;
 pub mod lang;
 pub mod normalize;
 pub mod numbers;
+pub mod placeables;
 pub mod segment;
 pub mod stem;
 pub mod stopwords;

@@ -14,16 +14,22 @@
 //!   numerals never overflows) and written ([`parse_han`], [`chinese`],
 //!   [`to_han`]);
 //! - ordinals: `8th` (suffixes from the profile), `8-е` (hyphen endings
-//!   from the profile), `第八`, `第8次` ([`ordinal`]).
+//!   from the profile), `第八`, `第8次` ([`ordinal`]);
+//! - numbers written as words, in the forms the profile's table lists
+//!   (`eight`, `twenty-first`, `восьмое`, `восьми`): read ([`read_word`],
+//!   found standing alone in a text by [`number_words`]) and written in
+//!   the form of another ([`write_word`]).
 //!
 //! Dates (`17 May 2018`, `17 мая 2018 года`, `2018年5月17日`) are in
 //! [`crate::dates`].
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::lang::Lang;
-use crate::lang::profile::{NumberFormat, Profile};
+use crate::lang::profile::{NumberFormat, NumberWords, Profile};
+use crate::tokenize::{Token, TokenKind};
 
 // ---------------------------------------------------------------------------
 // Digits
@@ -215,6 +221,248 @@ static MULTIPLIERS: LazyLock<HashMap<&'static str, u32>> = LazyLock::new(|| {
 /// 6, `млн` → 6, `万` → 4.
 pub fn multiplier(word: &str) -> Option<u32> {
     MULTIPLIERS.get(word).copied()
+}
+
+// ---------------------------------------------------------------------------
+// Numbers written as words
+
+/// A number written as a word (`eight`, `восьмое`, `twenty-first`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberWord {
+    pub value: u64,
+    pub ordinal: bool,
+    /// The slots of the profile's table whose form the word has (several
+    /// where forms coincide: `восьми` is genitive, dative and
+    /// prepositional).
+    pub slots: Vec<usize>,
+}
+
+/// A table form compared with a folded word (`трёх` with `трех`).
+fn folds_to(form: &str, folded: &str) -> bool {
+    // ё and е are two bytes each
+    form.len() == folded.len()
+        && form
+            .chars()
+            .map(|c| if c == 'ё' { 'е' } else { c })
+            .eq(folded.chars())
+}
+
+/// Read a folded word as a number word of `words`: one of the forms of
+/// the tables, or tens and units joined by a hyphen where the language
+/// writes them so (`twenty-one`).
+pub fn read_word(folded: &str, words: &NumberWords) -> Option<NumberWord> {
+    if let Some(w) = read_one(folded, words) {
+        return Some(w);
+    }
+    let (tens, unit) = folded.split_once('-').filter(|_| words.hyphen_compounds)?;
+    let t = read_one(tens, words)?;
+    let u = read_one(unit, words)?;
+    let compound = !t.ordinal && (20..=90).contains(&t.value) && t.value % 10 == 0;
+    (compound && (1..=9).contains(&u.value)).then(|| NumberWord {
+        value: t.value + u.value,
+        ..u
+    })
+}
+
+/// The forms of the number words of every profile, folded: a word is read
+/// by one look-up instead of a walk through its profile's tables.
+static WORD_INDEX: LazyLock<HashMap<usize, HashMap<String, NumberWord>>> = LazyLock::new(|| {
+    let fold = |s: String| s.replace('ё', "е");
+    crate::lang::profiles()
+        .filter_map(|p| p.number_words)
+        .map(|words| {
+            let cardinals = words.cardinals.iter().flat_map(|c| c.1.iter());
+            let ordinals = words.ordinals.iter().flat_map(|&(_, stem, d)| {
+                let endings = words.ordinal_endings.get(d).copied().unwrap_or_default();
+                endings.iter().map(move |e| format!("{stem}{e}"))
+            });
+            let forms = cardinals.map(|f| f.to_string()).chain(ordinals).map(fold);
+            let index = forms
+                .filter_map(|f| Some((f.clone(), scan_tables(&f, words)?)))
+                .collect();
+            (std::ptr::from_ref(words) as usize, index)
+        })
+        .collect()
+});
+
+fn read_one(folded: &str, words: &NumberWords) -> Option<NumberWord> {
+    match WORD_INDEX.get(&(std::ptr::from_ref(words) as usize)) {
+        Some(index) => index.get(folded).cloned(),
+        None => scan_tables(folded, words),
+    }
+}
+
+fn scan_tables(folded: &str, words: &NumberWords) -> Option<NumberWord> {
+    // the word of `value` in the slots whose form `folded` is, if any
+    let word = |value, ordinal, same: &mut dyn Iterator<Item = bool>| {
+        let slots: Vec<usize> = same.enumerate().filter(|x| x.1).map(|x| x.0).collect();
+        (!slots.is_empty()).then_some(NumberWord {
+            value,
+            ordinal,
+            slots,
+        })
+    };
+    let cardinal = words.cardinals.iter().find_map(|&(value, forms)| {
+        word(value, false, &mut forms.iter().map(|f| folds_to(f, folded)))
+    });
+    cardinal.or_else(|| {
+        words
+            .ordinals
+            .iter()
+            .find_map(|&(value, stem, declension)| {
+                let rest = strip_folded(folded, stem)?;
+                let endings = words.ordinal_endings.get(declension)?;
+                word(value, true, &mut endings.iter().map(|e| folds_to(e, rest)))
+            })
+    })
+}
+
+/// The rest of a folded word after a table stem (`восьм` of `восьмое`).
+fn strip_folded<'a>(folded: &'a str, stem: &str) -> Option<&'a str> {
+    let mut rest = folded.chars();
+    for c in stem.chars() {
+        let c = if c == 'ё' { 'е' } else { c };
+        if rest.next() != Some(c) {
+            return None;
+        }
+    }
+    Some(rest.as_str())
+}
+
+/// `value` written as a number word of `words` in each of `slots` (the
+/// slots of the word it takes the place of): `None` when the tables cannot
+/// write it, or when the slots give different words (`восьмой`, masculine
+/// nominative or feminine oblique, is `девятый` or `девятой`).
+pub fn write_word(
+    value: u64,
+    ordinal: bool,
+    slots: &[usize],
+    words: &NumberWords,
+) -> Option<String> {
+    let mut out: Option<String> = None;
+    for &slot in slots {
+        let w = write_in(value, ordinal, slot, words)?;
+        if out.as_ref().is_some_and(|o| *o != w) {
+            return None;
+        }
+        out = Some(w);
+    }
+    out
+}
+
+fn write_in(value: u64, ordinal: bool, slot: usize, words: &NumberWords) -> Option<String> {
+    let one = |v: u64, ordinal: bool, slot: usize| -> Option<String> {
+        if ordinal {
+            let &(_, stem, d) = words.ordinals.iter().find(|o| o.0 == v)?;
+            Some(format!(
+                "{stem}{}",
+                words.ordinal_endings.get(d)?.get(slot)?
+            ))
+        } else {
+            let (_, forms) = words.cardinals.iter().find(|c| c.0 == v)?;
+            forms.get(slot).map(|f| f.to_string())
+        }
+    };
+    if let Some(w) = one(value, ordinal, slot) {
+        return Some(w);
+    }
+    if words.hyphen_compounds && (21..100).contains(&value) {
+        return Some(format!(
+            "{}-{}",
+            one(value - value % 10, false, 0)?,
+            one(value % 10, ordinal, slot)?
+        ));
+    }
+    None
+}
+
+/// A number word found in a tokenised text: characters `start..end`,
+/// tokens `tokens`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordSpan {
+    pub start: usize,
+    pub end: usize,
+    pub tokens: Range<usize>,
+    pub word: NumberWord,
+}
+
+/// The number words of a text (its tokens, in `profile`'s language) that
+/// stand alone: a word next to digits, another number word, a multiplier
+/// or another word of numbers (`twenty five`, `5 million`, `two hundred`,
+/// `hundred and five`, `двух-трёх`) is part of a longer number and left
+/// out.
+pub fn number_words(tokens: &[Token], profile: &Profile) -> Vec<WordSpan> {
+    let Some(words) = profile.number_words else {
+        return Vec::new();
+    };
+    // each word read once
+    let read: Vec<Option<NumberWord>> = tokens
+        .iter()
+        .map(|t| (t.kind == TokenKind::Word).then(|| read_one(&t.key, words))?)
+        .collect();
+    // words that never stand alone as a number (hundred, тысяча, million)
+    let bound = |t: &Token| {
+        t.kind == TokenKind::Word
+            && (words.others.contains(&t.key.as_str()) || multiplier(&t.key).is_some())
+    };
+    let part = |k: usize| {
+        let t = &tokens[k];
+        t.kind == TokenKind::Number || bound(t) || read[k].is_some()
+    };
+    // a hyphen glued to the tokens on both sides of it
+    let glued_hyphen = |k: usize| {
+        tokens[k].key == "-"
+            && k > 0
+            && tokens[k - 1].end == tokens[k].start
+            && tokens.get(k + 1).is_some_and(|n| n.start == tokens[k].end)
+    };
+    // is the token at `k`, beside a number word, part of the same number?
+    // Across a glued hyphen any part is (двух-трёх); across a joiner only a
+    // word that never stands alone (hundred and five, not five and ten)
+    let beside = |k: Option<usize>, back: bool| -> bool {
+        let Some(k) = k.filter(|&k| k < tokens.len()) else {
+            return false;
+        };
+        let far = if back { k.checked_sub(1) } else { Some(k + 1) };
+        let far = far.filter(|&j| j < tokens.len());
+        if glued_hyphen(k) {
+            far.is_some_and(part)
+        } else if words.joiners.contains(&tokens[k].key.as_str()) {
+            far.is_some_and(|j| bound(&tokens[j]))
+        } else {
+            part(k)
+        }
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if tokens[i].kind != TokenKind::Word {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        let mut word = None;
+        if words.hyphen_compounds && i + 2 < tokens.len() && glued_hyphen(i + 1) {
+            word = read_word(&format!("{}-{}", tokens[i].key, tokens[i + 2].key), words);
+            if word.is_some() {
+                end = i + 3;
+            }
+        }
+        let Some(word) = word.or_else(|| read[i].clone()) else {
+            i += 1;
+            continue;
+        };
+        if !beside(i.checked_sub(1), true) && !beside(Some(end), false) {
+            out.push(WordSpan {
+                start: tokens[i].start,
+                end: tokens[end - 1].end,
+                tokens: i..end,
+                word,
+            });
+        }
+        i = end;
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -572,6 +820,87 @@ mod tests {
         assert_eq!(parse_han(&sections), Some((12 * 900_000_000_000, false)));
         let units: Vec<char> = "九千".repeat(100_000).chars().collect();
         assert!(parse_han(&units).is_some());
+    }
+
+    #[test]
+    fn number_words_read_and_written() {
+        let en = &crate::lang::en::NUMBER_WORDS;
+        let ru = &crate::lang::ru::NUMBER_WORDS;
+        let read = |w: &str, words| read_word(w, words).map(|n| (n.value, n.ordinal, n.slots));
+        assert_eq!(read("eight", en), Some((8, false, vec![0])));
+        assert_eq!(read("ninth", en), Some((9, true, vec![0])));
+        assert_eq!(read("twenty-first", en), Some((21, true, vec![0])));
+        assert_eq!(read("twenty-twenty", en), None);
+        assert_eq!(read("hundred", en), None);
+        // Russian case forms: восьми is genitive, dative, prepositional
+        assert_eq!(read("восьми", ru), Some((8, false, vec![2, 3, 5])));
+        assert_eq!(read("трех", ru), Some((3, false, vec![2, 5])));
+        assert_eq!(read("восьмое", ru), Some((8, true, vec![8])));
+        assert_eq!(read("восьмой", ru), Some((8, true, vec![0, 6])));
+        assert_eq!(read("третьей", ru), Some((3, true, vec![6])));
+        assert_eq!(read("восьмерка", ru), None);
+        let write = |v, ord, slots: &[usize], words| write_word(v, ord, slots, words);
+        assert_eq!(write(9, true, &[8], ru).as_deref(), Some("девятое"));
+        assert_eq!(write(9, false, &[2, 3, 5], ru).as_deref(), Some("девяти"));
+        assert_eq!(write(3, true, &[6], ru).as_deref(), Some("третьей"));
+        assert_eq!(write(2, true, &[0], ru).as_deref(), Some("второй"));
+        // the slots of восьмой give девятый and девятой: not written
+        assert_eq!(write(9, true, &[0, 6], ru), None);
+        // the slots of пяти give двух, двум, двух
+        assert_eq!(write(2, false, &[2, 3, 5], ru), None);
+        assert_eq!(write(21, false, &[0], ru), None);
+        assert_eq!(write(42, true, &[0], en).as_deref(), Some("forty-second"));
+        assert_eq!(write(100, false, &[0], en), None);
+    }
+
+    #[test]
+    fn number_words_indexed_as_scanned() {
+        for p in crate::lang::profiles() {
+            let Some(words) = p.number_words else {
+                continue;
+            };
+            for (_, forms) in words.cardinals {
+                for f in *forms {
+                    let f = f.replace('ё', "е");
+                    assert_eq!(read_one(&f, words), scan_tables(&f, words), "{f}");
+                }
+            }
+            for w in ["eighth", "восьмое", "xyz", "", "третьему"] {
+                assert_eq!(read_one(w, words), scan_tables(w, words), "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn number_words_standing_alone() {
+        let found = |text: &str, lang: &str| {
+            let lang = Lang::parse(lang).unwrap();
+            number_words(&crate::tokenize(text, &lang), lang.profile())
+                .into_iter()
+                .map(|w| (w.word.value, w.start, w.end))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(found("the eighth meeting", "en"), [(8, 4, 10)]);
+        assert_eq!(found("Twenty-first session", "en"), [(21, 0, 12)]);
+        assert_eq!(
+            found("between five and ten", "en"),
+            [(5, 8, 12), (10, 17, 20)]
+        );
+        // parts of longer numbers
+        for text in [
+            "two hundred",
+            "5 million",
+            "one hundred and five",
+            "twenty five",
+        ] {
+            assert_eq!(found(text, "en"), [], "{text}");
+        }
+        assert_eq!(found("восьмое совещание", "ru"), [(8, 0, 7)]);
+        for text in ["двадцать восьмое", "двух-трёх", "пять тысяч", "восемь 8"]
+        {
+            assert_eq!(found(text, "ru"), [], "{text}");
+        }
+        assert_eq!(found("八次", "zh"), []);
     }
 
     #[test]

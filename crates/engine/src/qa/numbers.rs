@@ -102,7 +102,6 @@ fn numbers_of(side: &Side, names: &[Span]) -> Vec<Num> {
     let toks = &side.tokens;
     let profile = side.lang.profile();
     let mut i = 0;
-    let words = profile.number_words;
     while i < toks.len() {
         let t = &toks[i];
         if taken[t.start] {
@@ -112,7 +111,15 @@ fn numbers_of(side: &Side, names: &[Span]) -> Vec<Num> {
         if t.kind == TokenKind::Word {
             // digits inside a word (`8x8`, `v4`, `branch1`) and numbers in
             // words (`three`, `трёх`) may stand for a number
-            if let Some(&(_, v)) = words.iter().find(|(w, _)| *w == t.key) {
+            let word = profile
+                .number_words
+                .and_then(|w| polytm_text::numbers::read_word(&t.key, w))
+                .map(|w| w.value);
+            let like = || {
+                let mut like = profile.number_like_words.iter();
+                like.find(|(w, _)| *w == t.key).map(|x| x.1)
+            };
+            if let Some(v) = word.or_else(like) {
                 out.push(Num::soft(
                     (t.start, t.end),
                     side.token_text(t),
@@ -446,9 +453,20 @@ mod tests {
                 Check::Number,
                 "ru",
                 "The 9th meeting in 2019.",
-                "Девятое совещание в 2019 году."
+                "Восьмое совещание в 2019 году."
             ),
             ["«9th» of the source is not in the translation"]
+        );
+        // an ordinal written as a word, in any case form, renders 9th
+        let none: [&str; 0] = [];
+        assert_eq!(
+            msgs(
+                Check::Number,
+                "ru",
+                "The 9th meeting in 2019.",
+                "На девятом совещании в 2019 году."
+            ),
+            none
         );
         assert_eq!(
             msgs(Check::Number, "zh", "On 17 May 2018.", "2018年6月17日。"),

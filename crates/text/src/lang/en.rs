@@ -5,7 +5,10 @@
 use std::borrow::Cow;
 
 use super::generic::BASE;
-use super::profile::{Abbreviations, Algorithm, Calendar, NumberFormat, Ordinals, Profile, Script, Typography, WordMatching};
+use super::profile::{
+    Abbreviations, Algorithm, Calendar, NumberFormat, NumberWords, Ordinals, Profile, Script,
+    Typography, WordMatching,
+};
 
 pub static PROFILE: Profile = Profile {
     codes: &["en"],
@@ -26,13 +29,9 @@ pub static PROFILE: Profile = Profile {
         suffix_of: Some(ordinal_suffix),
         hyphen_endings: &[],
     },
-    number_words: &[
-        ("zero", 0), ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5),
-        ("six", 6), ("seven", 7), ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11),
-        ("twelve", 12), ("twenty", 20), ("hundred", 100), ("thousand", 1000),
-        ("first", 1), ("second", 2), ("third", 3), ("fourth", 4), ("fifth", 5), ("sixth", 6),
-        ("seventh", 7), ("eighth", 8), ("ninth", 9), ("tenth", 10), ("once", 1), ("twice", 2),
-        ("single", 1), ("double", 2), ("both", 2), ("none", 0), ("no", 0),
+    number_like_words: &[
+        ("hundred", 100), ("thousand", 1000), ("once", 1), ("twice", 2), ("single", 1),
+        ("double", 2), ("both", 2), ("none", 0), ("no", 0),
     ],
     multipliers: &[
         ("thousand", 3),
@@ -47,6 +46,7 @@ pub static PROFILE: Profile = Profile {
         ("trillion", 12),
         ("trillions", 12),
     ],
+    number_words: Some(&NUMBER_WORDS),
     calendar: &CALENDAR,
     words: WordMatching {
         // endings that do not change what a name refers to
@@ -87,6 +87,77 @@ pub static CALENDAR: Calendar = Calendar {
     abbreviated: &[0],
     year_words: &[],
     marks: None,
+};
+
+/// Number words: zero to twenty and the tens, cardinal and ordinal, and
+/// the tens and units joined by a hyphen (`twenty-one`, `twenty-first`).
+/// `hundred`, `thousand` and `million` never stand alone (`a hundred`,
+/// `two thousand`): they only mark a longer number.
+pub static NUMBER_WORDS: NumberWords = NumberWords {
+    cardinals: &[
+        (0, &["zero"]),
+        (1, &["one"]),
+        (2, &["two"]),
+        (3, &["three"]),
+        (4, &["four"]),
+        (5, &["five"]),
+        (6, &["six"]),
+        (7, &["seven"]),
+        (8, &["eight"]),
+        (9, &["nine"]),
+        (10, &["ten"]),
+        (11, &["eleven"]),
+        (12, &["twelve"]),
+        (13, &["thirteen"]),
+        (14, &["fourteen"]),
+        (15, &["fifteen"]),
+        (16, &["sixteen"]),
+        (17, &["seventeen"]),
+        (18, &["eighteen"]),
+        (19, &["nineteen"]),
+        (20, &["twenty"]),
+        (30, &["thirty"]),
+        (40, &["forty"]),
+        (50, &["fifty"]),
+        (60, &["sixty"]),
+        (70, &["seventy"]),
+        (80, &["eighty"]),
+        (90, &["ninety"]),
+    ],
+    ordinals: &[
+        (1, "first", 0),
+        (2, "second", 0),
+        (3, "third", 0),
+        (4, "fourth", 0),
+        (5, "fifth", 0),
+        (6, "sixth", 0),
+        (7, "seventh", 0),
+        (8, "eighth", 0),
+        (9, "ninth", 0),
+        (10, "tenth", 0),
+        (11, "eleventh", 0),
+        (12, "twelfth", 0),
+        (13, "thirteenth", 0),
+        (14, "fourteenth", 0),
+        (15, "fifteenth", 0),
+        (16, "sixteenth", 0),
+        (17, "seventeenth", 0),
+        (18, "eighteenth", 0),
+        (19, "nineteenth", 0),
+        (20, "twentieth", 0),
+        (30, "thirtieth", 0),
+        (40, "fortieth", 0),
+        (50, "fiftieth", 0),
+        (60, "sixtieth", 0),
+        (70, "seventieth", 0),
+        (80, "eightieth", 0),
+        (90, "ninetieth", 0),
+    ],
+    ordinal_endings: &[&[""]],
+    others: &["hundred", "hundreds", "hundredth", "thousandth", "millionth", "dozen"],
+    joiners: &["and"],
+    hyphen_compounds: true,
+    agreement: None,
 };
 
 /// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`.

@@ -37,8 +37,9 @@ pub const BASE: Profile = Profile {
         suffix_of: None,
         hyphen_endings: &[],
     },
-    number_words: &[],
+    number_like_words: &[],
     multipliers: &[],
+    number_words: None,
     han_numerals: None,
     calendar: &NO_CALENDAR,
     words: WordMatching {

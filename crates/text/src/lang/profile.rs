@@ -12,7 +12,8 @@
 //! | `unspaced`, `possessive_s`, `ordinals` | [`tokenize`](mod@crate::tokenize), substring matching |
 //! | `abbreviations`, `ordinal_dot` | [`crate::segment`] |
 //! | `stemmer`, `stopwords` | [`crate::stem`], [`crate::stopwords`], the aligner |
-//! | `numbers`, `ordinals`, `multipliers`, `number_words`, `han_numerals` | [`crate::numbers`], fuzzy repairs, the aligner |
+//! | `numbers`, `ordinals`, `multipliers`, `han_numerals` | [`crate::numbers`], fuzzy repairs, the aligner |
+//! | `number_words` | [`crate::numbers`] (numbers written as words), fuzzy repairs |
 //! | `calendar` | [`crate::dates`], fuzzy repairs, [`crate::segment`] |
 //! | `words`, `inflection`, `compound_blockers` | the glossary (recognition, repairs) |
 //! | `han_words` | the aligner (Chinese words cut by a dictionary) |
@@ -68,12 +69,14 @@ pub struct Profile {
     pub numbers: NumberFormat,
     /// How ordinal numbers are written with digits.
     pub ordinals: Ordinals,
-    /// Numbers written as words (folded, in their common forms): (`three`,
-    /// 3), (`трёх`, 3), (`first`, 1). A check may take one for a number
-    /// written with digits in a translation.
-    pub number_words: &'static [(&'static str, u64)],
+    /// Words that stand for a number without being number words (folded):
+    /// (`twice`, 2), (`both`, 2), (`оба`, 2). A check may take one, like a
+    /// number word, for a number written with digits in a translation.
+    pub number_like_words: &'static [(&'static str, u64)],
     /// Words after a number that multiply it: (`million`, 6) is ×10⁶.
     pub multipliers: &'static [(&'static str, u32)],
+    /// Numbers written as words (`eight`, `восьмое`), in their forms.
+    pub number_words: Option<&'static NumberWords>,
     /// Chinese numerals (`八`, `二〇一八`) are read as numbers in counting
     /// contexts: after `第`, or before one of these measure words.
     pub han_numerals: Option<&'static str>,
@@ -217,6 +220,44 @@ pub struct Ordinals {
     pub suffix_of: Option<fn(u64) -> &'static str>,
     /// Endings written after the digits and a hyphen (`8-е`, `8-го`).
     pub hyphen_endings: &'static [&'static str],
+}
+
+/// Numbers written as words, in the forms they take: enough to read one
+/// and to write another in the same form (`восьмое` → `девятое`, `восьми`
+/// → `девяти`, `Eighth` → `Ninth`). Chinese numerals are read and written
+/// by [`crate::numbers`] without a table.
+#[derive(Debug)]
+pub struct NumberWords {
+    /// Cardinal numbers: the value and its forms, one per slot, the slots
+    /// alike for every number (English: one; Russian: see its profile).
+    pub cardinals: &'static [(u64, &'static [&'static str])],
+    /// Ordinal numbers: the value, the stem and its declension (an index
+    /// into `ordinal_endings`).
+    pub ordinals: &'static [(u64, &'static str, usize)],
+    /// The endings of each declension of ordinals, one per slot, the slots
+    /// alike for every declension.
+    pub ordinal_endings: &'static [&'static [&'static str]],
+    /// Other words that belong to numbers (`hundred`, `одно`): a number
+    /// word next to one of them, or to a multiplier or digits, is part of a
+    /// longer number and not read alone (`two hundred`, `5 million`).
+    pub others: &'static [&'static str],
+    /// Words between the parts of a longer number (`and`: `hundred and
+    /// five`).
+    pub joiners: &'static [&'static str],
+    /// Tens and units joined by a hyphen are one number (`twenty-one`,
+    /// `twenty-first`).
+    pub hyphen_compounds: bool,
+    /// How the noun after a cardinal agrees with it, if it changes with the
+    /// number (Russian: `две сессии`, `пять сессий`).
+    pub agreement: Option<Agreement>,
+}
+
+/// A noun after a cardinal number takes a form by the number's class, in
+/// the slots `slots` of the cardinals (in the others it does not change).
+#[derive(Debug, Clone, Copy)]
+pub struct Agreement {
+    pub class: fn(u64) -> u8,
+    pub slots: &'static [usize],
 }
 
 /// Month names and how dates are written.
