@@ -90,11 +90,8 @@ pub fn one_line(chars: &[char], span: Span) -> String {
     while i < s.len() {
         if s[i] == '\n' || s[i] == '\r' {
             // the white space around the break
-            let mut a = out.len();
-            while a > 0 && out[..a].ends_with([' ', '\t', '\u{3000}']) {
-                a -= 1;
-            }
-            out.truncate(a);
+            let kept = out.trim_end_matches([' ', '\t', '\u{3000}']).len();
+            out.truncate(kept);
             let mut j = i;
             while j < s.len() && s[j].is_whitespace() {
                 j += 1;
@@ -1314,4 +1311,12 @@ mod tests {
         assert_eq!(sentences(&straight, &l).len(), 1);
     }
 
+    #[test]
+    fn ideographic_space_before_a_line_break() {
+        // a wrapped line ending in U+3000 (three bytes in UTF-8)
+        assert_eq!(
+            sents("The meeting was\u{3000}\nheld in May.", "en"),
+            ["The meeting was held in May."]
+        );
+    }
 }
