@@ -235,6 +235,9 @@ struct SrcItem {
 
 /// Numbers and months of a source-language text, by token index.
 fn source_items(text: &str, lang: &Lang) -> Vec<Option<SrcItem>> {
+    // cut by character index (char_slice counts from the start: quadratic
+    // in a segment of 25,000 numbers)
+    let chars: Vec<char> = text.chars().collect();
     tokenize(text, lang)
         .into_iter()
         .map(|t| {
@@ -245,7 +248,7 @@ fn source_items(text: &str, lang: &Lang) -> Vec<Option<SrcItem>> {
             }?;
             Some(SrcItem {
                 val,
-                text: polytm_text::char_slice(text, t.start, t.end).to_string(),
+                text: chars[t.start..t.end].iter().collect(),
             })
         })
         .collect()
