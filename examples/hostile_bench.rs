@@ -144,15 +144,19 @@ fn hostile(unit: &str, bytes: usize) -> String {
     format!("They agreed {run} , to hold talks.\n")
 }
 
+/// What a stage runs on a text (it returns something of the result, so
+/// that nothing is optimised away).
+type Run = Box<dyn Fn(&str) -> usize>;
+
 /// One stage: what it runs and the language of its prose reference.
 struct Stage {
     name: &'static str,
     prose: usize,
-    run: Box<dyn Fn(&str) -> usize>,
+    run: Run,
 }
 
 fn stages(glossary: &Glossary) -> Vec<Stage> {
-    let segment = |lang: Lang| -> Box<dyn Fn(&str) -> usize> {
+    let segment = |lang: Lang| -> Run {
         let seg = Segmenter::new(&lang);
         Box::new(move |text: &str| {
             // what `polytm segment` does with the sentences
@@ -164,59 +168,34 @@ fn stages(glossary: &Glossary) -> Vec<Stage> {
                 .sum()
         })
     };
-    let recognize = |lang: Lang| -> Box<dyn Fn(&str) -> usize> {
+    let recognize = |lang: Lang| -> Run {
         let rec: Recognizer = glossary.recognizer(&lang);
         Box::new(move |text: &str| rec.scan(text).len())
     };
     let scanner = std::cell::RefCell::new(KeyScanner::default());
-    vec![
-        Stage {
-            name: "segment en",
-            prose: 0,
-            run: segment(Lang::en()),
-        },
-        Stage {
-            name: "segment ru",
-            prose: 1,
-            run: segment(Lang::ru()),
-        },
-        Stage {
-            name: "segment zh",
-            prose: 2,
-            run: segment(Lang::zh()),
-        },
-        Stage {
-            name: "tokenize",
-            prose: 0,
-            run: Box::new(|text: &str| polytm_text::tokenize(text, &Lang::en()).len()),
-        },
-        Stage {
-            name: "key scanner",
-            prose: 0,
-            run: Box::new(move |text: &str| {
-                let mut n = 0;
-                scanner
-                    .borrow_mut()
-                    .keys(text, &Lang::en(), |_, k| n += k.len());
-                n
-            }),
-        },
-        Stage {
-            name: "glossary en",
-            prose: 0,
-            run: recognize(Lang::en()),
-        },
-        Stage {
-            name: "glossary ru",
-            prose: 1,
-            run: recognize(Lang::ru()),
-        },
-        Stage {
-            name: "glossary zh",
-            prose: 2,
-            run: recognize(Lang::zh()),
-        },
-    ]
+    let keys: Run = Box::new(move |text: &str| {
+        let mut n = 0;
+        scanner
+            .borrow_mut()
+            .keys(text, &Lang::en(), |_, k| n += k.len());
+        n
+    });
+    let tokenize: Run = Box::new(|text: &str| polytm_text::tokenize(text, &Lang::en()).len());
+    // (name, language of the prose it is compared with: en 0, ru 1, zh 2, what it runs)
+    let table: Vec<(&'static str, usize, Run)> = vec![
+        ("segment en", 0, segment(Lang::en())),
+        ("segment ru", 1, segment(Lang::ru())),
+        ("segment zh", 2, segment(Lang::zh())),
+        ("tokenize", 0, tokenize),
+        ("key scanner", 0, keys),
+        ("glossary en", 0, recognize(Lang::en())),
+        ("glossary ru", 1, recognize(Lang::ru())),
+        ("glossary zh", 2, recognize(Lang::zh())),
+    ];
+    table
+        .into_iter()
+        .map(|(name, prose, run)| Stage { name, prose, run })
+        .collect()
 }
 
 /// CPU seconds (of this thread: the benchmark shares the machine) for one
@@ -238,19 +217,53 @@ fn time(f: &dyn Fn(&str) -> usize, text: &str) -> f64 {
     best
 }
 
+/// The command line: `--only KIND`, `--budget SECONDS`, `--sizes BYTES,...`.
+struct Args {
+    only: Option<String>,
+    budget: f64,
+    sizes: Vec<usize>,
+}
+
+impl Args {
+    fn parse() -> Result<Args, String> {
+        let mut args = Args {
+            only: None,
+            budget: 5.0,
+            sizes: SIZES.to_vec(),
+        };
+        let mut it = std::env::args().skip(1);
+        while let Some(opt) = it.next() {
+            let value = it.next().ok_or(format!("{opt} needs a value"))?;
+            let bad = || format!("{opt}: cannot read '{value}'");
+            match opt.as_str() {
+                "--only" => args.only = Some(value.clone()),
+                "--budget" => args.budget = value.parse().map_err(|_| bad())?,
+                "--sizes" => {
+                    args.sizes = value
+                        .split(',')
+                        .map(|x| x.trim().parse())
+                        .collect::<Result<_, _>>()
+                        .map_err(|_| bad())?
+                }
+                _ => return Err(format!("unknown option {opt}")),
+            }
+        }
+        Ok(args)
+    }
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let arg = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
+    let Args {
+        only,
+        budget,
+        sizes,
+    } = match Args::parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("hostile_bench: {e}");
+            std::process::exit(2);
+        }
     };
-    let only = arg("--only");
-    let budget: f64 = arg("--budget").and_then(|v| v.parse().ok()).unwrap_or(5.0);
-    let sizes: Vec<usize> = arg("--sizes")
-        .map(|v| v.split(',').filter_map(|x| x.parse().ok()).collect())
-        .unwrap_or_else(|| SIZES.to_vec());
 
     let tsv = include_str!("../glossaries/sco-counter-narcotics.tsv");
     let glossary = Glossary::from_tsv_str(tsv).expect("the shipped glossary loads");
