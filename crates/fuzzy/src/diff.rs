@@ -9,7 +9,7 @@ use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use polytm_text::lang::Lang;
-use polytm_text::{Token, char_slice, tokenize};
+use polytm_text::{Token, tokenize};
 
 /// One piece of a difference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,25 +28,26 @@ pub fn word_diff(query: &str, source: &str, lang: &Lang) -> Vec<Piece> {
     let s = tokenize(source, lang);
     let qk: Vec<&str> = q.iter().map(|t| t.key.as_str()).collect();
     let sk: Vec<&str> = s.iter().map(|t| t.key.as_str()).collect();
+    let (query, source) = (Chars::new(query), Chars::new(source));
     let mut out = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, &sk, &qk) {
         match op {
-            DiffOp::Equal { new_index, len, .. } => push(&mut out, '=', query, &q, new_index, len),
+            DiffOp::Equal { new_index, len, .. } => push(&mut out, '=', &query, &q, new_index, len),
             DiffOp::Delete {
                 old_index, old_len, ..
-            } => push(&mut out, '-', source, &s, old_index, old_len),
+            } => push(&mut out, '-', &source, &s, old_index, old_len),
             DiffOp::Insert {
                 new_index, new_len, ..
-            } => push(&mut out, '+', query, &q, new_index, new_len),
+            } => push(&mut out, '+', &query, &q, new_index, new_len),
             DiffOp::Replace {
                 old_index,
                 old_len,
                 new_index,
                 new_len,
             } => {
-                push(&mut out, '-', source, &s, old_index, old_len);
+                push(&mut out, '-', &source, &s, old_index, old_len);
                 let before = out.len();
-                push(&mut out, '+', query, &q, new_index, new_len);
+                push(&mut out, '+', &query, &q, new_index, new_len);
                 // "[-old-]{+new+}": the replacement follows without a space
                 if let Some(ins) = out.get_mut(before) {
                     ins.space.clear();
@@ -57,7 +58,33 @@ pub fn word_diff(query: &str, source: &str, lang: &Lang) -> Vec<Piece> {
     out
 }
 
-fn push(out: &mut Vec<Piece>, op: char, text: &str, toks: &[Token], at: usize, len: usize) {
+/// A text with the byte offset of each character: a piece is cut out in
+/// constant time (cutting by counting characters from the start made a
+/// diff of many pieces quadratic in the length of the text).
+struct Chars<'a> {
+    text: &'a str,
+    byte_at: Vec<usize>,
+}
+
+impl<'a> Chars<'a> {
+    fn new(text: &'a str) -> Chars<'a> {
+        let byte_at = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        Chars { text, byte_at }
+    }
+
+    /// The characters `start..end` (as [`polytm_text::char_slice`]).
+    fn slice(&self, start: usize, end: usize) -> &'a str {
+        let at = |c: usize| self.byte_at.get(c).copied().unwrap_or(self.text.len());
+        let b = at(start);
+        &self.text[b..at(end).max(b)]
+    }
+}
+
+fn push(out: &mut Vec<Piece>, op: char, text: &Chars, toks: &[Token], at: usize, len: usize) {
     if len == 0 {
         return;
     }
@@ -70,8 +97,8 @@ fn push(out: &mut Vec<Piece>, op: char, text: &str, toks: &[Token], at: usize, l
     };
     out.push(Piece {
         op,
-        space: char_slice(text, gap_start, first.start).to_string(),
-        text: char_slice(text, first.start, last.end).to_string(),
+        space: text.slice(gap_start, first.start).to_string(),
+        text: text.slice(first.start, last.end).to_string(),
     });
 }
 
@@ -145,5 +172,16 @@ mod tests {
         );
         assert_eq!(d("上海合作组织", "上海组织", "zh"), "上海{+合作+}组织");
         assert_eq!(d("", "a b", "en"), "[-a b-]");
+    }
+
+    #[test]
+    fn many_pieces() {
+        // every other word changed, 20,000 times: 60,000 pieces
+        let q = "мир и ".repeat(20_000);
+        let s = "мир а ".repeat(20_000);
+        let pieces = word_diff(&q, &s, &Lang::ru());
+        assert_eq!(pieces.len(), 60_000);
+        assert_eq!(render(&pieces[..6]), "мир [-а-]{+и+} мир [-а-]{+и+}");
+        assert_eq!(render(&pieces), vec!["мир [-а-]{+и+}"; 20_000].join(" "));
     }
 }

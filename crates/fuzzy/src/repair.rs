@@ -377,11 +377,14 @@ struct SrcItem {
 /// and Chinese numerals in counting contexts.
 fn source_items(text: &str, tokens: &[Token], lang: &Lang) -> Vec<SrcItem> {
     let profile = lang.profile();
-    let item = |val, start, end| SrcItem {
+    // cut by character index (char_slice counts from the start: quadratic
+    // in a segment of 25,000 numbers)
+    let chars: Vec<char> = text.chars().collect();
+    let item = |val, start: usize, end: usize| SrcItem {
         val,
         start,
         end,
-        text: polytm_text::char_slice(text, start, end).to_string(),
+        text: chars[start..end].iter().collect(),
         word: false,
     };
     let mut out: Vec<SrcItem> = tokens
@@ -405,7 +408,6 @@ fn source_items(text: &str, tokens: &[Token], lang: &Lang) -> Vec<SrcItem> {
         }
     }
     if let Some(counters) = profile.han_numerals {
-        let chars: Vec<char> = text.chars().collect();
         let mut han = Vec::new();
         scan_han_numerals(&chars, counters, profile.calendar.marks, &mut han);
         out.extend(han.into_iter().map(|h| SrcItem {

@@ -708,6 +708,49 @@ mod tests {
         );
     }
 
+    /// Long runs of one word, one letter, or the beginning of a term: the
+    /// hits are those of a short run, one after the other.
+    #[test]
+    fn long_runs() {
+        let en = rec(
+            &Lang::en(),
+            &[
+                ("Republic of Kazakhstan", 1),
+                (
+                    "Ministry of Internal Affairs of the Republic of Kazakhstan",
+                    2,
+                ),
+                ("Kazakhstan's Interior Ministry", 3),
+                ("SCO", 4),
+            ],
+        );
+        let n = 20_000;
+        assert!(en.scan(&"Republic ".repeat(n)).is_empty());
+        assert!(
+            en.scan(&"Ministry of Internal Affairs of the ".repeat(n))
+                .is_empty()
+        );
+        assert!(en.scan(&"a".repeat(150_000)).is_empty());
+        let hits = en.scan(&"Republic of Kazakhstan, ".repeat(n));
+        assert_eq!(hits.len(), n);
+        assert!(hits.iter().all(|h| h.concept_id == 1));
+        let hits = en.scan(&"SCO ".repeat(n));
+        assert_eq!(hits.len(), n);
+        let hits = en.scan(&"Kazakhstan's Interior Ministry; ".repeat(n));
+        assert_eq!(hits.len(), n);
+        assert!(hits.iter().all(|h| h.concept_id == 3));
+        let ru = rec(&Lang::ru(), &[("Министерство внутренних дел", 1)]);
+        assert!(ru.scan(&"а".repeat(150_000)).is_empty());
+        assert_eq!(ru.scan(&"Министерства внутренних дел ".repeat(n)).len(), n);
+        let zh = rec(&Lang::zh(), &[("上海合作组织", 1), ("上合组织", 1)]);
+        assert!(zh.scan(&"上".repeat(150_000)).is_empty());
+        assert!(zh.scan(&"上海合作组".repeat(n)).is_empty());
+        let text = format!("{}组织", "上海合作".repeat(n));
+        let hits = zh.scan(&text);
+        assert_eq!(hits.len(), 1);
+        assert_eq!((hits[0].start, hits[0].end), (4 * n - 4, 4 * n + 2));
+    }
+
     #[test]
     fn overlapping_hits_keep_names_inside_names() {
         let r = rec(

@@ -26,6 +26,17 @@
 //! All offsets are in characters of the original text. The text of a
 //! sentence is `char_slice(text, s.start, s.end)`: exactly as read, trimmed
 //! of the white space around it.
+//!
+//! The cut takes time linear in the text, whatever it holds: a run of
+//! 150,000 dots, `…`, `。` or `?!` costs what 150 KB of prose costs. Each
+//! position of a run of marks is asked whether a sentence ends there, and
+//! the answer depends on the whole run and on what follows it; the run and
+//! its tail (closing quotes, the next word) are found once and remembered
+//! for the other positions of the run (see `Run`). The other scans
+//! (paragraphs and lines, URLs, the word before a dot, white space) each
+//! look at a character a bounded number of times.
+
+use std::cell::Cell;
 
 use crate::lang::Lang;
 use crate::lang::profile::Abbreviations;
@@ -79,11 +90,8 @@ pub fn one_line(chars: &[char], span: Span) -> String {
     while i < s.len() {
         if s[i] == '\n' || s[i] == '\r' {
             // the white space around the break
-            let mut a = out.len();
-            while a > 0 && out[..a].ends_with([' ', '\t', '\u{3000}']) {
-                a -= 1;
-            }
-            out.truncate(a);
+            let kept = out.trim_end_matches([' ', '\t', '\u{3000}']).len();
+            out.truncate(kept);
             let mut j = i;
             while j < s.len() && s[j].is_whitespace() {
                 j += 1;
@@ -237,12 +245,7 @@ impl Segmenter {
             }
             dq.push(n);
         }
-        let run = Run {
-            chars,
-            s,
-            e,
-            dq: &dq,
-        };
+        let run = Run::new(chars, s, e, &dq);
         let mut cuts = Vec::new();
         let mut sent = s;
         let mut i = s;
@@ -291,22 +294,14 @@ impl Segmenter {
             return None;
         }
         // the whole run of marks: "?!", "...", "?»"
-        let mut j = i;
-        let mut only_dot = true;
-        while j < e && is_terminal(chars[j]) {
-            if chars[j] != '.' {
-                only_dot = false;
-            }
-            j += 1;
-        }
+        let (j, only_dot) = run.marks(i);
         let dots = j - i;
-        j = run.absorb_closing(s, j);
+        let (j, next) = run.tail(s, j);
         // "?" or "." directly followed by a closing quote and more marks: `."` ok
         if j < e && !chars[j].is_whitespace() {
             // "3.14", "U.S.A", "end.Next", "(Dec.)," ...: not a boundary
             return None;
         }
-        let next = next_significant(chars, j, e);
         let Some((k, n)) = next else {
             return Some(j); // end of the run of text
         };
@@ -384,7 +379,7 @@ impl Segmenter {
 
     /// Chinese and Japanese: the end of a sentence at `i`, if any.
     fn zh_end(&self, run: &Run, s: usize, i: usize) -> Option<usize> {
-        let (chars, e) = (run.chars, run.e);
+        let chars = run.chars;
         let c = chars[i];
         let ascii = matches!(c, '.' | '!' | '?' | ';');
         if !is_zh_terminal(c) && !ascii {
@@ -404,13 +399,9 @@ impl Segmenter {
                 return self.spaced_end(run, s, i);
             }
         }
-        let mut j = i;
-        while j < e && (is_zh_terminal(chars[j]) || matches!(chars[j], '.' | '!' | '?' | ';')) {
-            j += 1;
-        }
-        j = run.absorb_closing(s, j);
+        let (j, next) = run.tail(s, run.zh_marks(i));
         // continuation marks right after: “……”他说, not a new sentence
-        match next_significant(chars, j, e) {
+        match next {
             None => Some(j),
             Some((_, '，' | '、' | '：' | ',' | ':' | '）' | ')')) => None,
             Some(_) => Some(j),
@@ -419,6 +410,14 @@ impl Segmenter {
 }
 
 /// A run of running text being cut into sentences.
+///
+/// Every position of a run of marks is asked whether a sentence ends there,
+/// and the answer depends on the whole run and on what follows it (the
+/// closing quotes, the next word). The run and what follows are found once
+/// and remembered (the cells below), so that each of the 150,000 dots of a
+/// run costs a look-up rather than a scan of the rest of the run: the cut
+/// takes time linear in the text. (The answers are those of scanning anew:
+/// what is remembered is a function of the positions it is kept for.)
 struct Run<'a> {
     chars: &'a [char],
     /// Start and end of the run.
@@ -426,9 +425,84 @@ struct Run<'a> {
     e: usize,
     /// `dq[k - s]`: double quotes (straight and curly) in `chars[s..k]`.
     dq: &'a [u32],
+    /// The last run of sentence marks ([`is_terminal`]) found:
+    /// `(start, end, last mark that is not a dot)`.
+    marks: Cell<(usize, usize, Option<usize>)>,
+    /// The same for the marks of Chinese ([`Run::zh_marks`]).
+    zh: Cell<(usize, usize)>,
+    /// The last [`Run::tail`]: `(after the marks, sentence start)` and its
+    /// answer.
+    tail: Cell<Option<Tail>>,
 }
 
-impl Run<'_> {
+/// `((after the marks, sentence start), (after the closing quotes, next
+/// significant character))`.
+type Tail = ((usize, usize), (usize, Option<(usize, char)>));
+
+impl<'a> Run<'a> {
+    fn new(chars: &'a [char], s: usize, e: usize, dq: &'a [u32]) -> Run<'a> {
+        Run {
+            chars,
+            s,
+            e,
+            dq,
+            marks: Cell::new((0, 0, None)),
+            zh: Cell::new((0, 0)),
+            tail: Cell::new(None),
+        }
+    }
+
+    /// The end of the run of marks ([`is_terminal`]) from the mark at `i`,
+    /// and whether the marks from `i` on are all dots.
+    fn marks(&self, i: usize) -> (usize, bool) {
+        let (start, end, other) = self.marks.get();
+        if !(start <= i && i < end) {
+            let mut j = i;
+            let mut last = None;
+            while j < self.e && is_terminal(self.chars[j]) {
+                if self.chars[j] != '.' {
+                    last = Some(j);
+                }
+                j += 1;
+            }
+            self.marks.set((i, j, last));
+            return (j, last.is_none());
+        }
+        (end, other.is_none_or(|o| o < i))
+    }
+
+    /// The end of the run of Chinese sentence marks (and their ASCII forms)
+    /// from `i`.
+    fn zh_marks(&self, i: usize) -> usize {
+        let (start, end) = self.zh.get();
+        if start <= i && i < end {
+            return end;
+        }
+        let mut j = i;
+        while j < self.e
+            && (is_zh_terminal(self.chars[j]) || matches!(self.chars[j], '.' | '!' | '?' | ';'))
+        {
+            j += 1;
+        }
+        self.zh.set((i, j));
+        j
+    }
+
+    /// After the marks ending at `j` of a sentence that started at `sent`:
+    /// the position after its closing quotes and brackets, and the next
+    /// significant character after that ([`next_significant`]).
+    fn tail(&self, sent: usize, j: usize) -> (usize, Option<(usize, char)>) {
+        if let Some((key, answer)) = self.tail.get()
+            && key == (j, sent)
+        {
+            return answer;
+        }
+        let k = self.absorb_closing(sent, j);
+        let answer = (k, next_significant(self.chars, k, self.e));
+        self.tail.set(Some(((j, sent), answer)));
+        answer
+    }
+
     /// Skip the closing quotes and brackets at `j` that belong to the
     /// sentence that started at `sent`. A straight `"` closes only when the
     /// sentence opened one.
@@ -1123,5 +1197,126 @@ mod tests {
         assert_eq!(sentences(&long, &l).len(), 1);
         let dots = ". ".repeat(100_000);
         assert!(!sentences(&dots, &l).is_empty());
+    }
+
+    /// A run of marks is cut as a short one is: where a sentence may end
+    /// after it, and nowhere inside it.
+    #[test]
+    fn long_runs_of_marks() {
+        for mark in [".", "…", "。", "?!", "!?…"] {
+            let run = mark.repeat(150_000 / mark.chars().count());
+            // a lower-case word after the run: it goes on (en, ru); Chinese
+            // ends a sentence after its marks whatever follows
+            let text = format!("They agreed {run} to hold talks.");
+            for lang in ["en", "ru", "de"] {
+                assert_eq!(sents(&text, lang), [text.as_str()], "{mark} {lang}");
+            }
+            assert_eq!(
+                sents(&text, "zh"),
+                [format!("They agreed {run}"), "to hold talks.".to_string()],
+                "{mark}"
+            );
+            // a comma after the run: no sentence ends there in any language
+            let text = format!("They agreed {run} , to hold talks.");
+            for lang in ["en", "ru", "zh"] {
+                assert_eq!(sents(&text, lang), [text.as_str()], "{mark} {lang}");
+            }
+            // a capital after the run: it ends a sentence
+            let text = format!("They agreed {run} To hold talks.");
+            for lang in ["en", "ru", "zh"] {
+                assert_eq!(
+                    sents(&text, lang),
+                    [format!("They agreed {run}"), "To hold talks.".to_string()],
+                    "{mark} {lang}"
+                );
+            }
+        }
+        // the marks alone: one sentence
+        for lang in ["en", "ru", "zh"] {
+            let l = Lang::parse(lang).unwrap();
+            let run = "…".repeat(150_000);
+            assert_eq!(
+                sentences(&run, &l),
+                [Span {
+                    start: 0,
+                    end: 150_000
+                }]
+            );
+        }
+        // a dotted abbreviation before a run of dots still looks at the
+        // word after it, as with two dots
+        assert_eq!(
+            sents("He moved to the U.S.. The rest followed.", "en"),
+            sents(
+                &format!(
+                    "He moved to the U.S{} The rest followed.",
+                    ".".repeat(100_000)
+                ),
+                "en"
+            )
+            .iter()
+            .map(|s| s.replacen(&".".repeat(100_000), "..", 1))
+            .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn long_runs_of_numbering_digits_and_white_space() {
+        let l = Lang::en();
+        // "1.1.1.1." without spaces is one word; "1. 1. 1." are short sentences
+        let glued = "1.".repeat(75_000);
+        assert_eq!(sentences(&glued, &l).len(), 1);
+        // (a "1." that starts a sentence is numbering: "1. 1." is one)
+        let spaced = "1. ".repeat(50_000);
+        assert_eq!(sentences(&spaced, &l).len(), 25_000);
+        // numbering at the starts of 50,000 lines: one item a line
+        let list = "1. Item\n".repeat(50_000);
+        assert_eq!(sentences(&list, &l).len(), 50_000);
+        for lang in ["en", "ru", "zh"] {
+            let l = Lang::parse(lang).unwrap();
+            let digits = format!("They paid {} dollars.", "7".repeat(150_000));
+            assert_eq!(sentences(&digits, &l).len(), 1, "{lang}");
+            let spaced = format!("They met.{}Then they left.", " ".repeat(150_000));
+            let s = sentences(&spaced, &l);
+            assert_eq!(s.len(), 2, "{lang}");
+            assert_eq!(s[1].start, 9 + 150_000);
+            // blank lines only separate paragraphs
+            let lines = format!("They met.{}Then they left.", "\n".repeat(150_000));
+            assert_eq!(segment(&lines, &l).len(), 2, "{lang}");
+            let han = format!("{}。", "上".repeat(150_000));
+            assert_eq!(sentences(&han, &l).len(), 1, "{lang}");
+        }
+    }
+
+    #[test]
+    fn long_runs_of_quotes_and_brackets() {
+        for (lang, open, close, stop) in [
+            ("en", "“", "”", "."),
+            ("ru", "«", "»", "."),
+            ("zh", "（", "）", "。"),
+        ] {
+            let l = Lang::parse(lang).unwrap();
+            let opened = format!("{}Stop{stop}", open.repeat(50_000));
+            assert_eq!(sentences(&opened, &l).len(), 1, "{lang}");
+            // closing marks after the end of a sentence stay with it
+            let closed = format!("Stop{stop}{} Then go.", close.repeat(50_000));
+            let s = sentences(&closed, &l);
+            assert_eq!(s.len(), 2, "{lang}");
+            assert_eq!(s[0].end, 5 + 50_000, "{lang}");
+        }
+        // a straight quote after the mark closes only a quote the sentence
+        // opened: a run of them is not a closing
+        let l = Lang::en();
+        let straight = format!("Stop.{} Then go.", "\"".repeat(50_000));
+        assert_eq!(sentences(&straight, &l).len(), 1);
+    }
+
+    #[test]
+    fn ideographic_space_before_a_line_break() {
+        // a wrapped line ending in U+3000 (three bytes in UTF-8)
+        assert_eq!(
+            sents("The meeting was\u{3000}\nheld in May.", "en"),
+            ["The meeting was held in May."]
+        );
     }
 }

@@ -253,14 +253,13 @@ fn special(s: &[char]) -> Option<(usize, TokenKind)> {
     match s[0] {
         '%' => printf(s).map(|n| (n, TokenKind::Placeholder)),
         '{' => {
-            // {0} {1,number} {name} {{x}}
-            let end = s.iter().take(48).position(|&c| c == '}')?;
-            let inner = &s[1..end];
-            let ok = !inner.is_empty()
-                && inner.iter().all(|&c| {
-                    c.is_alphanumeric() || matches!(c, '_' | '.' | ',' | ':' | '#' | '-')
-                })
-                && (inner[0].is_ascii_alphanumeric() || inner[0] == '_');
+            // {0} {1,number} {name} {{x}}: the name ends at the first
+            // character that cannot be in one (the look-ahead stops there,
+            // so that a run of `{` costs one step each)
+            let inner =
+                |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | ',' | ':' | '#' | '-');
+            let end = 1 + s[1..].iter().take(47).position(|&c| !inner(c))?;
+            let ok = s[end] == '}' && end > 1 && (s[1].is_ascii_alphanumeric() || s[1] == '_');
             ok.then_some((end + 1, TokenKind::Placeholder))
         }
         '$' if s.len() > 1 => {
@@ -282,11 +281,13 @@ fn special(s: &[char]) -> Option<(usize, TokenKind)> {
             if !s.get(body_start).is_some_and(|c| c.is_ascii_alphabetic()) {
                 return None;
             }
-            let end = s.iter().take(256).position(|&c| c == '>')?;
-            if s[1..end].contains(&'<') {
-                return None;
-            }
-            Some((end + 1, TokenKind::Tag))
+            // the first `>`, with no `<` before it (a run of `<b` costs
+            // one step each, not a look-ahead of 256)
+            let end = 1 + s[1..]
+                .iter()
+                .take(255)
+                .position(|&c| c == '>' || c == '<')?;
+            (s[end] == '>').then_some((end + 1, TokenKind::Tag))
         }
         '&' if s.len() > 2 => {
             let end = s.iter().take(12).position(|&c| c == ';')?;
@@ -499,6 +500,58 @@ mod tests {
                 .collect();
             assert_eq!(got, want);
         }
+    }
+
+    /// Long runs of one thing: the tokens are what a short run gives, one
+    /// after the other.
+    #[test]
+    fn long_runs() {
+        let en = Lang::en();
+        let counts = |text: &str| -> Vec<(TokenKind, usize)> {
+            let mut out: Vec<(TokenKind, usize)> = Vec::new();
+            for t in tokenize(text, &en) {
+                match out.last_mut() {
+                    Some((k, n)) if *k == t.kind => *n += 1,
+                    _ => out.push((t.kind, 1)),
+                }
+            }
+            out
+        };
+        use TokenKind::*;
+        let n = 50_000;
+        for (unit, kind) in [
+            (".", Punct),
+            ("…", Punct),
+            ("。", Punct),
+            ("\"", Punct),
+            ("(", Punct),
+            ("上", Han),
+            ("<b>", Tag),
+            ("&amp;", Placeholder),
+            ("%s", Placeholder),
+            ("{0}", Placeholder),
+        ] {
+            assert_eq!(counts(&unit.repeat(n)), [(kind, n)], "{unit}");
+        }
+        assert_eq!(counts(&"?!".repeat(n)), [(Punct, 2 * n)]);
+        // unclosed markup is punctuation and words
+        assert_eq!(counts(&"<b".repeat(n)).len(), 2 * n);
+        assert_eq!(
+            counts(&"{".repeat(n)),
+            [(Punct, n)],
+            "a run of braces is no placeholder"
+        );
+        assert_eq!(counts(&"{0".repeat(n)).len(), 2 * n);
+        // one number, one word
+        assert_eq!(counts(&"7".repeat(150_000)), [(Number, 1)]);
+        assert_eq!(counts(&"1.".repeat(n)), [(Number, 1), (Punct, 1)]);
+        assert_eq!(counts(&"a".repeat(150_000)), [(Word, 1)]);
+        assert_eq!(counts(&"Republic ".repeat(n)), [(Word, n)]);
+        assert!(counts(&" \n".repeat(n)).is_empty());
+        // a letter with 50,000 combining marks is one word of one cluster
+        let marked = format!("e{}", "\u{301}".repeat(n));
+        let t = tokenize(&marked, &en);
+        assert_eq!((t.len(), t[0].start, t[0].end), (1, 0, n + 1));
     }
 
     #[test]
