@@ -79,11 +79,8 @@ pub fn one_line(chars: &[char], span: Span) -> String {
     while i < s.len() {
         if s[i] == '\n' || s[i] == '\r' {
             // the white space around the break
-            let mut a = out.len();
-            while a > 0 && out[..a].ends_with([' ', '\t', '\u{3000}']) {
-                a -= 1;
-            }
-            out.truncate(a);
+            let kept = out.trim_end_matches([' ', '\t', '\u{3000}']).len();
+            out.truncate(kept);
             let mut j = i;
             while j < s.len() && s[j].is_whitespace() {
                 j += 1;
