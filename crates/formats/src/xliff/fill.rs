@@ -10,19 +10,25 @@ use super::read::child_nodes;
 use super::{Document, Fill, Loc, MatchKind, NS_MTC, Unit, Version};
 use crate::xml::{escape_attr, escape_text};
 
+/// White space as XML has it (not `u8::is_ascii_whitespace`, which takes a
+/// form feed too).
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 /// Set (Some) or remove (None) attributes in a start tag as written,
 /// keeping the rest of it byte for byte.
 fn set_attrs(tag: &str, updates: &[(&str, Option<&str>)]) -> String {
     // Spans of existing attributes: (name, whole span with the space before, value span).
     let b = tag.as_bytes();
     let mut i = 1;
-    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
+    while i < b.len() && !is_space(b[i]) && b[i] != b'>' && b[i] != b'/' {
         i += 1;
     }
     let mut attrs: Vec<(String, Range<usize>, Range<usize>)> = Vec::new();
     loop {
         let ws_start = i;
-        while i < b.len() && b[i].is_ascii_whitespace() {
+        while i < b.len() && is_space(b[i]) {
             i += 1;
         }
         if i >= b.len() || b[i] == b'>' || b[i] == b'/' {
@@ -30,11 +36,11 @@ fn set_attrs(tag: &str, updates: &[(&str, Option<&str>)]) -> String {
             break;
         }
         let name_start = i;
-        while i < b.len() && b[i] != b'=' && !b[i].is_ascii_whitespace() {
+        while i < b.len() && b[i] != b'=' && !is_space(b[i]) {
             i += 1;
         }
         let name = tag[name_start..i].to_string();
-        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'=') {
+        while i < b.len() && (is_space(b[i]) || b[i] == b'=') {
             i += 1;
         }
         let Some(&q) = b.get(i) else { break };
@@ -591,6 +597,16 @@ mod tests {
         assert_eq!(
             open_form("<target xml:lang=\"ru\" />"),
             "<target xml:lang=\"ru\">"
+        );
+    }
+
+    #[test]
+    fn attribute_names_end_at_xml_white_space_only() {
+        // A form feed is not white space in XML (the reader read `a\x0cb`
+        // as one name); taken for one, it put the new attribute inside it.
+        assert_eq!(
+            set_attrs("<target a\u{c}b=\"1\">", &[("state", Some("new"))]),
+            "<target a\u{c}b=\"1\" state=\"new\">"
         );
     }
 
