@@ -33,6 +33,11 @@ pub fn parse_line(line: &str) -> Result<Option<Entry>, String> {
     let (simp, rest) = rest
         .split_once(' ')
         .ok_or("not a CC-CEDICT entry: no simplified headword")?;
+    if trad.is_empty() || simp.is_empty() {
+        return Err(
+            "not a CC-CEDICT entry: an empty headword (one space between the headwords)".into(),
+        );
+    }
     let rest = rest
         .strip_prefix('[')
         .ok_or("not a CC-CEDICT entry: no [pinyin] after the headwords")?;
@@ -189,6 +194,13 @@ mod tests {
         assert!(parse_line("学习\tto learn").is_err());
         assert!(parse_line("學習 学习 [xue2 xi2] to learn").is_err());
         assert_eq!(syllables("lu:4 3 C"), ["lu"]);
+    }
+
+    #[test]
+    fn headwords_are_never_empty() {
+        // a space too many gave an entry with an empty headword
+        assert!(parse_line("劉  [Liu2] /surname Liu/").is_err());
+        assert!(parse_line(" 刘 [Liu2] /surname Liu/").is_err());
     }
 
     #[test]

@@ -121,14 +121,45 @@ impl<R: BufRead> Read for Lf<R> {
     }
 }
 
-/// Counts the bytes and quotes that pass (a quote left open at the end of
-/// a CSV file swallows the rest of it: an odd count tells).
+/// Counts the bytes that pass and, in a CSV, follows the quoting as the
+/// `csv` reader does (a quote opens a quoted field only at the start of a
+/// field; elsewhere it is a character): a quote left open at the end of
+/// the file swallows the rest of it, and this tells.
 struct Counted<R> {
     inner: R,
-    quotes: bool,
-    quote_count: u64,
+    /// The delimiter of a CSV; `None` for TSV (no quoting).
+    delim: Option<u8>,
+    quoting: Quoting,
     bytes: u64,
     at_end: bool,
+}
+
+/// Where the `csv` reader is in a CSV (its states, less those that do not
+/// matter here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a field.
+    Start,
+    /// In an unquoted field (a quote there is a character).
+    Unquoted,
+    /// In a quoted field.
+    Quoted,
+    /// A quote in a quoted field: the field's end, or the first of `""`.
+    Quote,
+}
+
+impl Quoting {
+    fn next(self, b: u8, delim: u8) -> Quoting {
+        use Quoting::*;
+        match (self, b) {
+            (Quoted, b'"') => Quote,
+            (Quoted, _) => Quoted,
+            (Start | Quote, b'"') => Quoted,
+            (_, b'\n') => Start,
+            (_, b) if b == delim => Start,
+            _ => Unquoted,
+        }
+    }
 }
 
 impl<R: Read> Read for Counted<R> {
@@ -138,8 +169,10 @@ impl<R: Read> Read for Counted<R> {
             self.at_end = true;
         }
         self.bytes += n as u64;
-        if self.quotes {
-            self.quote_count += memchr::memchr_iter(b'"', &buf[..n]).count() as u64;
+        if let Some(delim) = self.delim {
+            for &b in &buf[..n] {
+                self.quoting = self.quoting.next(b, delim);
+            }
         }
         Ok(n)
     }
@@ -211,8 +244,8 @@ impl<R: BufRead> Records<R> {
         };
         let counted = Counted {
             inner: feed,
-            quotes: delim != Delim::Tab,
-            quote_count: 0,
+            delim: (delim != Delim::Tab).then_some(delim.byte()),
+            quoting: Quoting::Start,
             bytes: 0,
             at_end: false,
         };
@@ -257,9 +290,8 @@ impl<R: BufRead> Records<R> {
         };
         let line = (self.csv.position().line() - 1 - breaks) as usize;
         let counted = self.csv.get_ref();
-        if counted.quotes
-            && counted.at_end
-            && counted.quote_count % 2 == 1
+        if counted.at_end
+            && counted.quoting == Quoting::Quoted
             && self.csv.position().byte() == counted.bytes
         {
             // It ended at the end of the file, not at a line break.
@@ -713,6 +745,29 @@ mod tests {
                 .contains("g.csv:2: a quoted field is never closed"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn csv_quote_left_open_after_a_literal_quote() {
+        // A quote inside an unquoted field is a character (`5" screen`); it
+        // must not hide a quote left open later, which would swallow the
+        // rest of the file into one cell.
+        let e = parse_str(
+            "en,ru\n5\" screen,экран\nb,\"open\nc,d\n",
+            "g.csv",
+            Delim::Comma,
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "g.csv:3: a quoted field is never closed");
+        // an escaped quote and a quote closing a field are no such thing
+        let (_, rows) = parse_str(
+            "en,ru\n\"a \"\"b\"\"\"x,5\" c\n\"\",\"\"\"\"\n",
+            "g.csv",
+            Delim::Comma,
+        )
+        .unwrap();
+        assert_eq!(rows[0].fields, ["a \"b\"x", "5\" c"]);
+        assert_eq!(rows[1].fields, ["", "\""]);
     }
 
     #[test]

@@ -137,15 +137,17 @@ fn scan_chars(
         }
         key.clear();
         if let Some((len, kind)) = special(&chars[i..]) {
-            key.extend(&chars[i..i + len]);
-            emit(kind, i, i + len, key);
-            i += len;
+            let end = with_marks(chars, i + len);
+            key.extend(&chars[i..end]);
+            emit(kind, i, end, key);
+            i = end;
             continue;
         }
         if is_han(c) || is_kana(c) {
-            key.push(c);
-            emit(TokenKind::Han, i, i + 1, key);
-            i += 1;
+            let end = with_marks(chars, i + 1);
+            key.extend(&chars[i..end]);
+            emit(TokenKind::Han, i, end, key);
+            i = end;
             continue;
         }
         if c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric() && !c.is_alphabetic()) {
@@ -223,10 +225,22 @@ fn scan_chars(
             }
             continue;
         }
-        key.push(c);
-        emit(TokenKind::Punct, i, i + 1, key);
+        let end = with_marks(chars, i + 1);
+        key.extend(&chars[i..end]);
+        emit(TokenKind::Punct, i, end, key);
+        i = end;
+    }
+}
+
+/// `i` moved past the combining marks at it: a token that is not a word
+/// (where marks belong anyway) keeps the marks of its last character, so
+/// that no token starts inside a character and its marks (which share one
+/// offset in the original: see [`Folded`]).
+fn with_marks(chars: &[char], mut i: usize) -> usize {
+    while i < chars.len() && is_mark(chars[i]) {
         i += 1;
     }
+    i
 }
 
 fn is_word_char(c: char) -> bool {
@@ -478,6 +492,25 @@ mod tests {
         let s: String = chars[t[1].start..t[1].end].iter().collect();
         assert_eq!(s, "ＭＶＤ");
         assert_eq!(t[1].key, "mvd");
+    }
+
+    #[test]
+    fn combining_marks_stay_with_the_character_before() {
+        // A mark after a Han character, a punctuation mark or a placeholder
+        // began a token of its own that overlapped the one before.
+        for (text, want) in [
+            ("上\u{301}海", vec![(0, 2), (2, 3)]),
+            ("a.\u{316}b", vec![(0, 1), (1, 3), (3, 4)]),
+            ("\u{FFFD}\u{316}？", vec![(0, 2), (2, 3)]),
+            ("{0}\u{301}", vec![(0, 4)]),
+        ] {
+            let spans: Vec<(usize, usize)> = tokenize(text, &Lang::zh())
+                .iter()
+                .map(|t| (t.start, t.end))
+                .collect();
+            assert_eq!(spans, want, "{text:?}");
+        }
+        assert_eq!(keys("上\u{301}海", "zh"), ["上\u{301}", "海"]);
     }
 
     #[test]

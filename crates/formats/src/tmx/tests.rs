@@ -179,6 +179,55 @@ fn doctype_entities_are_not_expanded() {
 }
 
 #[test]
+fn writer_refuses_forbidden_characters_in_props_and_tags() {
+    // They were dropped by escaping, and the file read back otherwise.
+    let h = HeaderOut {
+        creationtoolversion: "0.1.0".into(),
+        srclang: "en".into(),
+        notes: vec![],
+    };
+    let mut typed = Meta::prop("x-a\u{0}", "text");
+    let mut langed = Meta::note("text");
+    langed.lang = Some("en\u{1}".into());
+    let mut encoded = Meta::note("text");
+    encoded.o_encoding = Some("utf-8\u{FFFE}".into());
+    for (meta, tag, field) in [
+        (&typed, "en", "prop"),
+        (&langed, "en", "note"),
+        (&encoded, "en", "note"),
+        (&Meta::note("ok"), "en\u{B}", "language tag"),
+    ] {
+        let u = UnitOut {
+            attrs: BTreeMap::new(),
+            meta: vec![meta],
+            variants: vec![VariantOut {
+                tag,
+                text: "a",
+                markup: false,
+                attrs: None,
+                meta: &[],
+            }],
+        };
+        let mut w = TmxWriter::new(Vec::new(), &h).unwrap();
+        match w.unit(&u) {
+            Err(WriteFault::Forbidden { field: f, .. }) => assert!(f.contains(field), "{f}"),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    typed.ty = Some("x-a".into());
+    assert!(
+        TmxWriter::new(Vec::new(), &h)
+            .unwrap()
+            .unit(&UnitOut {
+                attrs: BTreeMap::new(),
+                meta: vec![&typed],
+                variants: vec![],
+            })
+            .is_ok()
+    );
+}
+
+#[test]
 fn error_offsets_point_at_the_element() {
     let xml = doc(r#"<tu><tuv xml:lang="en"><seg>x</seg></tuv><tuv><seg>y</seg></tuv></tu>"#);
     match units(&xml) {

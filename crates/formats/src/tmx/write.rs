@@ -114,6 +114,7 @@ impl<W: Write> TmxWriter<W> {
             push_meta(s, m, "      ")?;
         }
         for v in &u.variants {
+            check(v.tag, || format!("language tag {}", v.tag.escape_debug()))?;
             s.push_str("      <tuv xml:lang=\"");
             escape_attr_into(s, v.tag);
             s.push('"');
@@ -176,6 +177,15 @@ fn push_meta(s: &mut String, m: &Meta, indent: &str) -> std::result::Result<(), 
         MetaKind::Note => "note",
     };
     check(&m.text, || name.to_string())?;
+    for (attr, v) in [
+        ("type", &m.ty),
+        ("xml:lang", &m.lang),
+        ("o-encoding", &m.o_encoding),
+    ] {
+        if let Some(v) = v {
+            check(v, || format!("{name} attribute {attr}"))?;
+        }
+    }
     s.push_str(indent);
     s.push('<');
     s.push_str(name);

@@ -10,43 +10,73 @@ use super::read::child_nodes;
 use super::{Document, Fill, Loc, MatchKind, NS_MTC, Unit, Version};
 use crate::xml::{escape_attr, escape_text};
 
+/// White space as XML has it (not `u8::is_ascii_whitespace`, which takes a
+/// form feed too).
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 /// Set (Some) or remove (None) attributes in a start tag as written,
-/// keeping the rest of it byte for byte.
+/// keeping the rest of it byte for byte. The attributes are found as the
+/// reader (quick-xml) finds them: a name is its first character (even `=`)
+/// and what follows up to `=` or white space (`/` included), then come `=`
+/// and a quoted value, with or without white space before the next name.
 fn set_attrs(tag: &str, updates: &[(&str, Option<&str>)]) -> String {
     // Spans of existing attributes: (name, whole span with the space before, value span).
     let b = tag.as_bytes();
+    // Attributes lie between the element name and `>` or `/>`.
+    let end = {
+        let t = tag.strip_suffix('>').unwrap_or(tag);
+        t.strip_suffix('/').unwrap_or(t).len()
+    };
+    let skip_space = |mut i: usize| {
+        while i < end && is_space(b[i]) {
+            i += 1;
+        }
+        i
+    };
     let mut i = 1;
-    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' && b[i] != b'/' {
+    while i < end && !is_space(b[i]) {
         i += 1;
     }
     let mut attrs: Vec<(String, Range<usize>, Range<usize>)> = Vec::new();
+    let mut complete = true;
     loop {
         let ws_start = i;
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= b.len() || b[i] == b'>' || b[i] == b'/' {
+        i = skip_space(i);
+        if i >= end {
             i = ws_start;
             break;
         }
+        // the first character is the name's, even `=`
         let name_start = i;
-        while i < b.len() && b[i] != b'=' && !b[i].is_ascii_whitespace() {
+        i += 1;
+        while i < end && b[i] != b'=' && !is_space(b[i]) {
             i += 1;
         }
         let name = tag[name_start..i].to_string();
-        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'=') {
-            i += 1;
+        i = skip_space(i);
+        if i >= end || b[i] != b'=' {
+            complete = false;
+            break;
         }
-        let Some(&q) = b.get(i) else { break };
-        let vstart = i + 1;
-        let vend = match tag[vstart..].find(q as char) {
-            Some(k) => vstart + k,
-            None => break,
+        i = skip_space(i + 1);
+        let (true, Some(&q @ (b'"' | b'\''))) = (i < end, b.get(i)) else {
+            complete = false;
+            break;
         };
+        let vstart = i + 1;
+        let Some(k) = tag[vstart..end].find(q as char) else {
+            complete = false;
+            break;
+        };
+        let vend = vstart + k;
         attrs.push((name, ws_start..vend + 1, vstart..vend));
         i = vend + 1;
     }
-    let end_of_attrs = i;
+    // After attributes that are not `name="value"` (which the reader does
+    // not let through), new ones go at the end of the tag.
+    let end_of_attrs = if complete { i } else { end };
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut appended = String::new();
     for (name, value) in updates {
@@ -591,6 +621,37 @@ mod tests {
         assert_eq!(
             open_form("<target xml:lang=\"ru\" />"),
             "<target xml:lang=\"ru\">"
+        );
+    }
+
+    #[test]
+    fn attribute_names_end_at_xml_white_space_only() {
+        // A form feed is not white space in XML (the reader read `a\x0cb`
+        // as one name); taken for one, it put the new attribute inside it.
+        assert_eq!(
+            set_attrs("<target a\u{c}b=\"1\">", &[("state", Some("new"))]),
+            "<target a\u{c}b=\"1\" state=\"new\">"
+        );
+    }
+
+    #[test]
+    fn attributes_found_as_the_reader_finds_them() {
+        // The reader takes `/d` and `=m` for names, and needs no space
+        // between attributes; a `/` ended the attributes here (the new
+        // state came before the old one: a duplicate), and the value of
+        // `=m` was taken to start at `m`, slicing the `é` further on.
+        assert_eq!(
+            set_attrs("<s /d=\"1\" state=\"x\">", &[("state", Some("new"))]),
+            "<s /d=\"1\" state=\"new\">"
+        );
+        assert_eq!(
+            set_attrs("<t =m=\"é\"v='2'/>", &[("state", Some("new")), ("v", None)]),
+            "<t =m=\"é\" state=\"new\"/>"
+        );
+        // what it does not let through gets the new attributes at the end
+        assert_eq!(
+            set_attrs("<t =é>", &[("state", Some("new"))]),
+            "<t =é state=\"new\">"
         );
     }
 
