@@ -49,6 +49,7 @@ fn no_output_flag_replaces_the_open_database() {
     let dir = tm.dir.path();
     std::os::unix::fs::symlink(&db, dir.join("link.db")).unwrap();
     std::fs::write(dir.join("new.en.txt"), "Delete the selected files.\n").unwrap();
+    std::fs::write(dir.join("new.ru.txt"), "Удалить выбранные файлы.\n").unwrap();
     let names: Vec<PathBuf> = vec![
         db.clone(),
         dir.join(".").join(db.file_name().unwrap()),
@@ -72,6 +73,46 @@ fn no_output_flag_replaces_the_open_database() {
                 "--html",
                 arg(name),
                 arg(&dir.join("new.en.txt")),
+            ],
+            vec![
+                "pretranslate",
+                "--from",
+                "en",
+                "--to",
+                "ru",
+                "-o",
+                arg(name),
+                arg(&dir.join("new.en.txt")),
+            ],
+            vec![
+                "pretranslate",
+                "--from",
+                "en",
+                "--to",
+                "ru",
+                "--html",
+                arg(name),
+                arg(&dir.join("new.en.txt")),
+            ],
+            vec![
+                "qa",
+                "--tm",
+                "--from",
+                "en",
+                "--to",
+                "ru",
+                "--html",
+                arg(name),
+            ],
+            vec![
+                "align",
+                "--langs",
+                "en,ru",
+                "--no-store",
+                "--review",
+                arg(name),
+                arg(&dir.join("new.en.txt")),
+                arg(&dir.join("new.ru.txt")),
             ],
         ] {
             let (code, _, err) = tm.run(&args, None);
@@ -101,6 +142,37 @@ fn no_output_flag_replaces_the_open_database() {
     assert_eq!(
         std::fs::read_to_string(&input).unwrap(),
         "Delete the selected files.\n"
+    );
+    let ru = dir.join("new.ru.txt");
+    for args in [
+        vec![
+            "pretranslate",
+            "--from",
+            "en",
+            "--to",
+            "ru",
+            "-o",
+            arg(&input),
+            arg(&input),
+        ],
+        vec![
+            "align",
+            "--langs",
+            "en,ru",
+            "--no-store",
+            "--review",
+            arg(&ru),
+            arg(&input),
+            arg(&ru),
+        ],
+    ] {
+        let (code, _, err) = tm.run(&args, None);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("input"), "{args:?}: {err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&ru).unwrap(),
+        "Удалить выбранные файлы.\n"
     );
     // -o beside the database is fine
     tm.ok(&["export", "-o", arg(&dir.join("out.tmx"))]);

@@ -203,6 +203,13 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     {
         check_document(db.reader()?.as_ref(), &doc_name, args.replace)?;
     }
+    // the review page may replace neither the database nor a document
+    let protected = ctx
+        .protected()
+        .inputs(inputs.iter().map(|i| i.path.as_path()));
+    if let Some(page) = &args.review {
+        protected.check(page)?;
+    }
     let opts = Options {
         second_pass: !args.one_pass,
         full_grid: args.full_grid,
@@ -225,7 +232,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     progress.finish();
     warn_unmatched(&inputs, &beads);
     if let Some(page) = &args.review {
-        write_review(page, &doc_name, &inputs, &beads)?;
+        write_review(page, &doc_name, &inputs, &beads, &protected)?;
     }
     match args.format {
         Format::Beads => print_beads(&beads),
@@ -263,6 +270,7 @@ fn write_review(
     name: &str,
     inputs: &[Input],
     beads: &[Bead],
+    protected: &polytm_core::output::Protected,
 ) -> Result<()> {
     let langs: Vec<String> = inputs.iter().map(|i| i.tag.tag.clone()).collect();
     let units: Vec<polytm_engine::review::ReviewUnit> = beads
@@ -284,7 +292,7 @@ fn write_review(
             content: html.into_bytes(),
             summary: "review page".into(),
         }],
-        &mut std::io::sink(),
+        protected,
     )
 }
 

@@ -364,6 +364,15 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     }
     let docs = read_inputs(&args.files, &from, &to, args.presplit)?;
     let plan = plan(&args, &docs, &from, &to)?;
+    // no output may replace the database, a document or a --tm file: said
+    // before the work, not after
+    let protected = ctx
+        .protected()
+        .inputs(args.files.iter().map(|p| p.as_path()))
+        .inputs(args.tm.iter().map(|p| p.as_path()));
+    for p in plan.iter().flatten().flatten().chain(&args.html) {
+        protected.check(p)?;
+    }
     let opts = Options {
         min: args.min,
         band_floor: polytm_engine::pretranslate::BAND_FLOOR,
@@ -405,7 +414,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
             summary: "match analysis".into(),
         });
     }
-    output::write_all(&pending, &mut super::output::stdout())?;
+    output::write_all(&pending, &protected)?;
 
     let mut text = if args.report_json {
         serde_json::to_string_pretty(&report::to_json(&reports, true))? + "\n"

@@ -338,7 +338,7 @@ impl Output {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let tmp = Temporary::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
+        let tmp = Temporary::new_in(&dir).map_err(|e| folder_error(&dir, e))?;
         #[cfg(unix)]
         let mode = {
             use std::os::unix::fs::PermissionsExt;
@@ -422,6 +422,21 @@ impl Write for Output {
             Sink::Special(w) => w.flush(),
             Sink::Replace { tmp, .. } => tmp.flush(),
         }
+    }
+}
+
+/// A temporary file cannot be made in `dir`: say why in the user's words.
+fn folder_error(dir: &Path, e: io::Error) -> Error {
+    let why = match e.kind() {
+        io::ErrorKind::NotFound => "folder does not exist".to_string(),
+        io::ErrorKind::PermissionDenied => {
+            "cannot write in this folder (permission denied)".to_string()
+        }
+        _ => format!("cannot write in this folder: {}", Error::io(dir, e)),
+    };
+    Error::Io {
+        file: crate::error::display_path(dir),
+        msg: why,
     }
 }
 

@@ -3,11 +3,11 @@
 //! (written to a temporary file beside the destination and renamed, so a
 //! failed run leaves no half-written file).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{Layout, Outcome, Place, SourceDoc, TmHit};
 use polytm_core::error::{Error, Result, display_path};
+use polytm_core::output::{Output, Protected};
 use polytm_formats::document::Replacement;
 use polytm_formats::xliff::{self, Fill, FillOptions, Leveraged, NewFile, NewUnit};
 use polytm_text::lang::LangTag;
@@ -493,58 +493,20 @@ pub struct Pending {
     pub summary: String,
 }
 
-/// Write all outputs, or none: each goes to a temporary file beside its
-/// destination; only when every one is written are they renamed into
-/// place. Standard output (`stdout`) is written last.
-pub fn write_all(pending: &[Pending], stdout: &mut dyn Write) -> Result<()> {
-    let mut temps: Vec<(tempfile::NamedTempFile, &Path)> = Vec::new();
-    for p in pending {
-        let Some(path) = &p.path else { continue };
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let mut b = tempfile::Builder::new();
-        b.prefix(".polytm-").suffix(".part");
-        // an output is an ordinary file: the user's umask decides, as for
-        // any file they create (a temporary file is private by default)
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            b.permissions(std::fs::Permissions::from_mode(0o666));
-        }
-        let mut t = b.tempfile_in(&dir).map_err(|e| folder_error(&dir, e))?;
-        t.write_all(&p.content)
-            .and_then(|_| t.flush())
-            .map_err(|e| Error::io(path, e))?;
-        temps.push((t, path.as_path()));
-    }
-    for (t, path) in temps {
-        t.persist(path).map_err(|e| Error::io(path, e.error))?;
-    }
-    for p in pending {
-        if p.path.is_none() {
-            stdout
-                .write_all(&p.content)
-                .and_then(|_| stdout.flush())
-                .map_err(Error::stdout)?;
-        }
-    }
-    Ok(())
-}
-
-fn folder_error(dir: &Path, e: std::io::Error) -> Error {
-    let why = match e.kind() {
-        std::io::ErrorKind::NotFound => "folder does not exist".to_string(),
-        std::io::ErrorKind::PermissionDenied => {
-            "cannot write in this folder (permission denied)".to_string()
-        }
-        _ => format!("cannot write in this folder: {}", Error::io(dir, e)),
-    };
-    Error::Io {
-        file: display_path(dir),
-        msg: why,
-    }
+/// Write all outputs, or none (see [`polytm_core::output::write_all`]):
+/// each goes to a temporary file beside its destination, renamed into place
+/// only when every one is written; standard output (`path: None`) last.
+/// None may replace what `protected` names (the database, the inputs).
+pub fn write_all(pending: &[Pending], protected: &Protected) -> Result<()> {
+    let stdout = Path::new("-");
+    let outputs = pending
+        .iter()
+        .map(|p| {
+            let path = p.path.as_deref().unwrap_or(stdout);
+            Ok((Output::create(path, protected)?, p.content.as_slice()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    polytm_core::output::write_all(outputs)
 }
 
 #[cfg(test)]
@@ -699,7 +661,7 @@ mod tests {
                 content: b"x".to_vec(),
                 summary: String::new(),
             }],
-            &mut Vec::new(),
+            &Protected::new(),
         )
         .unwrap();
         // the same mode as any file the user creates there
@@ -728,7 +690,7 @@ mod tests {
                     summary: String::new(),
                 },
             ],
-            &mut Vec::new(),
+            &Protected::new(),
         )
         .unwrap_err();
         assert!(e.to_string().contains("folder does not exist"), "{e}");
