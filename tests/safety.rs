@@ -492,3 +492,72 @@ fn presplit_sentences_are_numbered_without_blank_lines() {
     assert_eq!(en, [0, 1, 2, 3]);
     assert_eq!(json[3]["text"]["ru"], "Четыре.");
 }
+
+#[test]
+fn a_segment_over_16_mib_is_refused_where_it_starts_and_nothing_is_stored() {
+    let tm = small_tm();
+    let before = tm.snapshot();
+    let dir = tm.dir.path();
+    let huge = "word ".repeat((16 << 20) / 5 + 10);
+    std::fs::write(dir.join("big.en.txt"), format!("A title.\n\n{huge}\n")).unwrap();
+    std::fs::write(dir.join("big.ru.txt"), "Заголовок.\n\nТекст.\n").unwrap();
+    std::fs::write(
+        dir.join("big.tsv"),
+        format!("en\tru\nOne.\tОдин.\n{huge}\tx\n"),
+    )
+    .unwrap();
+    let xlf = format!(
+        r#"<?xml version="1.0"?><xliff version="1.2"><file source-language="en" target-language="ru" original="a" datatype="plaintext"><body>
+<trans-unit id="1"><source>{huge}</source></trans-unit></body></file></xliff>"#
+    );
+    std::fs::write(dir.join("big.xlf"), xlf).unwrap();
+    let (en, ru, tsv, xlf) = (
+        dir.join("big.en.txt"),
+        dir.join("big.ru.txt"),
+        dir.join("big.tsv"),
+        dir.join("big.xlf"),
+    );
+    for (args, file, line) in [
+        (
+            vec!["align", "--langs", "en,ru", arg(&en), arg(&ru)],
+            "big.en.txt",
+            3,
+        ),
+        (vec!["segment", "--lang", "en", arg(&en)], "big.en.txt", 3),
+        (
+            vec![
+                "pretranslate",
+                "--from",
+                "en",
+                "--to",
+                "ru",
+                "-o",
+                "-",
+                arg(&en),
+            ],
+            "big.en.txt",
+            3,
+        ),
+        (vec!["import", arg(&tsv)], "big.tsv", 3),
+        (
+            vec![
+                "pretranslate",
+                "--from",
+                "en",
+                "--to",
+                "ru",
+                "-o",
+                "-",
+                arg(&xlf),
+            ],
+            "big.xlf",
+            2,
+        ),
+    ] {
+        let (code, _, err) = tm.run(&args, None);
+        assert_eq!(code, 3, "{args:?}: {err}");
+        assert!(err.contains(&format!("{file}:{line}")), "{args:?}: {err}");
+        assert!(err.contains("over the limit of 16 MiB"), "{err}");
+        intact(&tm, &before);
+    }
+}

@@ -362,6 +362,7 @@ pub fn read_document(path: &Path) -> Result<String> {
     }
     let text = read_text(path, Utf16::Decode)?;
     require_text(path, &text)?;
+    crate::limits::check_runs(&display_path(path), &text, b"\n")?;
     Ok(text)
 }
 

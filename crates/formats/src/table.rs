@@ -301,6 +301,14 @@ impl<R: BufRead> Records<R> {
                 "a quoted field is never closed",
             ));
         }
+        if let Some(big) = (0..rec.len())
+            .filter_map(|i| rec.get(i))
+            .map(<[u8]>::len)
+            .max()
+            && big > crate::limits::MAX_SEGMENT_BYTES
+        {
+            return Err(crate::limits::too_long(&self.file, line, big));
+        }
         if let Some(nul) = memchr::memchr(0, rec.as_slice()) {
             let (l, col) = self.place(line, field_at(rec, nul));
             return Err(Error::input(

@@ -101,7 +101,8 @@ pub fn load_concept(conn: &Connection, id: i64) -> Result<Option<Concept>> {
 /// Record that the glossary changed (servers reload it).
 pub fn changed(tx: &Connection) -> Result<()> {
     tx.prepare_cached(
-        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'glossary_version'",
+        "INSERT INTO meta VALUES ('glossary_version', '1') \
+         ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
     )?
     .execute([])?;
     Ok(())

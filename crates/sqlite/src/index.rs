@@ -747,12 +747,15 @@ pub fn read_lang_after(
 /// What the stored index reflects now.
 pub fn state(conn: &Connection) -> Result<IndexState> {
     let meta = |k: &str| -> Result<String> {
+        use rusqlite::OptionalExtension;
         Ok(conn
             .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
-            .query_row([k], |r| r.get(0))?)
+            .query_row([k], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default())
     };
-    // A malformed value (polytm writes them) reads as zeros: no index file
-    // matches it, and the files are made again from the units.
+    // A malformed or missing value (polytm writes them) reads as zeros: no
+    // index file matches it, and the files are made again from the units.
     let hex = meta("identity")?;
     let mut identity = [0u8; 16];
     for (i, b) in identity.iter_mut().enumerate() {

@@ -95,6 +95,7 @@ pub fn from_text(name: &str, text: String, from: &LangTag, split: &Splitter) -> 
     if text.trim().is_empty() {
         return Err(Error::input(name, None, "holds only white space"));
     }
+    polytm_formats::limits::check_runs(name, &text, b"\n")?;
     let mut segments = Vec::new();
     for r in split(&text, &from.lang) {
         let Some(s) = text.get(r.clone()) else {

@@ -45,6 +45,7 @@ pub fn parse(text: &str, file: &str) -> Result<Document> {
     if text.trim().is_empty() {
         return Err(Error::input(file, None, "is empty"));
     }
+    crate::limits::check_runs(file, text, b"<")?;
     let nodes = scan(text, file)?;
     let root = &nodes[0];
     let at = |n: &Node| pos_of(text, n.start.start);
