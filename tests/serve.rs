@@ -476,6 +476,17 @@ fn writes_need_the_token_and_a_read_only_server_refuses_them() {
     assert_eq!(tm.snapshot(), before, "a refused write changed the TM");
     let r = s.post_json("/api/units", Some(TOKEN), unit);
     assert_eq!(r.status, 201, "{}", r.body);
+    // /api/info tells the page whether its token is the right one
+    let authorized = |token: Option<&str>| {
+        let r = s.call("GET", "/api/info", token, None);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let info = r.json();
+        assert_eq!(info["token_required"], true, "{info}");
+        info["authorized"].clone()
+    };
+    assert_eq!(authorized(None), false);
+    assert_eq!(authorized(Some("wrong-token-xxxx")), false);
+    assert_eq!(authorized(Some(TOKEN)), true);
     // a search POSTed (a long text) is a read
     let r = s.post_json(
         "/api/match",
@@ -926,6 +937,9 @@ fn the_page_and_its_assets_are_served_with_a_strict_policy() {
     }
     let info = s.get("/api/info").json();
     assert_eq!(info["units"], tm.stats().units);
+    // no token needed: every request may write
+    assert_eq!(info["token_required"], false);
+    assert_eq!(info["authorized"], true);
     assert!(
         info["languages"]
             .as_array()

@@ -175,10 +175,13 @@ struct Info {
     /// Writes are possible (with the token when one is required).
     writes: bool,
     token_required: bool,
+    /// The request may write: no token is required, or it carries the
+    /// right one (the page tells a wrong token at once).
+    authorized: bool,
     private: bool,
 }
 
-pub async fn info(State(app): State<Shared>) -> Answer {
+pub async fn info(State(app): State<Shared>, headers: HeaderMap) -> Answer {
     let s = blocking(&app, |app| app.service.summary()).await?;
     let cfg = &app.config;
     json(&Info {
@@ -189,6 +192,7 @@ pub async fn info(State(app): State<Shared>) -> Answer {
         read_only: cfg.read_only,
         writes: !cfg.read_only,
         token_required: cfg.token.is_some(),
+        authorized: super::authorized(cfg, &headers),
         private: cfg.private,
     })
 }

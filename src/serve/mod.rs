@@ -326,29 +326,32 @@ async fn access(State(app): State<Shared>, req: Request, next: Next) -> Response
     if write && cfg.read_only {
         return ApiError(StatusCode::FORBIDDEN, "this server is read-only".into()).into_response();
     }
-    if let Some(token) = &cfg.token
-        && (write || cfg.private)
-    {
-        let given = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        if !given.is_some_and(|g| same(g.as_bytes(), token.as_bytes())) {
-            let mut r = ApiError(
-                StatusCode::UNAUTHORIZED,
-                "a valid token is needed (Authorization: Bearer TOKEN)".into(),
-            )
-            .into_response();
-            r.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"polytm\""),
-            );
-            return r;
-        }
+    if cfg.token.is_some() && (write || cfg.private) && !authorized(cfg, req.headers()) {
+        let mut r = ApiError(
+            StatusCode::UNAUTHORIZED,
+            "a valid token is needed (Authorization: Bearer TOKEN)".into(),
+        )
+        .into_response();
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"polytm\""),
+        );
+        return r;
     }
     next.run(req).await
+}
+
+/// The request carries the server's token, or none is needed.
+fn authorized(cfg: &Config, headers: &axum::http::HeaderMap) -> bool {
+    let Some(token) = &cfg.token else {
+        return true;
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    given.is_some_and(|g| same(g.as_bytes(), token.as_bytes()))
 }
 
 /// Compare without telling, by the time it takes, where they differ.

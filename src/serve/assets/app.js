@@ -45,7 +45,7 @@ async function api(path, opts = {}) {
 function status(msg, bad) {
   const s = $("#status");
   s.textContent = msg || "";
-  s.style.color = bad ? "#ffb4a9" : "";
+  s.classList.toggle("bad", !!bad);
 }
 
 // ---------------------------------------------------------------------------
@@ -57,7 +57,8 @@ async function start() {
     state.info = await api("/api/info");
   } catch (e) {
     if (e.status === 401) {
-      status("this server needs a token", true);
+      $("#key").hidden = false;
+      status(state.token ? "the token is wrong" : "this server needs a token", true);
       openKey();
       return;
     }
@@ -65,10 +66,22 @@ async function start() {
     return;
   }
   const info = state.info;
-  document.body.classList.toggle("can-write", info.writes && (!info.token_required || !!state.token));
-  status(`${info.units.toLocaleString()} units · ${info.concepts.toLocaleString()} concepts` + (info.read_only ? " · read-only" : ""));
+  // `authorized`: no token is needed, or the one given is right
+  const canWrite = info.writes && info.authorized !== false && (!info.token_required || !!state.token);
+  document.body.classList.toggle("can-write", canWrite);
+  $("#key").classList.toggle("on", canWrite && info.token_required);
+  $("#key").hidden = !info.token_required;
+  const facts = [`${info.units.toLocaleString()} units`, `${info.concepts.toLocaleString()} concepts`];
+  if (info.read_only) facts.push("read-only");
+  else if (info.token_required && !state.token) facts.push("changes need the token");
+  if (state.token && info.authorized === false) {
+    status(facts.join(" · ") + " · the token is wrong", true);
+  } else {
+    status(facts.join(" · "));
+  }
   fillLanguages(info.languages);
-  $("#q").focus();
+  if (review) drawReview();
+  if (!$("#view-search").hidden) $("#q").focus();
 }
 
 function fillLanguages(langs) {
@@ -81,7 +94,10 @@ function fillLanguages(langs) {
     if (list.includes(pick)) s.value = pick;
   }
   const g = $("#g-lang");
-  for (const l of list) g.append(el("option", { value: l, text: l }));
+  const keep = g.value;
+  g.replaceChildren(el("option", { value: "", text: "all languages" }));
+  for (const l of list) g.append(el("option", { value: l, text: LANG_NAMES[l] || l }));
+  g.value = keep;
 }
 
 // ---------------------------------------------------------------------------
@@ -93,19 +109,27 @@ async function search(ev) {
   if (!q) return;
   const from = $("#from").value, to = $("#to").value;
   localStorage.setItem("polytm-pair", JSON.stringify([from, to]));
+  if (from === to) {
+    status("the source and the target language are the same", true);
+    return;
+  }
   if (state.search) state.search.abort();
   const ctl = new AbortController();
   state.search = ctl;
+  const results = $("#results");
   $("#hint").hidden = true;
-  $("#results").hidden = false;
-  for (const id of ["#terms", "#matches", "#conc"]) $(id).replaceChildren(el("div", { class: "empty", text: "…" }));
+  results.hidden = false;
+  results.dataset.query = q;
+  $("#pair-label").textContent = `${from} → ${to}`;
+  for (const id of ["#terms", "#matches", "#conc"]) $(id).replaceChildren(el("div", { class: "pending", text: "searching …" }));
   const enc = encodeURIComponent;
   const jobs = [
-    api(`/api/term?q=${enc(q)}`, { signal: ctl.signal }).then(showConcepts),
+    api(`/api/term?q=${enc(q)}`, { signal: ctl.signal }).then((c) => showConcepts(c, [from, to])),
     api(`/api/match?from=${enc(from)}&to=${enc(to)}&q=${enc(q)}`, { signal: ctl.signal }).then((m) => showMatches(m, from, to)),
     api(`/api/concordance?q=${enc(q)}&lang=${enc(from)}`, { signal: ctl.signal }).then(showConcordance),
   ];
   const done = await Promise.allSettled(jobs);
+  if (ctl.signal.aborted) return;
   for (const [i, r] of done.entries()) {
     if (r.status === "rejected" && r.reason.name !== "AbortError") {
       const box = ["#terms", "#matches", "#conc"][i];
@@ -114,44 +138,63 @@ async function search(ev) {
   }
 }
 
-function showConcepts(list) {
+function showConcepts(list, pair) {
   const box = $("#terms");
   $("#n-terms").textContent = list.length ? `(${list.length})` : "";
   if (!list.length) {
     box.replaceChildren(el("div", { class: "empty", text: "No concept of the glossary." }));
     return;
   }
-  box.replaceChildren(...list.map(conceptCard));
+  box.replaceChildren(...list.map((c) => conceptCard(c, pair)));
 }
 
-function conceptCard(c) {
+// A term: its text, and its status when it is not a plain variant.
+function termNodes(t) {
+  const out = [el("span", { class: `term ${t.status}`, text: t.text, title: t.status + (t.note ? " — " + t.note : "") })];
+  if (t.status !== "preferred" && t.status !== "variant") {
+    out.push(el("span", { class: `badge ${t.status}`, text: t.status === "abbreviation" ? "abbr." : t.status }));
+  }
+  return out;
+}
+
+function conceptCard(c, pair) {
   const card = el("div", { class: "concept" });
   const byLang = new Map();
   for (const t of c.terms) {
     if (!byLang.has(t.lang)) byLang.set(t.lang, []);
     byLang.get(t.lang).push(t);
   }
-  for (const [lang, terms] of byLang) {
-    const cell = el("div");
-    for (const t of terms) {
-      const span = el("span", { class: `term ${t.status}`, text: t.text, title: t.tag });
-      cell.append(span);
-      if (t.status !== "preferred") cell.append(el("span", { class: `badge ${t.status}`, text: t.status }));
-      cell.append(" ");
+  const rank = (l) => (pair.indexOf(l) + 1 || 9);
+  const langs = [...byLang.keys()].sort((a, b) => rank(a) - rank(b));
+  for (const lang of langs) {
+    const terms = byLang.get(lang);
+    const first = terms.find((t) => t.status === "preferred") || terms[0];
+    const rest = terms.filter((t) => t !== first);
+    const cell = el("div", { class: "terms", lang });
+    cell.append(el("div", { class: "first" }, ...termNodes(first)));
+    if (rest.length) {
+      const more = el("div", { class: "more" });
+      rest.forEach((t, i) => {
+        if (i) more.append(el("span", { class: "sep", "aria-hidden": "true", text: " · " }));
+        more.append(...termNodes(t));
+      });
+      cell.append(more);
     }
-    card.append(el("div", { class: "lang" }, el("span", { class: "code", text: lang }), cell));
+    card.append(el("div", { class: "lang" + (lang === pair[1] ? " target" : "") }, el("span", { class: "code", text: lang }), cell));
   }
-  const notes = [c.domain, c.note, c.source ? "Source: " + c.source : null].filter(Boolean).join("\n");
+  const notes = [c.domain, c.note].filter(Boolean).join(" · ");
   if (notes) card.append(el("div", { class: "note", text: notes }));
+  if (c.source) card.append(el("div", { class: "note source", text: "Source: " + c.source }));
   return card;
 }
 
+// The match bands of CAT tools' analyses: class and name.
 function band(score) {
-  if (score >= 100) return "b100";
-  if (score >= 95) return "b95";
-  if (score >= 85) return "b85";
-  if (score >= 75) return "b75";
-  return "b50";
+  if (score >= 100) return ["b100", "exact"];
+  if (score >= 95) return ["b95", "95–99"];
+  if (score >= 85) return ["b85", "85–94"];
+  if (score >= 75) return ["b75", "75–84"];
+  return ["b50", "50–74"];
 }
 
 // A wdiff string ("[-old-] {+new+}") as text with <del>/<ins>.
@@ -180,15 +223,24 @@ function showMatches(list, from, to) {
   box.replaceChildren(...list.map((m) => {
     const node = tpl.content.firstElementChild.cloneNode(true);
     const s = node.querySelector(".score");
+    const [cls, name] = band(m.score);
     s.textContent = m.score + "%";
-    s.classList.add(band(m.score));
-    node.querySelector(".src").replaceChildren(...(m.diff ? diffNodes(m.diff) : [document.createTextNode(m.source)]));
-    node.querySelector(".tgt .text").textContent = m.target;
+    s.classList.add(cls);
+    node.querySelector(".band").textContent = name;
+    node.classList.add(cls);
+    const src = node.querySelector(".src");
+    src.lang = from;
+    src.replaceChildren(...(m.diff ? diffNodes(m.diff) : [document.createTextNode(m.source)]));
+    const tgt = node.querySelector(".tgt .text");
+    tgt.lang = to;
+    tgt.textContent = m.target;
     node.querySelector(".copy").addEventListener("click", (ev) => copy(m.target, ev.target));
     if (m.repaired && m.changes) {
       const r = node.querySelector(".repair");
       r.hidden = false;
-      r.textContent = "Adapted: " + m.changes.map((c) => `${c.was} → ${c.now}`).join("; ") + " (TM: " + m.original_target + ")";
+      r.append(el("span", { class: "label", text: "Adapted from the glossary:" }));
+      for (const c of m.changes) r.append(" ", el("del", { class: "d", text: c.was }), " → ", el("ins", { class: "i", text: c.now }));
+      if (m.original_target) r.append(el("div", { class: "orig", lang: to, text: "The TM has: " + m.original_target }));
     }
     const meta = [m.document, m.reviewed ? "reviewed" : null, m.date ? m.date.slice(0, 10) : null, m.tm !== "main" ? m.tm : null, "unit " + m.unit]
       .filter(Boolean).join(" · ");
@@ -235,10 +287,11 @@ function showConcordance(list) {
     return;
   }
   box.replaceChildren(...list.map((h) => {
-    const card = el("div", { class: "hit" }, el("div", {}, ...marked(h.text, h.matches)));
+    const card = el("div", { class: "hit" }, el("div", { class: "text", lang: h.lang }, ...marked(h.text, h.matches)));
     for (const [lang, text] of Object.entries(h.variants)) {
-      card.append(el("div", { class: "other" }, el("span", { class: "code", text: lang }), text));
+      card.append(el("div", { class: "other" }, el("span", { class: "code", text: lang }), el("span", { lang, text })));
     }
+    card.append(el("div", { class: "meta", text: [h.document, "unit " + h.unit].filter(Boolean).join(" · ") }));
     return card;
   }));
 }
@@ -266,34 +319,53 @@ function glossaryLangs() {
   return [...set].sort((a, b) => (order.indexOf(a) + 1 || 9) - (order.indexOf(b) + 1 || 9) || a.localeCompare(b));
 }
 
+// The terms of one language: the preferred one, the others after it.
+function termCell(terms, lang) {
+  const td = el("td", { lang });
+  if (!terms.length) return td;
+  const first = terms.find((t) => t.status === "preferred") || terms[0];
+  td.append(el("div", { class: "first" }, ...termNodes(first)));
+  const rest = terms.filter((t) => t !== first);
+  if (rest.length) {
+    const more = el("div", { class: "more" });
+    rest.forEach((t, i) => {
+      if (i) more.append(el("span", { class: "sep", "aria-hidden": "true", text: " · " }));
+      more.append(...termNodes(t));
+    });
+    td.append(more);
+  }
+  return td;
+}
+
+let drawn = null; // the filter the glossary table was drawn with
+
+function filterGlossary() {
+  const key = JSON.stringify([$("#g-filter").value.trim().toLowerCase(), $("#g-lang").value]);
+  if (key !== drawn) drawGlossary();
+}
+
 function drawGlossary() {
-  const langs = glossaryLangs();
   const want = $("#g-filter").value.trim().toLowerCase();
   const only = $("#g-lang").value;
+  drawn = JSON.stringify([want, only]);
+  const langs = only ? [only] : glossaryLangs();
   $("#g-table thead").replaceChildren(el("tr", {}, ...langs.map((l) => el("th", { text: l })), el("th", { text: "note" }), el("th", { class: "write", text: "" })));
   const rows = [];
   for (const c of concepts) {
-    const terms = c.terms.filter((t) => !only || t.lang === only);
-    if (only && !terms.length) continue;
-    if (want && !c.terms.some((t) => t.text.toLowerCase().includes(want)) && !(c.note || "").toLowerCase().includes(want)) continue;
+    const shown = c.terms.filter((t) => langs.includes(t.lang));
+    if (!shown.length) continue;
+    if (want && !shown.some((t) => t.text.toLowerCase().includes(want)) && !(c.note || "").toLowerCase().includes(want)) continue;
     const tr = el("tr");
-    for (const l of langs) {
-      const td = el("td");
-      for (const t of c.terms.filter((t) => t.lang === l)) {
-        td.append(el("span", { class: `term ${t.status}`, text: t.text }));
-        if (t.status !== "preferred") td.append(el("span", { class: `badge ${t.status}`, text: t.status }));
-        td.append(" ");
-      }
-      tr.append(td);
-    }
-    tr.append(el("td", { class: "help", text: c.note || "" }));
-    tr.append(el("td", { class: "actions write" },
-      el("button", { type: "button", text: "Edit", onclick: () => openEditor(c) }),
+    for (const l of langs) tr.append(termCell(shown.filter((t) => t.lang === l), l));
+    tr.append(el("td", { class: "note", text: c.note || "" }));
+    tr.append(el("td", { class: "row-actions write" },
+      el("button", { type: "button", class: "edit", text: "Edit", onclick: () => openEditor(c) }),
       " ",
-      el("button", { type: "button", text: "Delete", onclick: () => removeConcept(c) })));
+      el("button", { type: "button", class: "delete", text: "Delete", onclick: () => removeConcept(c) })));
     rows.push(tr);
     if (rows.length >= 2000) break;
   }
+  if (!rows.length) rows.push(el("tr", {}, el("td", { class: "empty", colspan: String(langs.length + 2), text: want ? "No concept has such a term." : "The glossary is empty." })));
   $("#g-table tbody").replaceChildren(...rows);
 }
 
@@ -349,8 +421,12 @@ async function loadDocuments() {
   const sel = $("#d-doc");
   try {
     const docs = await api("/api/documents");
+    const was = review ? review.doc : sel.value;
     sel.replaceChildren(...docs.map((d) => el("option", { value: d.name, text: `${d.name} (${d.units} units, ${d.origin})` })));
-    if (docs.length) await loadUnits();
+    if (docs.some((d) => d.name === was)) sel.value = was;
+    // changes not saved yet stay on the page
+    if (review && review.dirty && review.doc === sel.value) drawReview();
+    else if (docs.length) await loadUnits();
     else $("#d-table tbody").replaceChildren(el("tr", {}, el("td", { class: "empty", text: "No document in the TM." })));
   } catch (e) {
     $("#d-error").textContent = e.message;
@@ -358,6 +434,10 @@ async function loadDocuments() {
 }
 
 async function loadUnits() {
+  if (review && review.dirty && review.doc !== $("#d-doc").value && !confirm("Forget the changes to " + review.doc + "?")) {
+    $("#d-doc").value = review.doc;
+    return;
+  }
   const name = $("#d-doc").value;
   $("#d-error").textContent = "";
   try {
@@ -373,7 +453,7 @@ function drawReview() {
   const { langs, rows } = review;
   const canEdit = document.body.classList.contains("can-write") && review.editable !== false;
   document.body.classList.toggle("editing", canEdit);
-  $("#d-save").hidden = !canEdit || !review.dirty;
+  $("#d-save").hidden = $("#d-discard").hidden = !canEdit || !review.dirty;
   $("#d-table thead").replaceChildren(el("tr", {}, el("th", { text: "#" }), ...langs.map((l) => el("th", { text: l })), el("th", { text: "" })));
   const lowOnly = $("#d-low").checked;
   const trs = [];
@@ -381,27 +461,27 @@ function drawReview() {
     const low = u.confidence != null && u.confidence < 0.5;
     if (lowOnly && !low) return;
     const shape = langs.map((l) => (u.sentences[l] || []).length).join("-");
-    const tr = el("tr");
-    tr.append(el("td", {},
+    const tr = el("tr", { class: low ? "low" : "" });
+    tr.append(el("td", { class: "num" },
       el("div", { text: String(k + 1) }),
       el("div", { class: "shape", text: shape }),
       u.confidence != null ? el("div", { class: "conf" + (low ? " low" : ""), text: u.confidence.toFixed(2) }) : null));
     for (const l of langs) {
-      const td = el("td", { class: low ? "low" : "" });
+      const td = el("td", { class: "sents", "data-lang": l, lang: l });
       (u.sentences[l] || []).forEach((s, i) => {
         const span = el("span", { class: "sent", text: s });
-        const tools = el("span", { class: "edit-only" },
+        const tools = el("span", { class: "edit-only tools" },
           i > 0 ? el("button", { type: "button", title: "Split the unit before this sentence", text: "✂", onclick: () => split(k, l, i) }) : null,
           el("button", { type: "button", title: "Move this sentence to the unit above", text: "↑", onclick: () => move(k, l, i, -1) }),
           el("button", { type: "button", title: "Move this sentence to the unit below", text: "↓", onclick: () => move(k, l, i, 1) }));
-        td.append(span, tools);
+        td.append(el("div", { class: "line" }, span, tools));
       });
       tr.append(td);
     }
-    tr.append(el("td", { class: "actions" },
-      el("button", { type: "button", class: "edit-only", title: "Join with the next unit", text: "Join ↓", onclick: () => join(k) }),
+    tr.append(el("td", { class: "row-actions" },
+      el("button", { type: "button", class: "edit-only join", title: "Join with the next unit", text: "Join ↓", onclick: () => join(k) }),
       " ",
-      el("button", { type: "button", class: "edit-only", title: "Delete this unit", text: "Delete", onclick: () => del(k) })));
+      el("button", { type: "button", class: "edit-only delete", title: "Delete this unit", text: "Delete", onclick: () => del(k) })));
     trs.push(tr);
   });
   $("#d-table tbody").replaceChildren(...trs);
@@ -491,19 +571,43 @@ $("#key-dialog").addEventListener("close", () => {
 
 for (const b of document.querySelectorAll(".tabs button")) b.addEventListener("click", () => show(b.dataset.view));
 $("#search-form").addEventListener("submit", search);
+// a new pair answers the query already asked (and keeps the focus in the field)
+function pairChanged() {
+  localStorage.setItem("polytm-pair", JSON.stringify([$("#from").value, $("#to").value]));
+  if (!$("#results").hidden && $("#q").value.trim()) search();
+}
+$("#from").addEventListener("change", pairChanged);
+$("#to").addEventListener("change", pairChanged);
 $("#swap").addEventListener("click", () => {
   const f = $("#from").value;
   $("#from").value = $("#to").value;
   $("#to").value = f;
+  pairChanged();
+  $("#q").focus();
 });
 $("#key").addEventListener("click", openKey);
-$("#g-filter").addEventListener("input", drawGlossary);
-$("#g-lang").addEventListener("change", drawGlossary);
+// "/" anywhere but in a field: back to the search field
+document.addEventListener("keydown", (ev) => {
+  if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const t = ev.target;
+  if (t.closest && t.closest("input, textarea, select, dialog, [contenteditable]")) return;
+  ev.preventDefault();
+  if ($("#view-search").hidden) show("search");
+  $("#q").focus();
+  $("#q").select();
+});
+for (const ev of ["input", "change", "search"]) $("#g-filter").addEventListener(ev, filterGlossary);
+$("#g-lang").addEventListener("change", filterGlossary);
 $("#g-add").addEventListener("click", () => openEditor(null));
 $("#g-cancel").addEventListener("click", () => { $("#g-form").hidden = true; });
 $("#g-form").addEventListener("submit", saveConcept);
 $("#d-doc").addEventListener("change", loadUnits);
 $("#d-low").addEventListener("change", drawReview);
 $("#d-save").addEventListener("click", saveReview);
+$("#d-discard").addEventListener("click", loadUnits);
+// a review not saved is not lost by a mistake
+window.addEventListener("beforeunload", (ev) => {
+  if (review && review.dirty) ev.preventDefault();
+});
 
 start();
