@@ -24,6 +24,7 @@ seed() {
 seed tmx "" "$fix"/tmx/*.tmx "$fix"/tmx/bad/*.tmx "$fix"/pretranslate/dushanbe.en-ru.xlf
 seed tmx_inline ""
 seed tbx "" "$fix"/glossary/*.tbx
+seed document 02 "$fix"/documents/*.html
 seed xliff_read "" "$fix"/pretranslate/*.xlf
 for flag in 00 01 02 03; do
     seed xliff_fill "$flag" "$fix"/pretranslate/*.xlf seeds/xliff_read/*

@@ -42,7 +42,8 @@ pub fn too_long(file: &str, line: usize, len: usize) -> polytm_core::error::Erro
         line,
         format!(
             "a segment of {:.1} MiB without a break is over the limit of {} MiB",
-            len as f64 / f64::from(1 << 20),
+            // rounded up: one byte over the limit is not "16.0 MiB"
+            (len as f64 / f64::from(1 << 20) * 10.0).ceil() / 10.0,
             MAX_SEGMENT_BYTES >> 20
         ),
     )
@@ -58,12 +59,12 @@ mod tests {
         assert!(check_runs("f.txt", &ok, b"\n").is_ok());
         let bad = format!("a\nb\n{}\n", "x".repeat(MAX_SEGMENT_BYTES + 1));
         let e = check_runs("f.txt", &bad, b"\n").unwrap_err().to_string();
-        assert!(e.contains("f.txt") && e.contains("line 3"), "{e}");
-        assert!(e.contains("16 MiB"), "{e}");
+        assert!(e.contains("f.txt:3:"), "{e}");
+        assert!(e.contains("16.1 MiB") && e.contains("limit of 16 MiB"), "{e}");
         // XML: the run between two tags, whatever its lines
         let xml = format!("<a>\n<b>{}</b>", "y\n".repeat(MAX_SEGMENT_BYTES / 2 + 1));
         let e = check_runs("f.xlf", &xml, b"<").unwrap_err().to_string();
-        assert!(e.contains("line 2"), "{e}");
+        assert!(e.contains("f.xlf:2:"), "{e}");
         assert!(check_runs("f.xlf", &xml, b"\n").is_ok());
     }
 }
