@@ -288,6 +288,8 @@ fn export_in_flight(tm: &Tm, out: &Path) -> Option<std::process::Child> {
         }
         std::thread::sleep(Duration::from_millis(2));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("no temporary file appeared");
 }
 

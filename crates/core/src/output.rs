@@ -167,7 +167,7 @@ fn remove_registered(which: impl Fn(&Path) -> bool) {
     };
     for p in list.iter().filter(|p| which(p)) {
         // already gone (renamed into place, removed): nothing to do
-        let _ = std::fs::remove_file(&p);
+        let _ = std::fs::remove_file(p);
     }
 }
 

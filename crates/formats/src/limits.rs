@@ -60,7 +60,10 @@ mod tests {
         let bad = format!("a\nb\n{}\n", "x".repeat(MAX_SEGMENT_BYTES + 1));
         let e = check_runs("f.txt", &bad, b"\n").unwrap_err().to_string();
         assert!(e.contains("f.txt:3:"), "{e}");
-        assert!(e.contains("16.1 MiB") && e.contains("limit of 16 MiB"), "{e}");
+        assert!(
+            e.contains("16.1 MiB") && e.contains("limit of 16 MiB"),
+            "{e}"
+        );
         // XML: the run between two tags, whatever its lines
         let xml = format!("<a>\n<b>{}</b>", "y\n".repeat(MAX_SEGMENT_BYTES / 2 + 1));
         let e = check_runs("f.xlf", &xml, b"<").unwrap_err().to_string();
