@@ -11,6 +11,15 @@
 //!     characters (20,000 tokens), indexed and exhaustive
 //! ```
 //!
+//! With the real segments present, `scale` also measures the TM of joined
+//! pairs (every real segment, then `a + " " + b` for random pairs of them up
+//! to the largest size, as `/work/eval/fuzzy2/make_joined_tm.py` makes it):
+//! each real segment is in dozens of longer units there, the near-duplicate
+//! case where candidate lists grow fastest. It prints the same 1,000
+//! queries' time on the originals alone and on the joined TM, their ratio,
+//! the work per query and the agreement with the exhaustive scan
+//! (`--joined 0` leaves it out).
+//!
 //! Real segments come from `$POLYTM_SHARED/data` (default `../shared`):
 //! `tm/gettext.en-ru.tsv` and `parallel/libreoffice-help.dev.en-ru-zh.tsv`.
 //! Without them the harness says so and uses `tests/fixtures/fuzzy/`.
@@ -394,6 +403,7 @@ fn scale(args: &[String]) -> Res<()> {
     let mut exhaustive_sample = 50usize;
     let mut limit = 5usize;
     let mut reuse = false;
+    let mut joined: Option<usize> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -409,6 +419,7 @@ fn scale(args: &[String]) -> Res<()> {
             "--dir" => dir = PathBuf::from(it.next().ok_or("--dir DIR")?),
             "--limit" => limit = it.next().ok_or("--limit N")?.parse()?,
             "--reuse" => reuse = true,
+            "--joined" => joined = Some(it.next().ok_or("--joined N")?.parse()?),
             "--exhaustive-sample" => {
                 exhaustive_sample = it.next().ok_or("--exhaustive-sample N")?.parse()?
             }
@@ -417,6 +428,7 @@ fn scale(args: &[String]) -> Res<()> {
     }
     std::fs::create_dir_all(&dir)?;
     let (pairs, what) = real_pairs();
+    let real = !what.contains("fixture");
     println!("segments: {what}");
     // Queries: real segments held out of every TM (every 50th help-like pair
     // with 4..60 words), so each query has near but not identical matches.
@@ -556,6 +568,161 @@ fn scale(args: &[String]) -> Res<()> {
             st.bounded / queries.len().max(1),
             st.verified / queries.len().max(1),
             sample.len()
+        );
+    }
+    let joined = joined.unwrap_or(if real {
+        sizes.iter().copied().max().unwrap_or(0)
+    } else {
+        0
+    });
+    if joined > 0 {
+        joined_pairs(
+            &pool,
+            &queries,
+            joined,
+            &dir,
+            &tags,
+            limit,
+            exhaustive_sample,
+            reuse,
+        )?;
+    }
+    Ok(())
+}
+
+/// The TM of joined pairs: every segment of `pool`, then `a + " " + b` for
+/// random ordered pairs of distinct ones until `n` distinct units exist
+/// (each real segment stands whole in dozens of longer units).
+fn joined_tm(pool: &[(String, String)], n: usize, seed: u64) -> Vec<(String, String)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(n);
+    for p in pool {
+        if out.len() >= n {
+            break;
+        }
+        if seen.insert(p.clone()) {
+            out.push(p.clone());
+        }
+    }
+    let originals = out.len();
+    let mut rng = Rng(seed);
+    while out.len() < n && originals > 1 {
+        let (a, b) = (rng.below(originals), rng.below(originals));
+        if a == b {
+            continue;
+        }
+        let u = (
+            format!("{} {}", out[a].0, out[b].0),
+            format!("{} {}", out[a].1, out[b].1),
+        );
+        if seen.insert(u.clone()) {
+            out.push(u);
+        }
+    }
+    out
+}
+
+/// What the batch of `queries` costs on one database: CPU seconds of the
+/// whole process for the batch on all cores (median of three), wall
+/// seconds, queries with a proposal, and the work per query.
+fn batch_figures(
+    m: &Matcher,
+    queries: &[String],
+    limit: usize,
+) -> Res<(f64, f64, usize, SearchStats)> {
+    use rayon::prelude::*;
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let cpu0 = process_cpu_ms();
+        let r: Vec<_> = queries.par_iter().map(|q| m.best(q, 50, limit)).collect();
+        for x in r {
+            x?;
+        }
+        runs.push(((process_cpu_ms() - cpu0) / 1e3, t.elapsed().as_secs_f64()));
+    }
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (cpu, wall) = runs[1];
+    let mut st = SearchStats::default();
+    let mut found = 0;
+    for q in queries {
+        found += usize::from(!m.best_with_stats(q, 50, limit, &mut st)?.is_empty());
+    }
+    Ok((cpu, wall, found, st))
+}
+
+/// The joined-pairs case (see the module documentation): the originals
+/// alone, then the joined TM of `n` units; batch time, ratio, work per
+/// query and agreement with the exhaustive scan on a sample.
+#[allow(clippy::too_many_arguments)]
+fn joined_pairs(
+    pool: &[(String, String)],
+    queries: &[String],
+    n: usize,
+    dir: &Path,
+    tags: &[LangTag],
+    limit: usize,
+    exhaustive_sample: usize,
+    reuse: bool,
+) -> Res<()> {
+    println!();
+    println!(
+        "joined pairs (near-duplicates): the {} real segments, then a + \" \" + b up to {n} units",
+        pool.len()
+    );
+    println!();
+    println!(
+        "| TM | units | import units/s | batch CPU s (2 threads) | batch wall s | proposals | postings / candidates / bounded / verified per query | agreement with --exhaustive |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut cpu_at = Vec::new();
+    for (name, size) in [("originals", pool.len()), ("joined", n.max(pool.len()))] {
+        let db = dir.join(format!("joined-{size}.db"));
+        let rate = if reuse && db.exists() {
+            f64::NAN
+        } else {
+            // the originals alone: the first `pool.len()` units of any size
+            let tm = joined_tm(pool, size, 1);
+            let rows: Vec<Vec<&str>> = tm
+                .iter()
+                .map(|(a, b)| vec![a.as_str(), b.as_str()])
+                .collect();
+            import_rows(&db, tags, &rows, "joined")?
+        };
+        let store: Arc<dyn Database> = Arc::new(SqliteDb::open(&db)?);
+        let m = Matcher::open(store, &Lang::en(), &Lang::ru(), Options::default())?;
+        let (cpu, wall, found, st) = batch_figures(&m, queries, limit)?;
+        let sample: Vec<&String> = queries.iter().take(exhaustive_sample).collect();
+        let mut agree = 0usize;
+        if !sample.is_empty() {
+            let ex = exhaustive_matcher(&db)?;
+            for q in &sample {
+                let a = ex.best(q, 50, limit)?;
+                let b = m.best(q, 50, limit)?;
+                let sa: Vec<(u8, i64)> = a.iter().map(|p| (p.score, p.unit)).collect();
+                let sb: Vec<(u8, i64)> = b.iter().map(|p| (p.score, p.unit)).collect();
+                agree += usize::from(sa == sb);
+            }
+        }
+        let per = |x: usize| x as f64 / queries.len().max(1) as f64;
+        println!(
+            "| {name} | {} | {rate:.0} | {cpu:.3} | {wall:.3} | {found} | {:.0} / {:.0} / {:.0} / {:.1} | {agree}/{} |",
+            m.segments(),
+            per(st.postings),
+            per(st.candidates),
+            per(st.bounded),
+            per(st.verified),
+            sample.len()
+        );
+        cpu_at.push((cpu, wall));
+    }
+    if let [(c0, w0), (c1, w1)] = cpu_at[..] {
+        println!();
+        println!(
+            "joined / originals, same {} queries: {:.1}× CPU, {:.1}× wall (target ≤ 4×)",
+            queries.len(),
+            c1 / c0.max(1e-9),
+            w1 / w0.max(1e-9)
         );
     }
     Ok(())

@@ -272,6 +272,10 @@ fn big_tm() -> Tm {
 }
 
 /// Start `export -o out.tmx`, wait until its temporary file is there.
+#[allow(
+    clippy::zombie_processes,
+    reason = "the running child is handed to the caller, which waits for it"
+)]
 fn export_in_flight(tm: &Tm, out: &Path) -> Option<std::process::Child> {
     let mut c = tm.process();
     c.args(["export", "-o", arg(out)])

@@ -83,6 +83,10 @@ impl LangIndex {
         let mut scanned = Scanned::new(s.unknown);
         let mut row = std::mem::take(&mut sc.row);
         for t in s.stages() {
+            // once K hits are known, nothing below the worst of them can
+            // enter: the filters work to that score from now on
+            s.raise_floor();
+            let t = t.max(s.probe_min);
             stats.stages += 1;
             s.scan(t, &mut scanned, sc, stats);
             s.verify(t, sc, stats, &mut row, accept);
@@ -116,9 +120,13 @@ struct Search<'a, P: Fn(u32) -> bool> {
     punct: &'a P,
     /// Query tokens.
     n: usize,
-    /// The user's minimum, and the lowest threshold the filters work to.
+    /// The user's minimum, and the lowest threshold the filters work to
+    /// (raised to the worst of the best K once K are known).
     min: u8,
     probe_min: u8,
+    /// Whether the prefix lists are read (fixed for the whole search: the
+    /// ranges read are positions in one kind of list).
+    use_prefix: bool,
     /// Words (not punctuation) of the query.
     q_words: usize,
     /// Distinct known query tokens with their multiplicity, rarest first.
@@ -195,13 +203,15 @@ impl<'a, P: Fn(u32) -> bool> Search<'a, P> {
             p += c as usize;
         }
         let min = min.max(1);
+        let probe_min = min.min(score::MAX_FUZZY);
         Search {
             ix,
             q,
             punct,
             n: q.seg.toks.len(),
             min,
-            probe_min: min.min(score::MAX_FUZZY),
+            probe_min,
+            use_prefix: probe_min >= PREFIX_MIN,
             q_words: q.words.len(),
             distinct,
             unknown,
@@ -209,6 +219,17 @@ impl<'a, P: Fn(u32) -> bool> Search<'a, P> {
             weight,
             qsig,
             top: TopK::new(limit),
+        }
+    }
+
+    /// With K hits known, a unit scoring below the worst of them cannot
+    /// enter (a tie can, being more recent): raise the threshold the
+    /// filters work to up to that score. Lossless: whatever a filter ruled
+    /// out at a lower threshold is out at a higher one too.
+    fn raise_floor(&mut self) {
+        if self.top.is_full() {
+            let w = self.top.worst().score.min(score::MAX_FUZZY);
+            self.probe_min = self.probe_min.max(w);
         }
     }
 
@@ -325,7 +346,7 @@ impl<'a, P: Fn(u32) -> bool> Search<'a, P> {
     fn scan(&self, t: u8, scanned: &mut Scanned, sc: &mut Scratch, stats: &mut SearchStats) {
         let ix = self.ix;
         let n = self.n;
-        let use_prefix = self.probe_min >= PREFIX_MIN;
+        let use_prefix = self.use_prefix;
         let (lo, hi) = ix.entry_range(length_window(n, t));
         // Lossless prefixes (PPJoin, and the l-prefix scheme of AdaptJoin):
         // a segment sharing alpha = min_overlap tokens or more with the
@@ -608,6 +629,8 @@ impl<'a, P: Fn(u32) -> bool> Search<'a, P> {
     fn finish(self, sc: &mut Scratch) -> Vec<Hit> {
         for &e in &sc.touched {
             sc.state[e as usize] = St::default();
+            // (a met entry is a touched one: this clears the bit set)
+            sc.met[e as usize / 64] = 0;
         }
         sc.touched.clear();
         for &(t, _) in &self.distinct {
@@ -704,7 +727,8 @@ struct Scratch {
     /// the entries met are reset through `touched`).
     state: Vec<St>,
     touched: Vec<u32>,
-    /// Bit set of the entries met and not ruled out (128 KiB a million).
+    /// Bit set of the entries met and not ruled out (128 KiB a million;
+    /// zero between searches).
     met: Vec<u64>,
     /// Query token counts, by token id (zero outside a search).
     qcnt: Vec<u32>,
@@ -775,11 +799,11 @@ impl Scratch {
         if self.state.len() < entries {
             self.state.resize(entries, St::default());
         }
+        // zero between searches, like `state` (cleared through `touched`)
         let words = entries / 64 + 1;
         if self.met.len() < words {
             self.met.resize(words, 0);
         }
-        self.met[..words].iter_mut().for_each(|w| *w = 0);
         if self.qcnt.len() < vocab {
             self.qcnt.resize(vocab, 0);
         }
