@@ -69,7 +69,7 @@ fuzz_target!(|data: &[u8]| {
         return; // a table without a language column does not read back
     }
     let mut out = Vec::new();
-    write_table(&mut out, &concepts, delim).unwrap();
+    write_table(&mut out, &concepts, delim, false).unwrap();
     let back = match read_all(&out, delim) {
         Ok(c) => c,
         Err(e) => panic!(
