@@ -372,6 +372,7 @@ pub async fn export(State(app): State<Shared>, Query(p): Params) -> Answer {
             .unwrap_or_default(),
         since,
         spreadsheet_safe: matches!(param(&p, "spreadsheet_safe"), Some("1" | "true" | "yes")),
+        context: matches!(param(&p, "context"), Some("1" | "true" | "yes")),
     };
     // a bad document name is an error before anything is sent
     if !opts.documents.is_empty() {

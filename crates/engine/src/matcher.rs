@@ -27,7 +27,7 @@ use polytm_fuzzy::index::{Hit, LangIndex, SearchStats, TmIndex};
 use polytm_fuzzy::repair;
 pub use polytm_fuzzy::repair::Repair;
 use polytm_glossary::{Glossary, Recognizer, TermRepair, TermStatus};
-use polytm_store::{Database, Reader, UnitPair};
+use polytm_store::{Database, Neighbours, Reader, UnitPair};
 use polytm_text::lang::Lang;
 
 /// How a [`Matcher`] works.
@@ -340,6 +340,35 @@ impl Matcher {
             })
             .collect();
         Ok(out)
+    }
+
+    /// The source segments before and after a proposal's unit in its TM
+    /// document, for in-context matching: the context props the unit was
+    /// imported with (memoQ's `x-context-pre`/`x-context-post`, OmegaT's
+    /// `prev`/`next`, see [`crate::exchange::PROP_CONTEXT_PRE`]) where it
+    /// has them, else its neighbours by position in its document. `None`
+    /// when neither is known (a unit without a document position).
+    pub fn context(&self, p: &Proposal) -> Result<Option<Neighbours>> {
+        let Some(tm) = self.tms.iter().find(|t| t.name == p.tm) else {
+            return Ok(None);
+        };
+        let rd = tm.db.reader()?;
+        let props = rd.unit(p.unit)?.and_then(|u| u.props);
+        let (pre, post) =
+            crate::exchange::UnitProps::from_json(props.as_deref()).context(self.from.as_str());
+        let near = if pre.is_some() && post.is_some() {
+            None
+        } else {
+            rd.neighbours(p.unit, &self.from)?
+        };
+        if pre.is_none() && post.is_none() && near.is_none() {
+            return Ok(None);
+        }
+        let near = near.unwrap_or_default();
+        Ok(Some(Neighbours {
+            prev: pre.unwrap_or(near.prev),
+            next: post.unwrap_or(near.next),
+        }))
     }
 
     /// Glossary terms first (a concept named in the TM source but another

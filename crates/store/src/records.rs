@@ -199,6 +199,14 @@ pub struct UnitPair {
     pub reviewed: bool,
 }
 
+/// The source-language texts around a unit in its document (`None`: the
+/// document starts or ends there).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Neighbours {
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
 /// A document: an aligned text, an imported file.
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {

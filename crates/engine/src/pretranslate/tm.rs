@@ -6,7 +6,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Leverage, TmHit};
+use super::{ContextMatch, Leverage, TmHit};
+
+/// How many exact matches of a segment are checked for context (the same
+/// sentence in that many places of the TM).
+const CONTEXT_CANDIDATES: usize = 16;
 use crate::exchange::import::{ImportOptions, document_name, import_file};
 use crate::matcher::{Matcher, Options, Proposal};
 use polytm_core::Progress;
@@ -119,6 +123,7 @@ impl From<Proposal> for TmHit {
                 }
             }),
             inherited: false,
+            contexts: Vec::new(),
         }
     }
 }
@@ -126,7 +131,25 @@ impl From<Proposal> for TmHit {
 impl Leverage for TmLeverage {
     fn best(&self, query: &str, min: u8) -> Result<Option<TmHit>> {
         let found = self.matcher.best(query, min.max(1), 1)?;
-        Ok(found.into_iter().next().map(TmHit::from))
+        let Some(mut hit) = found.into_iter().next().map(TmHit::from) else {
+            return Ok(None);
+        };
+        if hit.score >= 100 {
+            // every unit holding this very segment, with its neighbours:
+            // which one is in context depends on the occurrence
+            for p in self.matcher.best(query, 100, CONTEXT_CANDIDATES)? {
+                if let Some(n) = self.matcher.context(&p)? {
+                    let h = TmHit::from(p);
+                    hit.contexts.push(ContextMatch {
+                        prev: n.prev,
+                        next: n.next,
+                        target: h.target,
+                        origin: h.origin,
+                    });
+                }
+            }
+        }
+        Ok(Some(hit))
     }
 }
 
