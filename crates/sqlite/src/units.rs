@@ -439,7 +439,7 @@ pub fn pair(conn: &Connection, id: i64, from: &Lang, to: &Lang) -> Result<Option
     let mut st = conn.prepare_cached(
         "SELECT coalesce(s.plain, s.text), coalesce(t.plain, t.text), d.name,
                 coalesce(u.changed_at, u.created_at), CASE WHEN t.plain IS NULL THEN NULL ELSE t.text END,
-                u.reviewed
+                u.reviewed, u.origin, s.plain IS NOT NULL
          FROM units u
          JOIN variants s ON s.unit_id = u.id AND s.lang = ?2
          JOIN variants t ON t.unit_id = u.id AND t.lang = ?3
@@ -455,6 +455,8 @@ pub fn pair(conn: &Connection, id: i64, from: &Lang, to: &Lang) -> Result<Option
                 document: r.get(2)?,
                 date: r.get(3)?,
                 reviewed: r.get(5)?,
+                origin: r.get(6)?,
+                source_markup: r.get(7)?,
             })
         })
         .optional()?)

@@ -197,6 +197,10 @@ pub struct UnitPair {
     pub date: String,
     /// A person checked the unit (see [`NewUnit::reviewed`]).
     pub reviewed: bool,
+    /// aligned | imported | pretranslated | manual
+    pub origin: String,
+    /// The source text has inline markup (tags, formatting).
+    pub source_markup: bool,
 }
 
 /// The source-language texts around a unit in its document (`None`: the

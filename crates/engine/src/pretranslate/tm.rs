@@ -29,6 +29,11 @@ pub struct TmLeverage {
 }
 
 impl TmLeverage {
+    /// Take these penalties off the scores (see [`crate::penalty`]).
+    pub fn set_penalties(&mut self, p: crate::penalty::Penalties) {
+        self.matcher.set_penalties(p);
+    }
+
     /// Source-language segments searched, over all TMs.
     pub fn segments(&self) -> usize {
         self.matcher.segments()
@@ -116,10 +121,15 @@ impl From<Proposal> for TmHit {
                     None => p.tm.clone(),
                 };
                 // the translator is told that a person checked this pair
-                if p.reviewed {
+                let o = if p.reviewed {
                     format!("{o}, a reviewed unit")
                 } else {
                     o
+                };
+                if p.penalties.is_empty() {
+                    o
+                } else {
+                    format!("{o}; penalties: {}", crate::penalty::describe(&p.penalties))
                 }
             }),
             inherited: false,
