@@ -309,3 +309,48 @@ fn export_context_writes_the_neighbours_as_memoq_props() {
         ]
     );
 }
+
+#[test]
+fn xliff_2_and_the_html_report_say_context_too() {
+    let tm = tm_of(&["tm.en-ru.tsv"]);
+    let x = stdout(
+        tm.cmd()
+            .args(["pretranslate", "--from", "en", "--to", "ru", "--quiet"])
+            .arg(fixture("context/changed.en.v2.xlf")),
+    );
+    // the first unit is in context (document start, the same next segment)
+    assert_eq!(
+        x.matches("subState=\"polytm:context-match\"").count(),
+        1,
+        "{x}"
+    );
+    assert_eq!(
+        x.matches("subState=\"polytm:exact-match\"").count(),
+        1,
+        "{x}"
+    );
+    assert!(
+        x.contains(
+            "similarity=\"100\" origin=\"polytm\" type=\"tm\" subType=\"polytm:context-match\""
+        ),
+        "{x}"
+    );
+    assert!(!x.contains("similarity=\"101\""), "{x}");
+    let html = tm.path("a.html");
+    tm.cmd()
+        .args([
+            "analyze",
+            "--from",
+            "en",
+            "--to",
+            "ru",
+            "--presplit",
+            "--html",
+        ])
+        .arg(&html)
+        .arg(fixture("context/same.en.txt"))
+        .assert()
+        .success();
+    let h = std::fs::read_to_string(&html).unwrap();
+    assert!(h.contains("101% (context)"), "{h}");
+}
