@@ -223,7 +223,8 @@ async fn match_query(app: Shared, p: HashMap<String, String>) -> Answer {
     let min = number(&p, "min", 1u8..=100, 50)?;
     let limit = number(&p, "limit", 1usize..=1000, 5)?;
     let out = blocking(&app, move |app| {
-        let m = app.service.matcher(&from, &to, Options::default())?;
+        let mut m = app.service.matcher(&from, &to, Options::default())?;
+        m.set_penalties(app.config.penalties.clone());
         let props = m.best(&q, min, limit)?;
         Ok(serde_json::to_vec_pretty(&crate::json::proposals(
             &q, &props, &from,
@@ -482,10 +483,9 @@ pub async fn tmserver(
         if from == to {
             return Ok(b"[]".to_vec());
         }
-        let props = app
-            .service
-            .matcher(&from, &to, Options::default())?
-            .best(&q, min, limit)?;
+        let mut m = app.service.matcher(&from, &to, Options::default())?;
+        m.set_penalties(app.config.penalties.clone());
+        let props = m.best(&q, min, limit)?;
         let list: Vec<TmCandidate> = props
             .iter()
             .map(|p| TmCandidate {
