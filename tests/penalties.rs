@@ -334,3 +334,56 @@ fn pretranslation_bands_and_notes_follow_penalties() {
     assert!(x.contains("penalties: document old.tsv −3"), "{x}");
     assert!(x.contains("state-qualifier=\"fuzzy-match\""), "{x}");
 }
+
+#[test]
+fn in_pretranslation_tags_count_on_both_sides() {
+    let tm = Tm::new();
+    let tmx = tm.path("tags.tmx");
+    std::fs::write(
+        &tmx,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="en" creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/><body>
+<tu><tuv xml:lang="en"><seg>Press <bpt i="1">&lt;b&gt;</bpt>OK<ept i="1">&lt;/b&gt;</ept> to close the window.</seg></tuv>
+<tuv xml:lang="ru"><seg>Нажмите <bpt i="1">&lt;b&gt;</bpt>OK<ept i="1">&lt;/b&gt;</ept>, чтобы закрыть окно.</seg></tuv></tu>
+<tu><tuv xml:lang="en"><seg>Press Cancel to close the window.</seg></tuv>
+<tuv xml:lang="ru"><seg>Нажмите «Отмена», чтобы закрыть окно.</seg></tuv></tu>
+</body></tmx>"#,
+    )
+    .unwrap();
+    tm.cmd().arg("import").arg(&tmx).assert().success();
+    let xlf = tm.path("job.xlf");
+    std::fs::write(
+        &xlf,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="job.txt" source-language="en" target-language="ru" datatype="plaintext">
+    <body>
+      <trans-unit id="1"><source>Press <g id="1">OK</g> to close the window.</source></trans-unit>
+      <trans-unit id="2"><source>Press <g id="1">Cancel</g> to close the window.</source></trans-unit>
+    </body>
+  </file>
+</xliff>"#,
+    )
+    .unwrap();
+    let x = stdout(
+        tm.cmd()
+            .args([
+                "pretranslate",
+                "--from",
+                "en",
+                "--to",
+                "ru",
+                "--min",
+                "50",
+                "--penalty",
+                "tags=3",
+            ])
+            .arg(&xlf),
+    );
+    let units: Vec<&str> = x.split("<trans-unit ").skip(1).collect();
+    assert_eq!(units.len(), 2, "{x}");
+    // tags on both sides: no tags penalty
+    assert!(!units[0].contains("penalties"), "{}", units[0]);
+    // tags in the segment, none in the TM source: the penalty
+    assert!(units[1].contains("penalties: tags −3"), "{}", units[1]);
+}

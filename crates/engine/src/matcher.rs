@@ -279,10 +279,34 @@ impl Matcher {
         self.best_with_stats(query, min, limit, &mut SearchStats::default())
     }
 
+    /// [`Matcher::best`] for a query that had inline tags or formatting
+    /// (a segment of a document or of an XLIFF file): the `tags` penalty
+    /// then applies to TM sources without any, not to those with some.
+    pub fn best_tagged(
+        &self,
+        query: &str,
+        query_tags: bool,
+        min: u8,
+        limit: usize,
+    ) -> Result<Vec<Proposal>> {
+        self.search(query, query_tags, min, limit, &mut SearchStats::default())
+    }
+
     /// [`Matcher::best`], counting the work done.
     pub fn best_with_stats(
         &self,
         query: &str,
+        min: u8,
+        limit: usize,
+        stats: &mut SearchStats,
+    ) -> Result<Vec<Proposal>> {
+        self.search(query, false, min, limit, stats)
+    }
+
+    fn search(
+        &self,
+        query: &str,
+        query_tags: bool,
         min: u8,
         limit: usize,
         stats: &mut SearchStats,
@@ -339,7 +363,7 @@ impl Matcher {
                 }
                 break;
             }
-            self.penalise(&mut found);
+            self.penalise(&mut found, query_tags);
             found.retain(|f| f.4 >= min);
             found.sort_by(|a, b| {
                 b.4.cmp(&a.4)
@@ -424,7 +448,7 @@ impl Matcher {
     }
 
     /// The penalties of each candidate and its penalised score.
-    fn penalise(&self, found: &mut [(Hit, usize, UnitPair, Vec<Penalty>, u8)]) {
+    fn penalise(&self, found: &mut [(Hit, usize, UnitPair, Vec<Penalty>, u8)], query_tags: bool) {
         // the targets of each source text among the candidates
         let key = |s: &str| crate::pretranslate::repetition_key(s);
         let mut targets: HashMap<String, std::collections::HashSet<String>> = HashMap::new();
@@ -436,7 +460,7 @@ impl Matcher {
         }
         for f in found.iter_mut() {
             let multiple = targets.get(&key(&f.2.source)).is_some_and(|t| t.len() > 1);
-            f.3 = self.penalties.of(&f.2, multiple);
+            f.3 = self.penalties.of(&f.2, multiple, query_tags);
             let lost: u32 = f.3.iter().map(|p| u32::from(p.points)).sum();
             f.4 = u32::from(f.0.score).saturating_sub(lost) as u8;
         }

@@ -16,7 +16,7 @@
 //! aligned = 1                # aligned and not reviewed (Trados: alignment penalty)
 //! pretranslated = 5          # stored by pre-translation: machine output
 //! multiple_translations = 1  # the source has several translations (Trados's default is 1)
-//! tags = 1                   # the TM source has tags or formatting the query lacks
+//! tags = 1                   # tags or formatting in the TM source and not in the query, or the reverse
 //! [penalties.documents]
 //! "old-vendor.tmx" = 3       # units of this document (an imported file, an aligned text)
 //! ```
@@ -50,7 +50,8 @@ pub struct Penalties {
     /// A source text that has several different translations among the
     /// units found for the query.
     pub multiple_translations: u8,
-    /// The TM source has inline tags or formatting and the query has none.
+    /// The TM source has inline tags or formatting and the query has
+    /// none, or the other way round.
     pub tags: u8,
     /// Units of a document, by its name (`polytm docs list`).
     pub documents: BTreeMap<String, u8>,
@@ -147,8 +148,8 @@ impl Penalties {
     }
 
     /// The penalties of a unit; `multiple`: its source has several
-    /// translations.
-    pub fn of(&self, pair: &UnitPair, multiple: bool) -> Vec<Penalty> {
+    /// translations; `query_tags`: the query had inline tags or formatting.
+    pub fn of(&self, pair: &UnitPair, multiple: bool, query_tags: bool) -> Vec<Penalty> {
         let mut out = Vec::new();
         let mut add = |name: String, points: u8| {
             if points > 0 {
@@ -169,7 +170,7 @@ impl Penalties {
         if multiple {
             add("multiple translations".into(), self.multiple_translations);
         }
-        if pair.source_markup {
+        if pair.source_markup != query_tags {
             add("tags".into(), self.tags);
         }
         out
@@ -206,7 +207,10 @@ mod tests {
     fn off_by_default_and_each_names_itself() {
         let p = Penalties::default();
         assert!(p.is_off());
-        assert!(p.of(&pair("aligned", false, "d", true), true).is_empty());
+        assert!(
+            p.of(&pair("aligned", false, "d", true), true, false)
+                .is_empty()
+        );
         let mut p = Penalties::default();
         for s in [
             "aligned=1",
@@ -222,7 +226,7 @@ mod tests {
             v.into_iter().map(|x| (x.name, x.points)).collect()
         };
         assert_eq!(
-            names(p.of(&pair("aligned", false, "old.tmx", true), true)),
+            names(p.of(&pair("aligned", false, "old.tmx", true), true, false)),
             [
                 ("aligned".to_string(), 1),
                 ("document old.tmx".into(), 4),
@@ -231,13 +235,25 @@ mod tests {
             ]
         );
         // a reviewed aligned unit is not penalised as aligned
-        assert!(p.of(&pair("aligned", true, "x", false), false).is_empty());
+        assert!(
+            p.of(&pair("aligned", true, "x", false), false, false)
+                .is_empty()
+        );
+        // tags on both sides: no tags penalty; on the query only: one
+        assert!(
+            p.of(&pair("imported", false, "x", true), false, true)
+                .is_empty()
+        );
         assert_eq!(
-            names(p.of(&pair("pretranslated", false, "x", false), false)),
+            names(p.of(&pair("imported", false, "x", false), false, true)),
+            [("tags".to_string(), 3)]
+        );
+        assert_eq!(
+            names(p.of(&pair("pretranslated", false, "x", false), false, false)),
             [("pretranslated".to_string(), 5)]
         );
         assert_eq!(
-            describe(&p.of(&pair("aligned", false, "x", true), false)),
+            describe(&p.of(&pair("aligned", false, "x", true), false, false)),
             "aligned −1, tags −3"
         );
     }

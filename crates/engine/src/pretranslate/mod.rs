@@ -111,6 +111,13 @@ impl TmHit {
 pub trait Leverage: Sync {
     /// The best match for `query` scoring at least `min`, if any.
     fn best(&self, query: &str, min: u8) -> Result<Option<TmHit>>;
+
+    /// [`Leverage::best`] for a segment with `tags` inline codes (its
+    /// formatting), for the `tags` penalty; the same by default.
+    fn best_tagged(&self, query: &str, tags: usize, min: u8) -> Result<Option<TmHit>> {
+        let _ = tags;
+        self.best(query, min)
+    }
 }
 
 /// Matches below this are "no match" in the analysis of `pretranslate`.
@@ -307,7 +314,7 @@ pub fn leverage(
         .par_iter()
         .map(|s| {
             progress.check()?;
-            let h = lev.best(&s.text, floor)?;
+            let h = lev.best_tagged(&s.text, s.inner_tags(), floor)?;
             progress.advance(1);
             Ok(h.map(|h| penalise(h, s.inner_tags())))
         })

@@ -140,14 +140,21 @@ impl From<Proposal> for TmHit {
 
 impl Leverage for TmLeverage {
     fn best(&self, query: &str, min: u8) -> Result<Option<TmHit>> {
-        let found = self.matcher.best(query, min.max(1), 1)?;
+        self.best_tagged(query, 0, min)
+    }
+
+    fn best_tagged(&self, query: &str, tags: usize, min: u8) -> Result<Option<TmHit>> {
+        let found = self.matcher.best_tagged(query, tags > 0, min.max(1), 1)?;
         let Some(mut hit) = found.into_iter().next().map(TmHit::from) else {
             return Ok(None);
         };
         if hit.score >= 100 {
             // every unit holding this very segment, with its neighbours:
             // which one is in context depends on the occurrence
-            for p in self.matcher.best(query, 100, CONTEXT_CANDIDATES)? {
+            for p in self
+                .matcher
+                .best_tagged(query, tags > 0, 100, CONTEXT_CANDIDATES)?
+            {
                 if let Some(n) = self.matcher.context(&p)? {
                     let h = TmHit::from(p);
                     hit.contexts.push(ContextMatch {
