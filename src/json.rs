@@ -31,6 +31,8 @@ pub struct ProposalOut<'a> {
     pub changes: Option<&'a [polytm_fuzzy::repair::Change]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+    /// The penalties taken off `score`: `[{"name": "aligned", "points": 1}]`.
+    pub penalties: &'a [polytm_engine::penalty::Penalty],
 }
 
 impl<'a> ProposalOut<'a> {
@@ -49,6 +51,7 @@ impl<'a> ProposalOut<'a> {
             original_target: p.repaired.as_ref().map(|r| r.original_target.as_str()),
             changes: p.repaired.as_ref().map(|r| r.changes.as_slice()),
             diff,
+            penalties: &p.penalties,
         }
     }
 }

@@ -954,3 +954,28 @@ fn the_page_and_its_assets_are_served_with_a_strict_policy() {
     let line = s.log.recv_timeout(Duration::from_secs(5)).unwrap();
     assert!(line.contains("GET /api/health 200"), "{line}");
 }
+
+#[test]
+fn the_server_takes_its_penalties_off_and_names_them() {
+    let tm = fixture_tm();
+    let s = Server::start(&tm, &["--penalty", "document:zoo=3"]);
+    let q = "The zebra crossed the old bridge in Tashkent.";
+    let r = s.post_json(
+        "/api/units",
+        None,
+        r#"{"en":"The zebra crossed the old bridge in Tashkent.","ru":"Зебра перешла старый мост в Ташкенте.","doc":"zoo"}"#,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let m = s
+        .get(&format!("/api/match?from=en&to=ru&q={}", enc(q)))
+        .json();
+    assert_eq!(m[0]["score"], 97);
+    assert_eq!(m[0]["penalties"][0]["name"], "document zoo");
+    assert_eq!(m[0]["penalties"][0]["points"], 3);
+    // pushed below min: dropped
+    let m = s
+        .get(&format!("/api/match?from=en&to=ru&min=98&q={}", enc(q)))
+        .json();
+    assert_eq!(m.as_array().unwrap().len(), 0);
+    assert_eq!(s.stop(Duration::from_secs(5)), 0);
+}

@@ -61,6 +61,9 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub penalties: super::PenaltyArgs,
+
     /// Files to analyse (`-` for standard input).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -82,8 +85,18 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         band_floor: args.min,
         overwrite: false,
     };
-    let results =
-        super::pretranslate::analyse(ctx, &docs, &from, &to, &args.tm, args.exhaustive, &opts)?;
+    let results = super::pretranslate::analyse(
+        ctx,
+        &docs,
+        &from,
+        &to,
+        &super::pretranslate::Lookup {
+            tms: &args.tm,
+            exhaustive: args.exhaustive,
+            penalties: args.penalties.penalties()?,
+        },
+        &opts,
+    )?;
     let reports: Vec<Report> = results.into_iter().map(|r| r.0).collect();
     if let Some(h) = &args.html {
         let mut out = Output::create(h, &protected)?;

@@ -78,6 +78,13 @@ pub struct Args {
     /// formula (the file then differs from the TM's text).
     #[arg(long)]
     pub spreadsheet_safe: bool,
+
+    /// TMX: write each segment's context, the segments before and after
+    /// it in its document, as memoQ's x-context-pre / x-context-post props
+    /// on every <tuv> (what in-context matching of another tool, or of
+    /// polytm after an import, compares).
+    #[arg(long)]
+    pub context: bool,
 }
 
 pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
@@ -116,6 +123,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         documents: args.docs.clone(),
         since,
         spreadsheet_safe: args.spreadsheet_safe,
+        context: args.context,
     };
     let bar = Bars::new();
     let file = (!out.is_stdout()).then_some(target.as_path());

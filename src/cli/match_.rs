@@ -81,6 +81,9 @@ pub struct Args {
     #[arg(long)]
     pub timing: bool,
 
+    #[command(flatten)]
+    pub penalties: super::PenaltyArgs,
+
     /// The sentence to match (several words are joined with spaces).
     #[arg(value_name = "TEXT", required_unless_present = "file")]
     pub text: Vec<String>,
@@ -109,13 +112,15 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         Some(p) => Some(read_text(p, Utf16::Decode)?),
         None => None,
     };
+    let penalties = args.penalties.penalties()?;
     let t0 = Instant::now();
     let store = ctx.open()?;
     let opts = Options {
         exhaustive: args.exhaustive,
         repair: !args.no_repair,
     };
-    let matcher = Matcher::open(store, &from, &to, opts)?;
+    let mut matcher = Matcher::open(store, &from, &to, opts)?;
+    matcher.set_penalties(penalties);
     let loaded = t0.elapsed();
     if matcher.segments() == 0 {
         eprintln!("polytm: note: the translation memory has no {from} text to match");
@@ -212,6 +217,13 @@ fn print_one(
                 .collect();
             writeln!(out, "  repair  {}", what.join(", "))?;
             writeln!(out, "  TM      {}", one_line(&r.original_target))?;
+        }
+        if !p.penalties.is_empty() {
+            writeln!(
+                out,
+                "  penalty {}",
+                polytm_engine::penalty::describe(&p.penalties)
+            )?;
         }
     }
     out.flush()?;

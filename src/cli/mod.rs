@@ -172,3 +172,33 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     result.map_err(|e| ctx.name_db(e))
 }
+
+/// `--penalty NAME=POINTS` and `--penalties FILE`, for the commands that
+/// make proposals (see `polytm_engine::penalty`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PenaltyArgs {
+    /// Take points off proposals (repeatable): aligned=N (aligned, not
+    /// reviewed), pretranslated=N, multiple-translations=N, tags=N,
+    /// document:NAME=N. All are 0 unless set.
+    #[arg(long = "penalty", value_name = "NAME=POINTS")]
+    pub penalty: Vec<String>,
+
+    /// A TOML file with a [penalties] table (aligned, pretranslated,
+    /// multiple_translations, tags, and [penalties.documents]); --penalty
+    /// options override it.
+    #[arg(long = "penalties", id = "penalties_file", value_name = "FILE")]
+    pub penalties_file: Option<PathBuf>,
+}
+
+impl PenaltyArgs {
+    pub fn penalties(&self) -> Result<polytm_engine::penalty::Penalties> {
+        let mut p = match &self.penalties_file {
+            Some(f) => polytm_engine::penalty::Penalties::read(f)?,
+            None => Default::default(),
+        };
+        for s in &self.penalty {
+            p.set(s)?;
+        }
+        Ok(p)
+    }
+}

@@ -125,6 +125,9 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub penalties: super::PenaltyArgs,
+
     /// Files to pre-translate (`-` for standard input).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -173,22 +176,30 @@ pub fn read_inputs(
     Ok(docs)
 }
 
+/// Where and how matches are looked up: the `--tm` files, `--exhaustive`,
+/// the penalties.
+pub struct Lookup<'a> {
+    pub tms: &'a [PathBuf],
+    pub exhaustive: bool,
+    pub penalties: polytm_engine::penalty::Penalties,
+}
+
 /// Look every document up for every target language.
 pub fn analyse(
     ctx: &Ctx,
     docs: &[SourceDoc],
     from: &LangTag,
     to: &[LangTag],
-    tms: &[PathBuf],
-    exhaustive: bool,
+    lookup: &Lookup,
     opts: &Options,
 ) -> Result<Vec<(Report, Vec<Vec<Outcome>>)>> {
+    let (tms, exhaustive) = (lookup.tms, lookup.exhaustive);
     let distinct = polytm_engine::pretranslate::distinct_segments(docs);
     let mut levs = Vec::with_capacity(to.len());
     let db = ctx.open()?;
     let bars = Bars::new();
     for t in to {
-        let lev = polytm_engine::pretranslate::tm::open(
+        let mut lev = polytm_engine::pretranslate::tm::open(
             db.clone(),
             from,
             t,
@@ -197,6 +208,7 @@ pub fn analyse(
             &Ctx::scratch,
             &bars,
         )?;
+        lev.set_penalties(lookup.penalties.clone());
         for n in &lev.notes {
             eprintln!(
                 "polytm: note: {}",
@@ -378,7 +390,18 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         band_floor: polytm_engine::pretranslate::BAND_FLOOR,
         overwrite: args.overwrite,
     };
-    let results = analyse(ctx, &docs, &from, &to, &args.tm, args.exhaustive, &opts)?;
+    let results = analyse(
+        ctx,
+        &docs,
+        &from,
+        &to,
+        &Lookup {
+            tms: &args.tm,
+            exhaustive: args.exhaustive,
+            penalties: args.penalties.penalties()?,
+        },
+        &opts,
+    )?;
 
     let mut pending = Vec::new();
     for (di, d) in docs.iter().enumerate() {

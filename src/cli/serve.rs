@@ -62,6 +62,9 @@ pub struct Args {
     #[arg(long, short)]
     pub verbose: bool,
 
+    #[command(flatten)]
+    pub penalties: super::PenaltyArgs,
+
     /// Largest request body (an import) in megabytes.
     #[arg(long, value_name = "MB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=16384))]
     pub max_body: u64,
@@ -112,6 +115,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         private: args.private,
         verbose: args.verbose,
         max_body: (args.max_body as usize).saturating_mul(1 << 20),
+        penalties: args.penalties.penalties()?,
     };
     crate::serve::run(ctx.open()?, config)
 }

@@ -227,7 +227,8 @@ async fn match_query(app: Shared, p: HashMap<String, String>) -> Answer {
     let min = number(&p, "min", 1u8..=100, 50)?;
     let limit = number(&p, "limit", 1usize..=1000, 5)?;
     let out = blocking(&app, move |app| {
-        let m = app.service.matcher(&from, &to, Options::default())?;
+        let mut m = app.service.matcher(&from, &to, Options::default())?;
+        m.set_penalties(app.config.penalties.clone());
         let props = m.best(&q, min, limit)?;
         Ok(serde_json::to_vec_pretty(&crate::json::proposals(
             &q, &props, &from,
@@ -376,6 +377,7 @@ pub async fn export(State(app): State<Shared>, Query(p): Params) -> Answer {
             .unwrap_or_default(),
         since,
         spreadsheet_safe: matches!(param(&p, "spreadsheet_safe"), Some("1" | "true" | "yes")),
+        context: matches!(param(&p, "context"), Some("1" | "true" | "yes")),
     };
     // a bad document name is an error before anything is sent
     if !opts.documents.is_empty() {
@@ -485,10 +487,9 @@ pub async fn tmserver(
         if from == to {
             return Ok(b"[]".to_vec());
         }
-        let props = app
-            .service
-            .matcher(&from, &to, Options::default())?
-            .best(&q, min, limit)?;
+        let mut m = app.service.matcher(&from, &to, Options::default())?;
+        m.set_penalties(app.config.penalties.clone());
+        let props = m.best(&q, min, limit)?;
         let list: Vec<TmCandidate> = props
             .iter()
             .map(|p| TmCandidate {

@@ -44,6 +44,8 @@ pub struct Config {
     pub verbose: bool,
     /// Largest request body (an import), bytes.
     pub max_body: usize,
+    /// Taken off the scores of proposals (`--penalty`, `--penalties`).
+    pub penalties: polytm_engine::penalty::Penalties,
 }
 
 /// What every request sees.

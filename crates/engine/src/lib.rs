@@ -16,6 +16,7 @@ pub mod glossary;
 pub mod index;
 pub mod lexicon;
 pub mod matcher;
+pub mod penalty;
 pub mod pretranslate;
 pub mod qa;
 pub mod review;

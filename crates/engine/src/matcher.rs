@@ -22,12 +22,13 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::penalty::{Penalties, Penalty};
 use polytm_core::error::{Error, Result};
 use polytm_fuzzy::index::{Hit, LangIndex, SearchStats, TmIndex};
 use polytm_fuzzy::repair;
 pub use polytm_fuzzy::repair::Repair;
 use polytm_glossary::{Glossary, Recognizer, TermRepair, TermStatus};
-use polytm_store::{Database, Reader, UnitPair};
+use polytm_store::{Database, Neighbours, Reader, UnitPair};
 use polytm_text::lang::Lang;
 
 /// How a [`Matcher`] works.
@@ -115,6 +116,9 @@ pub struct Proposal {
     /// What was substituted into the target, if anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repaired: Option<Repair>,
+    /// The penalties taken off `score` (see [`crate::penalty`]); empty
+    /// when none applies.
+    pub penalties: Vec<Penalty>,
 }
 
 impl Proposal {
@@ -142,6 +146,7 @@ pub struct Matcher {
     opts: Options,
     tms: Vec<Tm>,
     terms: Option<Terms>,
+    penalties: Penalties,
 }
 
 impl Matcher {
@@ -157,6 +162,7 @@ impl Matcher {
             opts,
             tms: Vec::new(),
             terms,
+            penalties: Penalties::default(),
         };
         m.add_tm(db, "main")?;
         Ok(m)
@@ -181,7 +187,13 @@ impl Matcher {
                 db,
             }],
             terms,
+            penalties: Penalties::default(),
         }
+    }
+
+    /// Take these penalties off the scores of proposals.
+    pub fn set_penalties(&mut self, penalties: Penalties) {
+        self.penalties = penalties;
     }
 
     /// Work without a glossary (no term repairs, no query terms).
@@ -267,10 +279,34 @@ impl Matcher {
         self.best_with_stats(query, min, limit, &mut SearchStats::default())
     }
 
+    /// [`Matcher::best`] for a query that had inline tags or formatting
+    /// (a segment of a document or of an XLIFF file): the `tags` penalty
+    /// then applies to TM sources without any, not to those with some.
+    pub fn best_tagged(
+        &self,
+        query: &str,
+        query_tags: bool,
+        min: u8,
+        limit: usize,
+    ) -> Result<Vec<Proposal>> {
+        self.search(query, query_tags, min, limit, &mut SearchStats::default())
+    }
+
     /// [`Matcher::best`], counting the work done.
     pub fn best_with_stats(
         &self,
         query: &str,
+        min: u8,
+        limit: usize,
+        stats: &mut SearchStats,
+    ) -> Result<Vec<Proposal>> {
+        self.search(query, false, min, limit, stats)
+    }
+
+    fn search(
+        &self,
+        query: &str,
+        query_tags: bool,
         min: u8,
         limit: usize,
         stats: &mut SearchStats,
@@ -280,40 +316,79 @@ impl Matcher {
                 "--min must be between 1 and 100, not {min}"
             )));
         }
-        let mut found: Vec<(Hit, usize, UnitPair)> = Vec::new();
-        for (k, tm) in self.tms.iter().enumerate() {
-            let rd = tm.db.reader()?;
-            let mut details: HashMap<i64, UnitPair> = HashMap::new();
-            let mut err = None;
-            let mut accept = |unit: i64| match rd.unit_pair(unit, &self.from, &self.to) {
-                Ok(Some(d)) => {
-                    details.insert(unit, d);
-                    true
+        // Penalties only lower scores: ask for enough candidates that none
+        // left out could rank among the best `limit` once penalised.
+        let extra = if self.penalties.is_off() { 0 } else { 16 };
+        let mut fetch = limit.saturating_add(extra);
+        let mut found: Vec<(Hit, usize, UnitPair, Vec<Penalty>, u8)>;
+        loop {
+            found = Vec::new();
+            // the lowest score of a TM that may hold more
+            let mut unseen: Option<u8> = None;
+            for (k, tm) in self.tms.iter().enumerate() {
+                let rd = tm.db.reader()?;
+                let mut details: HashMap<i64, UnitPair> = HashMap::new();
+                let mut err = None;
+                let mut accept = |unit: i64| match rd.unit_pair(unit, &self.from, &self.to) {
+                    Ok(Some(d)) => {
+                        details.insert(unit, d);
+                        true
+                    }
+                    Ok(None) => false,
+                    Err(e) => {
+                        err.get_or_insert(e);
+                        false
+                    }
+                };
+                let hits =
+                    tm.index
+                        .best(query, min, fetch, self.opts.exhaustive, &mut accept, stats);
+                if let Some(e) = err {
+                    return Err(e);
                 }
-                Ok(None) => false,
-                Err(e) => {
-                    err.get_or_insert(e);
-                    false
+                if hits.len() >= fetch
+                    && let Some(low) = hits.iter().map(|h| h.score).min()
+                {
+                    unseen = Some(unseen.map_or(low, |u: u8| u.max(low)));
                 }
+                for h in hits {
+                    if let Some(d) = details.remove(&h.unit) {
+                        found.push((h, k, d, Vec::new(), 0));
+                    }
+                }
+            }
+            if self.penalties.is_off() {
+                for f in &mut found {
+                    f.4 = f.0.score;
+                }
+                break;
+            }
+            self.penalise(&mut found, query_tags);
+            found.retain(|f| f.4 >= min);
+            found.sort_by(|a, b| {
+                b.4.cmp(&a.4)
+                    .then(b.0.rank_key().cmp(&a.0.rank_key()))
+                    .then(a.1.cmp(&b.1))
+            });
+            let complete = match unseen {
+                None => true,
+                Some(u) => limit == 0 || (found.len() >= limit && found[limit - 1].4 > u),
             };
-            let hits = tm
-                .index
-                .best(query, min, limit, self.opts.exhaustive, &mut accept, stats);
-            if let Some(e) = err {
-                return Err(e);
+            if complete || fetch >= 100_000 {
+                break;
             }
-            for h in hits {
-                if let Some(d) = details.remove(&h.unit) {
-                    found.push((h, k, d));
-                }
-            }
+            fetch = fetch.saturating_mul(4);
         }
         // best first; on equal rank the TM given first wins
-        found.sort_by(|a, b| b.0.rank_key().cmp(&a.0.rank_key()).then(a.1.cmp(&b.1)));
+        found.sort_by(|a, b| {
+            b.4.cmp(&a.4)
+                .then(b.0.rank_key().cmp(&a.0.rank_key()))
+                .then(a.1.cmp(&b.1))
+        });
         found.truncate(limit);
         let out = found
             .into_iter()
-            .map(|(h, k, d)| {
+            .map(|(h, k, d, penalties, score)| {
                 let repaired = if self.opts.repair && h.score < 100 {
                     self.repair(query, &d.source, &d.target)
                 } else {
@@ -324,7 +399,7 @@ impl Matcher {
                     None => m,
                 });
                 Proposal {
-                    score: h.score,
+                    score,
                     target: repaired
                         .as_ref()
                         .map_or_else(|| d.target.clone(), |r| r.target.clone()),
@@ -336,10 +411,59 @@ impl Matcher {
                     date: d.date,
                     reviewed: d.reviewed,
                     repaired,
+                    penalties,
                 }
             })
             .collect();
         Ok(out)
+    }
+
+    /// The source segments before and after a proposal's unit in its TM
+    /// document, for in-context matching: the context props the unit was
+    /// imported with (memoQ's `x-context-pre`/`x-context-post`, OmegaT's
+    /// `prev`/`next`, see [`crate::exchange::PROP_CONTEXT_PRE`]) where it
+    /// has them, else its neighbours by position in its document. `None`
+    /// when neither is known (a unit without a document position).
+    pub fn context(&self, p: &Proposal) -> Result<Option<Neighbours>> {
+        let Some(tm) = self.tms.iter().find(|t| t.name == p.tm) else {
+            return Ok(None);
+        };
+        let rd = tm.db.reader()?;
+        let props = rd.unit(p.unit)?.and_then(|u| u.props);
+        let (pre, post) =
+            crate::exchange::UnitProps::from_json(props.as_deref()).context(self.from.as_str());
+        let near = if pre.is_some() && post.is_some() {
+            None
+        } else {
+            rd.neighbours(p.unit, &self.from)?
+        };
+        if pre.is_none() && post.is_none() && near.is_none() {
+            return Ok(None);
+        }
+        let near = near.unwrap_or_default();
+        Ok(Some(Neighbours {
+            prev: pre.unwrap_or(near.prev),
+            next: post.unwrap_or(near.next),
+        }))
+    }
+
+    /// The penalties of each candidate and its penalised score.
+    fn penalise(&self, found: &mut [(Hit, usize, UnitPair, Vec<Penalty>, u8)], query_tags: bool) {
+        // the targets of each source text among the candidates
+        let key = |s: &str| crate::pretranslate::repetition_key(s);
+        let mut targets: HashMap<String, std::collections::HashSet<String>> = HashMap::new();
+        for f in found.iter() {
+            targets
+                .entry(key(&f.2.source))
+                .or_default()
+                .insert(key(&f.2.target));
+        }
+        for f in found.iter_mut() {
+            let multiple = targets.get(&key(&f.2.source)).is_some_and(|t| t.len() > 1);
+            f.3 = self.penalties.of(&f.2, multiple, query_tags);
+            let lost: u32 = f.3.iter().map(|p| u32::from(p.points)).sum();
+            f.4 = u32::from(f.0.score).saturating_sub(lost) as u8;
+        }
     }
 
     /// Glossary terms first (a concept named in the TM source but another

@@ -12,8 +12,9 @@ use polytm_core::{Error, Result};
 use polytm_glossary::model::{Concept, NewTerm, TermStatus};
 use polytm_store::{
     Batch, ConceptFields, Database, Document, ExportUnit, IndexSize, IndexState, LexiconCount,
-    LexiconEntry, NewDocument, NewUnit, NewVariant, OnDuplicate, Overview, Reader, Removed,
-    Segment, Selection, Stats, Summary, Unit, UnitPair, UnitSink, WriteStats, Writer, Written,
+    LexiconEntry, Neighbours, NewDocument, NewUnit, NewVariant, OnDuplicate, Overview, Reader,
+    Removed, Segment, Selection, Stats, Summary, Unit, UnitPair, UnitSink, WriteStats, Writer,
+    Written,
 };
 use polytm_text::lang::Lang;
 
@@ -213,6 +214,10 @@ macro_rules! impl_reader {
 
             fn unit_pair(&self, id: i64, from: &Lang, to: &Lang) -> Result<Option<UnitPair>> {
                 Ok(units::pair(self.conn(), id, from, to)?)
+            }
+
+            fn neighbours(&self, id: i64, lang: &Lang) -> Result<Option<Neighbours>> {
+                Ok(units::neighbours(self.conn(), id, lang)?)
             }
 
             fn units_of_document(&self, document: i64) -> Result<Vec<i64>> {

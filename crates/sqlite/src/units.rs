@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::error::Result;
 use polytm_store::hash::{content_hash, content_hash_with, source_hash};
 use polytm_store::{
-    NewUnit, NewVariant, OnDuplicate, Unit, UnitPair, Variant, WriteStats, Written,
+    Neighbours, NewUnit, NewVariant, OnDuplicate, Unit, UnitPair, Variant, WriteStats, Written,
 };
 use polytm_text::lang::{Lang, LangTag};
 
@@ -346,6 +346,38 @@ pub fn units_of_document(conn: &Connection, document_id: i64) -> Result<Vec<i64>
     Ok(ids)
 }
 
+/// The texts in `lang` of the units before and after unit `id` in its
+/// document, by position (the nearest positions that have a text in
+/// `lang`); `None` when the unit has no document or position.
+pub fn neighbours(conn: &Connection, id: i64, lang: &Lang) -> Result<Option<Neighbours>> {
+    let head: Option<(Option<i64>, Option<i64>)> = conn
+        .prepare_cached("SELECT document_id, position FROM units WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((Some(doc), Some(pos))) = head else {
+        return Ok(None);
+    };
+    let side = |sql: &str| -> Result<Option<String>> {
+        Ok(conn
+            .prepare_cached(sql)?
+            .query_row((doc, pos, lang.as_str()), |r| r.get(0))
+            .optional()?)
+    };
+    let prev = side(
+        "SELECT coalesce(v.plain, v.text) FROM units u
+         JOIN variants v ON v.unit_id = u.id AND v.lang = ?3
+         WHERE u.document_id = ?1 AND u.position < ?2
+         ORDER BY u.position DESC LIMIT 1",
+    )?;
+    let next = side(
+        "SELECT coalesce(v.plain, v.text) FROM units u
+         JOIN variants v ON v.unit_id = u.id AND v.lang = ?3
+         WHERE u.document_id = ?1 AND u.position > ?2
+         ORDER BY u.position LIMIT 1",
+    )?;
+    Ok(Some(Neighbours { prev, next }))
+}
+
 /// Ids of the units written by a batch.
 pub fn units_of_batch(conn: &Connection, batch_id: i64) -> Result<Vec<i64>> {
     let mut st = conn.prepare_cached("SELECT id FROM units WHERE batch_id = ?1 ORDER BY id")?;
@@ -407,7 +439,7 @@ pub fn pair(conn: &Connection, id: i64, from: &Lang, to: &Lang) -> Result<Option
     let mut st = conn.prepare_cached(
         "SELECT coalesce(s.plain, s.text), coalesce(t.plain, t.text), d.name,
                 coalesce(u.changed_at, u.created_at), CASE WHEN t.plain IS NULL THEN NULL ELSE t.text END,
-                u.reviewed
+                u.reviewed, u.origin, s.plain IS NOT NULL
          FROM units u
          JOIN variants s ON s.unit_id = u.id AND s.lang = ?2
          JOIN variants t ON t.unit_id = u.id AND t.lang = ?3
@@ -423,6 +455,8 @@ pub fn pair(conn: &Connection, id: i64, from: &Lang, to: &Lang) -> Result<Option
                 document: r.get(2)?,
                 date: r.get(3)?,
                 reviewed: r.get(5)?,
+                origin: r.get(6)?,
+                source_markup: r.get(7)?,
             })
         })
         .optional()?)

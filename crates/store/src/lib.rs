@@ -62,6 +62,13 @@ pub trait Reader {
     /// shows them; `None` when the unit lacks one of them (or is gone).
     fn unit_pair(&self, id: i64, from: &Lang, to: &Lang) -> Result<Option<UnitPair>>;
 
+    /// The texts in `lang` (without inline markup) of the units just
+    /// before and just after unit `id` in its document (by position):
+    /// what an in-context match compares. `None` when the unit has no
+    /// document or position (or is gone); [`Neighbours`] holds `None` on a
+    /// side where the unit is first or last of its document.
+    fn neighbours(&self, id: i64, lang: &Lang) -> Result<Option<Neighbours>>;
+
     /// Ids of a document's units, in id order.
     fn units_of_document(&self, document: i64) -> Result<Vec<i64>>;
 

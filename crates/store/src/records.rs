@@ -197,6 +197,18 @@ pub struct UnitPair {
     pub date: String,
     /// A person checked the unit (see [`NewUnit::reviewed`]).
     pub reviewed: bool,
+    /// aligned | imported | pretranslated | manual
+    pub origin: String,
+    /// The source text has inline markup (tags, formatting).
+    pub source_markup: bool,
+}
+
+/// The source-language texts around a unit in its document (`None`: the
+/// document starts or ends there).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Neighbours {
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
 /// A document: an aligned text, an imported file.

@@ -9,7 +9,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{PROP_CONFIDENCE, PROP_DOCUMENT, PROP_ORIGIN, PROP_REVIEWED, UnitProps};
+use super::{
+    PROP_CONFIDENCE, PROP_CONTEXT_POST, PROP_CONTEXT_PRE, PROP_DOCUMENT, PROP_ORIGIN,
+    PROP_REVIEWED, UnitProps,
+};
 use polytm_core::error::{Error, Result};
 use polytm_core::{Count, Progress};
 use polytm_formats::table::{Delim, TableWriter};
@@ -41,6 +44,11 @@ pub struct ExportOptions {
     /// TSV/CSV for a spreadsheet: cells it would run as formulas get a `'`
     /// before them (see `polytm_formats::table::TableWriter::guard_formulas`).
     pub spreadsheet_safe: bool,
+    /// TMX: give every `<tuv>` its context, memoQ's `x-context-pre` and
+    /// `x-context-post` props: the texts in that language of the units
+    /// before and after it in its document (an empty prop at a document
+    /// start or end), unless it already has them.
+    pub context: bool,
 }
 
 /// What an export wrote.
@@ -235,16 +243,39 @@ fn export_tmx(
         }
         let mut meta: Vec<&Meta> = props.meta.iter().collect();
         meta.extend(ours.iter());
+        // the context props of each variant (`--context`)
+        let mut vmeta: Vec<Vec<Meta>> = Vec::with_capacity(variants.len());
+        for v in &variants {
+            let mut m = props
+                .tuv
+                .get(v.lang.as_str())
+                .map(|p| p.meta.clone())
+                .unwrap_or_default();
+            let has = |m: &[Meta], ty: &str| m.iter().any(|x| x.ty.as_deref() == Some(ty));
+            if opts.context
+                && !(has(&m, PROP_CONTEXT_PRE) && has(&m, PROP_CONTEXT_POST))
+                && let Some(n) = rd.neighbours(u.id, &v.lang)?
+            {
+                if !has(&m, PROP_CONTEXT_PRE) {
+                    m.push(Meta::prop(PROP_CONTEXT_PRE, n.prev.unwrap_or_default()));
+                }
+                if !has(&m, PROP_CONTEXT_POST) {
+                    m.push(Meta::prop(PROP_CONTEXT_POST, n.next.unwrap_or_default()));
+                }
+            }
+            vmeta.push(m);
+        }
         let vouts: Vec<VariantOut> = variants
             .iter()
-            .map(|v| {
+            .zip(&vmeta)
+            .map(|(v, m)| {
                 let vp = props.tuv.get(v.lang.as_str());
                 VariantOut {
                     tag: &v.tag,
                     text: &v.text,
                     markup: v.plain.is_some(),
                     attrs: vp.map(|p| &p.attrs),
-                    meta: vp.map_or(&[][..], |p| &p.meta[..]),
+                    meta: &m[..],
                 }
             })
             .collect();

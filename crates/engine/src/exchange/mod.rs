@@ -33,6 +33,20 @@ pub const PROP_CONFIDENCE: &str = "x-polytm-confidence";
 /// `yes`. Read back on import.
 pub const PROP_REVIEWED: &str = "x-polytm-reviewed";
 
+/// Context props: the source segments before and after a unit in its
+/// document, as CAT tools write them in TMX. memoQ writes
+/// `x-context-pre` and `x-context-post` on the source `<tuv>`; OmegaT
+/// writes `prev` and `next` on the `<tu>` (its alternative, context-bound
+/// translations). polytm reads both (memoQ's on the `<tu>` too) and writes
+/// memoQ's on every `<tuv>` (`export --context`), each with the
+/// neighbouring unit's text in that language. Trados's `x-Context` (a pair
+/// of hashes of its own) and `x-ContextContent` are kept for the round
+/// trip but not read: their hashes cannot be computed outside Trados.
+pub const PROP_CONTEXT_PRE: &str = "x-context-pre";
+pub const PROP_CONTEXT_POST: &str = "x-context-post";
+pub const PROP_OMEGAT_PREV: &str = "prev";
+pub const PROP_OMEGAT_NEXT: &str = "next";
+
 /// What `units.props` holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitProps {
@@ -83,6 +97,25 @@ impl UnitProps {
             .unwrap_or_default()
     }
 
+    /// The context the unit's props give for source language `lang` (a
+    /// side is `None` when no prop gives it; `Some(None)` when a prop says
+    /// the document starts or ends there, written as an empty prop).
+    pub fn context(&self, lang: &str) -> (Option<Option<String>>, Option<Option<String>>) {
+        let side = |ty: &[&str]| -> Option<Option<String>> {
+            let tuv = self.tuv.get(lang).into_iter().flat_map(|v| v.meta.iter());
+            tuv.chain(self.meta.iter())
+                .find(|m| {
+                    m.kind == polytm_formats::tmx::MetaKind::Prop
+                        && m.ty.as_deref().is_some_and(|t| ty.contains(&t))
+                })
+                .map(|m| Some(m.text.clone()).filter(|t| !t.trim().is_empty()))
+        };
+        (
+            side(&[PROP_CONTEXT_PRE, PROP_OMEGAT_PREV]),
+            side(&[PROP_CONTEXT_POST, PROP_OMEGAT_NEXT]),
+        )
+    }
+
     /// The text of the first prop of a type.
     pub fn prop(&self, ty: &str) -> Option<&str> {
         self.meta
@@ -118,5 +151,25 @@ mod tests {
         assert_eq!(UnitProps::from_json(Some(&j)), p);
         assert_eq!(p.prop("x-Domain"), Some("Law"));
         assert_eq!(UnitProps::from_json(Some("not json")), UnitProps::default());
+    }
+
+    #[test]
+    fn context_props_of_memoq_and_omegat_are_read() {
+        let mut p = UnitProps::default();
+        assert_eq!(p.context("en"), (None, None));
+        // OmegaT: prev/next on the <tu>
+        p.meta.push(Meta::prop("prev", "Hello."));
+        p.meta.push(Meta::prop("next", ""));
+        assert_eq!(p.context("en"), (Some(Some("Hello.".into())), Some(None)));
+        // memoQ: on the source <tuv>, which wins
+        p.tuv.insert(
+            "en".into(),
+            VariantProps {
+                attrs: BTreeMap::new(),
+                meta: vec![Meta::prop("x-context-pre", "Before.")],
+            },
+        );
+        assert_eq!(p.context("en"), (Some(Some("Before.".into())), Some(None)));
+        assert_eq!(p.context("ru").0, Some(Some("Hello.".into())));
     }
 }

@@ -52,12 +52,48 @@ pub struct TmHit {
     /// The translation of an identical segment already translated in
     /// the XLIFF being filled, not a TM match.
     pub inherited: bool,
+    /// For a 100 % match: the TM units holding this very segment, with
+    /// the segments around them in their documents; [`leverage`] makes the
+    /// hit an in-context match ([`CONTEXT_SCORE`]) for an occurrence
+    /// whose neighbours are theirs.
+    pub contexts: Vec<ContextMatch>,
+}
+
+/// The score of an in-context exact match (memoQ's 101 %).
+pub const CONTEXT_SCORE: u8 = 101;
+
+/// A TM unit whose source is the segment, and its neighbours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextMatch {
+    /// The source segments before and after it (`None`: the document
+    /// starts or ends there).
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub target: String,
+    pub origin: Option<String>,
+}
+
+impl ContextMatch {
+    /// Both neighbours are the occurrence's (compared as repetitions are:
+    /// white space runs made one space, NFC); a document start or end
+    /// matches only a start or end.
+    pub fn fits(&self, prev: Option<&str>, next: Option<&str>) -> bool {
+        let same = |a: Option<&String>, b: Option<&str>| match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => repetition_key(a) == repetition_key(b),
+            _ => false,
+        };
+        same(self.prev.as_ref(), prev) && same(self.next.as_ref(), next)
+    }
 }
 
 impl TmHit {
-    /// Exact (100 % and not adapted), repaired, or fuzzy.
+    /// In context (101 %), exact (100 % and not adapted), repaired, or
+    /// fuzzy.
     pub fn kind(&self) -> MatchKind {
-        if self.inherited && self.score >= 100 {
+        if self.score >= CONTEXT_SCORE && !self.inherited {
+            MatchKind::Context
+        } else if self.inherited && self.score >= 100 {
             MatchKind::Inherited
         } else if self.repaired.is_some() {
             MatchKind::Repaired
@@ -75,6 +111,13 @@ impl TmHit {
 pub trait Leverage: Sync {
     /// The best match for `query` scoring at least `min`, if any.
     fn best(&self, query: &str, min: u8) -> Result<Option<TmHit>>;
+
+    /// [`Leverage::best`] for a segment with `tags` inline codes (its
+    /// formatting), for the `tags` penalty; the same by default.
+    fn best_tagged(&self, query: &str, tags: usize, min: u8) -> Result<Option<TmHit>> {
+        let _ = tags;
+        self.best(query, min)
+    }
 }
 
 /// Matches below this are "no match" in the analysis of `pretranslate`.
@@ -257,6 +300,7 @@ pub fn leverage(
                                 repaired: None,
                                 origin: Some(format!("{}, unit {uid}, already translated", d.name)),
                                 inherited: true,
+                                contexts: Vec::new(),
                             },
                             s.inner_tags(),
                         )
@@ -270,7 +314,7 @@ pub fn leverage(
         .par_iter()
         .map(|s| {
             progress.check()?;
-            let h = lev.best(&s.text, floor)?;
+            let h = lev.best_tagged(&s.text, s.inner_tags(), floor)?;
             progress.advance(1);
             Ok(h.map(|h| penalise(h, s.inner_tags())))
         })
@@ -279,10 +323,26 @@ pub fn leverage(
     let mut out = Vec::with_capacity(docs.len());
     for d in docs {
         let mut v = Vec::with_capacity(d.segments.len());
-        for s in &d.segments {
+        for (j, s) in d.segments.iter().enumerate() {
             let i = first[s.key.as_str()];
-            let hit = hits[i].clone().filter(|h| h.score >= floor);
-            let band = if seen[i] {
+            let mut hit = hits[i].clone().filter(|h| h.score >= floor);
+            // an exact match whose TM neighbours are this occurrence's
+            let prev = j.checked_sub(1).map(|k| d.segments[k].text.as_str());
+            let next = d.segments.get(j + 1).map(|n| n.text.as_str());
+            let context = hit
+                .as_ref()
+                .filter(|h| h.score == 100)
+                .and_then(|h| h.contexts.iter().find(|c| c.fits(prev, next)))
+                .cloned();
+            if let (Some(h), Some(c)) = (hit.as_mut(), context.as_ref()) {
+                h.score = CONTEXT_SCORE;
+                h.target = c.target.clone();
+                h.tm_target = c.target.clone();
+                h.origin = c.origin.clone();
+            }
+            let band = if context.is_some() {
+                Band::Context
+            } else if seen[i] {
                 Band::Repetition
             } else {
                 Band::of_score(
@@ -293,9 +353,16 @@ pub fn leverage(
             };
             seen[i] = true;
             let kept = s.is_filled() && !opts.overwrite;
-            let hit = match own.get(s.key.as_str()) {
-                Some(h) if !kept => Some(h.clone()),
-                _ => hit,
+            let (band, hit) = match own.get(s.key.as_str()) {
+                Some(h) if !kept => (
+                    if band == Band::Context {
+                        Band::Exact
+                    } else {
+                        band
+                    },
+                    Some(h.clone()),
+                ),
+                _ => (band, hit),
             };
             let fill = !kept && hit.as_ref().is_some_and(|h| h.score >= opts.min);
             v.push(Outcome {
@@ -360,6 +427,7 @@ pub(crate) mod tests {
                         repaired: None,
                         origin: None,
                         inherited: false,
+                        contexts: Vec::new(),
                     });
                 }
             }
@@ -426,6 +494,7 @@ pub(crate) mod tests {
             repaired: None,
             origin: None,
             inherited: false,
+            contexts: Vec::new(),
         };
         assert_eq!(penalise(h.clone(), 0).score, 100);
         assert_eq!(penalise(h.clone(), 2).score, 98);
@@ -434,6 +503,70 @@ pub(crate) mod tests {
         r.score = 100;
         r.repaired = Some("2021 → 2022".into());
         assert_eq!(r.kind(), MatchKind::Repaired);
+    }
+
+    /// Every segment is a 100 % match, in context between `prev` and `next`.
+    struct ContextTm {
+        prev: Option<String>,
+        next: Option<String>,
+    }
+
+    impl Leverage for ContextTm {
+        fn best(&self, query: &str, _min: u8) -> Result<Option<TmHit>> {
+            Ok(Some(TmHit {
+                score: 100,
+                source: query.into(),
+                target: "plain".into(),
+                tm_target: "plain".into(),
+                repaired: None,
+                origin: Some("elsewhere".into()),
+                inherited: false,
+                contexts: vec![ContextMatch {
+                    prev: self.prev.clone(),
+                    next: self.next.clone(),
+                    target: "in context".into(),
+                    origin: Some("the document".into()),
+                }],
+            }))
+        }
+    }
+
+    #[test]
+    fn an_exact_match_with_the_same_neighbours_is_in_context() {
+        let tm = ContextTm {
+            prev: Some("one  two".into()),
+            next: Some("five six".into()),
+        };
+        let d = doc(
+            "a.txt",
+            &["one two", "three four", "five six", "three four"],
+        );
+        let opts = Options {
+            min: 75,
+            band_floor: BAND_FLOOR,
+            overwrite: false,
+        };
+        let out = leverage(&[d], &tm, &opts, &polytm_core::Quiet).unwrap();
+        let o = &out[0];
+        assert_eq!(o[1].band, Band::Context);
+        let h = o[1].hit.as_ref().unwrap();
+        assert_eq!((h.score, h.target.as_str()), (CONTEXT_SCORE, "in context"));
+        assert_eq!(h.origin.as_deref(), Some("the document"));
+        assert_eq!(h.kind(), MatchKind::Context);
+        // the same sentence elsewhere: a repetition, the plain exact match
+        assert_eq!(o[3].band, Band::Repetition);
+        assert_eq!(o[3].hit.as_ref().unwrap().target, "plain");
+        assert_eq!(o[0].band, Band::Exact);
+        // a document start matches only a start
+        let c = ContextMatch {
+            prev: None,
+            next: Some("b".into()),
+            target: String::new(),
+            origin: None,
+        };
+        assert!(c.fits(None, Some(" b ")));
+        assert!(!c.fits(Some("a"), Some("b")));
+        assert!(!c.fits(None, None));
     }
 
     #[test]

@@ -46,6 +46,9 @@ impl Format {
 /// The note an alt-trans carries about a proposal.
 pub fn note_of(hit: &TmHit) -> Option<String> {
     let mut parts = Vec::new();
+    if hit.kind() == xliff::MatchKind::Context {
+        parts.push("in context: the previous and next segments are the TM's".to_string());
+    }
     if let Some(r) = &hit.repaired {
         parts.push(format!("adapted by polytm: {r}"));
     }
@@ -243,7 +246,9 @@ fn one_line(s: &str) -> String {
 }
 
 /// `n<TAB>score<TAB>target<TAB>match source`, one line per segment, n from
-/// 1; score, target and source empty when no match reaches `min`.
+/// 1; score, target and source empty when no match reaches `min`. The
+/// score is 0–100 (the contract of the evaluation scripts): an in-context
+/// match is written 100 there.
 pub fn tsv(outs: &[Outcome], min: u8) -> String {
     let mut out = String::new();
     for (n, o) in outs.iter().enumerate() {
@@ -252,7 +257,7 @@ pub fn tsv(outs: &[Outcome], min: u8) -> String {
                 out.push_str(&format!(
                     "{}\t{}\t{}\t{}\n",
                     n + 1,
-                    h.score,
+                    h.score.min(100),
                     one_line(&h.target),
                     one_line(&h.source)
                 ));
@@ -392,6 +397,7 @@ pub fn tmx(doc: &SourceDoc, outs: &[Outcome], from: &LangTag, to: &LangTag) -> R
         }
         let kind = match h.kind() {
             xliff::MatchKind::Exact => "exact",
+            xliff::MatchKind::Context => "context",
             xliff::MatchKind::Fuzzy => "fuzzy",
             xliff::MatchKind::Repaired => "adapted",
             xliff::MatchKind::Inherited => "repetition",

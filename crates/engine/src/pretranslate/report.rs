@@ -1,10 +1,14 @@
 //! The match-band analysis: segments, words and characters per band
-//! (repetitions, 100 %, 95–99 %, 85–94 %, 75–84 %, 50–74 %, no match), per
+//! (101 % in context, repetitions, 100 %, 95–99 %, 85–94 %, 75–84 %,
+//! 50–74 %, no match), per
 //! file and in total, as a table for people, JSON for programs, and a
 //! self-contained HTML page with a bar chart.
 //!
 //! A segment seen earlier in the batch (in the same file or an earlier
-//! one) is a repetition, whatever its TM match: it is translated once.
+//! one) is a repetition, whatever its TM match: it is translated once;
+//! unless it is in context (101 %): an exact match whose previous and next
+//! segments are those of the TM unit is counted as such, before
+//! repetitions, as memoQ and Trados do.
 //! Words are counted as CAT tools count them: a Chinese (or Japanese)
 //! character is one word; characters are counted without white space.
 
@@ -18,6 +22,10 @@ use polytm_text::lang::LangTag;
 /// A match band.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Band {
+    /// 101 %: an exact match whose TM neighbours are the segment's
+    /// (in-context exact, ICE); before repetitions, as memoQ and Trados
+    /// count them.
+    Context,
     Repetition,
     /// 100 %.
     Exact,
@@ -33,7 +41,8 @@ pub enum Band {
 }
 
 impl Band {
-    pub const ALL: [Band; 7] = [
+    pub const ALL: [Band; 8] = [
+        Band::Context,
         Band::Repetition,
         Band::Exact,
         Band::High,
@@ -58,6 +67,7 @@ impl Band {
     /// The name used in JSON.
     pub fn key(self) -> &'static str {
         match self {
+            Band::Context => "context",
             Band::Repetition => "repetitions",
             Band::Exact => "100",
             Band::High => "95-99",
@@ -71,6 +81,7 @@ impl Band {
     /// The name shown to people.
     pub fn label(self) -> &'static str {
         match self {
+            Band::Context => "101% (context)",
             Band::Repetition => "Repetitions",
             Band::Exact => "100%",
             Band::High => "95–99%",
@@ -87,6 +98,7 @@ impl Band {
 
     fn colour(self) -> &'static str {
         match self {
+            Band::Context => "#1b5e20",
             Band::Repetition => "#7e57c2",
             Band::Exact => "#2e7d32",
             Band::High => "#66bb6a",
@@ -118,7 +130,7 @@ impl Counts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileReport {
     pub file: String,
-    pub bands: [Counts; 7],
+    pub bands: [Counts; 8],
     /// Segments whose XLIFF target was already filled and kept.
     pub kept: usize,
     /// Segments whose translation was written into the output.
@@ -129,7 +141,7 @@ impl FileReport {
     fn new(file: &str) -> FileReport {
         FileReport {
             file: file.to_string(),
-            bands: [Counts::default(); 7],
+            bands: [Counts::default(); 8],
             kept: 0,
             filled: 0,
         }
@@ -580,7 +592,8 @@ mod tests {
         let bands = j["targets"][0]["total"]["bands"].as_array().unwrap();
         let sum: u64 = bands.iter().map(|b| b["segments"].as_u64().unwrap()).sum();
         assert_eq!(sum, 5);
-        assert_eq!(bands[0]["band"], "repetitions");
+        assert_eq!(bands[0]["band"], "context");
+        assert_eq!(bands[1]["band"], "repetitions");
         assert_eq!(j["targets"][0]["total"]["filled"], 3);
         let h = to_html(&reps, "2026-01-01T00:00:00Z");
         assert!(h.starts_with("<!DOCTYPE html>"));

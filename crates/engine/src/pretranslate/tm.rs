@@ -6,7 +6,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Leverage, TmHit};
+use super::{ContextMatch, Leverage, TmHit};
+
+/// How many exact matches of a segment are checked for context (the same
+/// sentence in that many places of the TM).
+const CONTEXT_CANDIDATES: usize = 16;
 use crate::exchange::import::{ImportOptions, document_name, import_file};
 use crate::matcher::{Matcher, Options, Proposal};
 use polytm_core::Progress;
@@ -25,6 +29,11 @@ pub struct TmLeverage {
 }
 
 impl TmLeverage {
+    /// Take these penalties off the scores (see [`crate::penalty`]).
+    pub fn set_penalties(&mut self, p: crate::penalty::Penalties) {
+        self.matcher.set_penalties(p);
+    }
+
     /// Source-language segments searched, over all TMs.
     pub fn segments(&self) -> usize {
         self.matcher.segments()
@@ -112,21 +121,52 @@ impl From<Proposal> for TmHit {
                     None => p.tm.clone(),
                 };
                 // the translator is told that a person checked this pair
-                if p.reviewed {
+                let o = if p.reviewed {
                     format!("{o}, a reviewed unit")
                 } else {
                     o
+                };
+                if p.penalties.is_empty() {
+                    o
+                } else {
+                    format!("{o}; penalties: {}", crate::penalty::describe(&p.penalties))
                 }
             }),
             inherited: false,
+            contexts: Vec::new(),
         }
     }
 }
 
 impl Leverage for TmLeverage {
     fn best(&self, query: &str, min: u8) -> Result<Option<TmHit>> {
-        let found = self.matcher.best(query, min.max(1), 1)?;
-        Ok(found.into_iter().next().map(TmHit::from))
+        self.best_tagged(query, 0, min)
+    }
+
+    fn best_tagged(&self, query: &str, tags: usize, min: u8) -> Result<Option<TmHit>> {
+        let found = self.matcher.best_tagged(query, tags > 0, min.max(1), 1)?;
+        let Some(mut hit) = found.into_iter().next().map(TmHit::from) else {
+            return Ok(None);
+        };
+        if hit.score >= 100 {
+            // every unit holding this very segment, with its neighbours:
+            // which one is in context depends on the occurrence
+            for p in self
+                .matcher
+                .best_tagged(query, tags > 0, 100, CONTEXT_CANDIDATES)?
+            {
+                if let Some(n) = self.matcher.context(&p)? {
+                    let h = TmHit::from(p);
+                    hit.contexts.push(ContextMatch {
+                        prev: n.prev,
+                        next: n.next,
+                        target: h.target,
+                        origin: h.origin,
+                    });
+                }
+            }
+        }
+        Ok(Some(hit))
     }
 }
 

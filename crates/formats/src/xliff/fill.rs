@@ -253,8 +253,9 @@ impl Document {
                 format!("{sep}  ")
             };
             let mut x = format!(
-                "{sep}<{p}alt-trans match-quality=\"{}\" origin=\"polytm\"",
-                f.leveraged.score
+                "{sep}<{p}alt-trans match-quality=\"{}\" origin=\"polytm\"{}",
+                f.leveraged.score,
+                f.leveraged.kind.v1_alt_attrs()
             );
             if let Some(m) = mid {
                 x.push_str(&format!(" mid=\"{}\"", escape_attr(m)));
@@ -316,8 +317,10 @@ impl Document {
             for (i, s) in unit.segments.iter().enumerate() {
                 match fill_of(i) {
                     Some(f) => {
-                        any_fuzzy |=
-                            !matches!(f.leveraged.kind, MatchKind::Exact | MatchKind::Inherited);
+                        any_fuzzy |= !matches!(
+                            f.leveraged.kind,
+                            MatchKind::Exact | MatchKind::Context | MatchKind::Inherited
+                        );
                         any_repaired |= f.leveraged.kind == MatchKind::Repaired;
                     }
                     None => all_done &= s.is_filled(),
@@ -517,10 +520,10 @@ impl Document {
                 sn.start.clone(),
                 set_attrs(&self.text[sn.start.clone()], &ups),
             ));
+            let (similarity, sub_type) = f.leveraged.kind.v2_match(f.leveraged.score);
             matches.push_str(&format!(
-                "{msep}<mtc:match ref=\"#{}\" similarity=\"{}\" origin=\"polytm\" type=\"tm\"{ns_decl}>",
+                "{msep}<mtc:match ref=\"#{}\" similarity=\"{similarity}\" origin=\"polytm\" type=\"tm\"{sub_type}{ns_decl}>",
                 escape_attr(&id),
-                f.leveraged.score,
             ));
             matches.push_str(&format!(
                 "{isep}<{p}source>{}</{p}source>{isep}<{p}target>{}</{p}target>",

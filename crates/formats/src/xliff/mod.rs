@@ -313,6 +313,10 @@ impl From<&str> for Content {
 pub enum MatchKind {
     /// 100 %: the TM holds this very segment.
     Exact,
+    /// 101 %, an in-context exact match: the TM holds this segment with
+    /// the same previous and next segments (memoQ's 101 %, Okapi's
+    /// `EXACT_LOCAL_CONTEXT`, Trados's context match).
+    Context,
     /// A fuzzy match, as the TM has it.
     Fuzzy,
     /// A fuzzy match that polytm adapted (numbers, glossary terms).
@@ -326,10 +330,30 @@ impl MatchKind {
     /// XLIFF 1.2 `state` and `state-qualifier`.
     pub fn v1_state(self) -> (&'static str, &'static str) {
         match self {
-            MatchKind::Exact => ("translated", "exact-match"),
+            MatchKind::Exact | MatchKind::Context => ("translated", "exact-match"),
             MatchKind::Fuzzy => ("needs-review-translation", "fuzzy-match"),
             MatchKind::Repaired => ("needs-review-translation", "leveraged-tm"),
             MatchKind::Inherited => ("translated", "leveraged-inherited"),
+        }
+    }
+
+    /// Extra attributes of an XLIFF 1.2 `alt-trans` (Okapi's match type,
+    /// its namespace declared in place).
+    pub fn v1_alt_attrs(self) -> &'static str {
+        match self {
+            MatchKind::Context => {
+                " okp:matchType=\"EXACT_LOCAL_CONTEXT\" xmlns:okp=\"okapi-framework:xliff-extensions\""
+            }
+            _ => "",
+        }
+    }
+
+    /// XLIFF 2.0 `mtc:match` similarity (0–100 by the specification: an
+    /// in-context match is 100 there) and extra attributes (`subType`).
+    pub fn v2_match(self, score: u8) -> (u8, &'static str) {
+        match self {
+            MatchKind::Context => (score.min(100), " subType=\"polytm:context-match\""),
+            _ => (score.min(100), ""),
         }
     }
 
@@ -337,6 +361,7 @@ impl MatchKind {
     pub fn v2_state(self) -> (&'static str, &'static str) {
         match self {
             MatchKind::Exact => ("translated", "polytm:exact-match"),
+            MatchKind::Context => ("translated", "polytm:context-match"),
             MatchKind::Fuzzy => ("initial", "polytm:fuzzy-match"),
             MatchKind::Repaired => ("initial", "polytm:leveraged-tm"),
             MatchKind::Inherited => ("translated", "polytm:leveraged-inherited"),
@@ -349,7 +374,7 @@ impl MatchKind {
 pub struct Leveraged {
     /// The translation (plain text; escaped when written).
     pub target: String,
-    /// Match quality, 0–100.
+    /// Match quality, 0–100; 101 for an in-context exact match.
     pub score: u8,
     pub kind: MatchKind,
     /// The TM unit's source and target, for `alt-trans` / `mtc:match`.

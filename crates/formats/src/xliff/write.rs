@@ -85,8 +85,9 @@ pub fn write_new(meta: &NewFile, units: &[NewUnit]) -> String {
                 u.source.render(&l.target)
             ));
             s.push_str(&format!(
-                "{ind}  <alt-trans match-quality=\"{}\" origin=\"polytm\" tool-id=\"polytm\">\n",
-                l.score
+                "{ind}  <alt-trans match-quality=\"{}\" origin=\"polytm\" tool-id=\"polytm\"{}>\n",
+                l.score,
+                l.kind.v1_alt_attrs()
             ));
             s.push_str(&format!(
                 "{ind}    <source xml:lang=\"{}\">{}</source>\n",
