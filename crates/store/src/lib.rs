@@ -62,6 +62,10 @@ pub trait Reader {
     /// shows them; `None` when the unit lacks one of them (or is gone).
     fn unit_pair(&self, id: i64, from: &Lang, to: &Lang) -> Result<Option<UnitPair>>;
 
+    /// Every unit with all its variants (as [`Reader::unit`] reads them),
+    /// in id order, streaming: what `polytm migrate` copies.
+    fn for_each_unit(&self, f: &mut dyn FnMut(&Unit) -> Result<()>) -> Result<()>;
+
     /// Ids of a document's units, in id order.
     fn units_of_document(&self, document: i64) -> Result<Vec<i64>>;
 
@@ -113,6 +117,10 @@ pub trait Reader {
     /// One concept with its terms.
     fn concept(&self, id: i64) -> Result<Option<Concept>>;
 
+    /// The batch that wrote each concept that has one: (concept, batch),
+    /// by concept id.
+    fn concept_batches(&self) -> Result<Vec<(i64, i64)>>;
+
     // --- lexicon ---------------------------------------------------------
 
     /// Every entry from `lang_a` to `lang_b` with at least `min_weight`:
@@ -133,6 +141,12 @@ pub trait Reader {
         a: &str,
         min_weight: f64,
         f: &mut dyn FnMut(&str, f64),
+    ) -> Result<()>;
+
+    /// Every entry, with its source and batch: `f(entry, source, batch)`.
+    fn for_each_lexicon_entry(
+        &self,
+        f: &mut dyn FnMut(&LexiconEntry, Option<&str>, Option<i64>) -> Result<()>,
     ) -> Result<()>;
 
     /// Entries per language pair and source.

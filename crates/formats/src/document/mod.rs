@@ -545,4 +545,3 @@ fn splice(text: &str, mut edits: Vec<Edit>) -> String {
     out.push_str(&text[at..]);
     out
 }
-
