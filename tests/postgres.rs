@@ -185,7 +185,7 @@ fn scenario(tm: &Tm) -> Vec<(String, String)> {
     step("export tmx", std::fs::read_to_string(&tmx).unwrap());
     step(
         "export tsv",
-        out(&["export", "--format", "tsv", "--langs", "en,ru"]),
+        out(&["export", "--format", "csv", "--langs", "en,ru"]),
     );
     step("docs", out(&["docs", "list"]));
     step("batches", out(&["batches", "list"]));
@@ -194,9 +194,12 @@ fn scenario(tm: &Tm) -> Vec<(String, String)> {
     let mut stats = stats.as_object().unwrap().clone();
     stats.remove("database");
     stats.remove("bytes");
+    // each backend numbers its own schema's versions
+    stats.remove("schema_version");
     step("stats", serde_json::to_string_pretty(&stats).unwrap());
     step("batches remove", out(&["batches", "remove", "2"]));
-    step("stats after", out(&["unit", "show", "4"]));
+    step("unit show after", out(&["unit", "show", "4"]));
+    step("docs after", out(&["docs", "list"]));
     seen
 }
 
@@ -228,24 +231,26 @@ fn a_failing_import_leaves_the_database_unchanged() {
         tm.ok(&["import", fixture("tmx/sample.tmx").to_str().unwrap()]);
         tm.ok(&["glossary", "import", shipped_glossary().to_str().unwrap()]);
         let before = tm.snapshot();
-        // a good file and a truncated one: one transaction per file, the
-        // whole command refused
-        let (code, _, err) = tm.run(
-            &[
-                "import",
-                fixture("tmx/pairs.tsv").to_str().unwrap(),
-                fixture("tmx/bad/truncated.tmx").to_str().unwrap(),
-            ],
-            None,
-        );
-        assert_ne!(code, 0, "{err}");
         let (code, _, err) = tm.run(
             &["import", fixture("tmx/bad/truncated.tmx").to_str().unwrap()],
             None,
         );
         assert_eq!(code, 3, "{err}");
         assert!(err.lines().count() <= 3, "{err}");
-        assert_eq!(tm.snapshot(), before, "{}", tm.db.display());
+        let (code, _, err) = tm.run(
+            &[
+                "glossary",
+                "import",
+                fixture("glossary/bad-columns.tsv").to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(code, 3, "{err}");
+        assert!(
+            tm.snapshot() == before,
+            "{}: the database changed",
+            tm.db.display()
+        );
     }
 }
 

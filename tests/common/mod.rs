@@ -109,12 +109,17 @@ impl Tm {
 
     /// `polytm` on this TM.
     pub fn cmd(&self) -> Command {
-        polytm(&self.db)
+        Command::from_std(self.process())
     }
 
-    /// `polytm` on this TM, as a plain process.
+    /// `polytm` on this TM, as a plain process (index files of a database
+    /// on a server kept in the TM's folder, not the user's cache).
     pub fn process(&self) -> std::process::Command {
-        polytm_process(&self.db)
+        let mut c = polytm_process(&self.db);
+        if is_url(&self.db) {
+            c.env("XDG_CACHE_HOME", self.dir.path().join("cache"));
+        }
+        c
     }
 
     /// A file in the TM's folder.

@@ -32,6 +32,19 @@ pub struct PgDb {
     config: Config,
     writer: Mutex<RefCell<Client>>,
     readers: Mutex<Vec<Client>>,
+    /// Where this process keeps the index files of this database (see
+    /// [`Database::cache_dir`]).
+    cache: Option<PathBuf>,
+}
+
+/// The folder of polytm's index files for databases on servers:
+/// `$XDG_CACHE_HOME/polytm`, else `~/.cache/polytm`.
+fn cache_root() -> Option<PathBuf> {
+    let set = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    set("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| set("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .map(|d| d.join("polytm"))
 }
 
 impl PgDb {
@@ -52,6 +65,11 @@ impl PgDb {
             file: name.clone(),
             msg: format!("not a valid PostgreSQL URL: {}", crate::message(&e)),
         })?;
+        if config.get_password().is_none()
+            && let Some(pw) = std::env::var_os("PGPASSWORD")
+        {
+            config.password(pw.as_encoded_bytes());
+        }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
@@ -61,11 +79,19 @@ impl PgDb {
         let client = connect(&config).map_err(named)?;
         let conn = RefCell::new(client);
         migrate(&conn).map_err(named)?;
+        let identity: Option<String> =
+            ops::query_opt(&conn, "SELECT value FROM meta WHERE key = 'identity'", &[])
+                .map_err(named)?
+                .map(|r| r.get(0));
+        let cache = identity
+            .filter(|i| !i.is_empty() && i.chars().all(|c| c.is_ascii_hexdigit()))
+            .and_then(|i| Some(cache_root()?.join(format!("pg-{i}"))));
         Ok(PgDb {
             name,
             config,
             writer: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
+            cache,
         })
     }
 
@@ -197,8 +223,10 @@ impl Database for PgDb {
     }
 
     fn cache_dir(&self) -> Option<PathBuf> {
-        // no index files: the index is built in memory (see the crate's doc)
-        None
+        // The index files live on this machine, named by the database's
+        // identity; their stamps (identity, epoch, change log) tell the
+        // engine what changed on the server since they were written.
+        self.cache.clone()
     }
 }
 

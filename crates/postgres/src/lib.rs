@@ -9,11 +9,15 @@
 //! makes them), and a pool of reader connections, each reading in a
 //! `REPEATABLE READ` snapshot.
 //!
-//! What is not done here yet: the persisted fuzzy index. A process builds
-//! the index of a language in memory from `variants` when it first
-//! searches it (as the SQLite backend does without its index files), so a
-//! search on a large TM pays for reading every text of the language once
-//! per process ([`polytm_store::Database::cache_dir`] is `None`).
+//! The fuzzy index is not stored on the server (the SQLite backend keeps
+//! its segments in the file). The index files the engine keeps
+//! (`polytm_engine::index`) are kept on the client, in
+//! `$XDG_CACHE_HOME/polytm/pg-IDENTITY/` (else `~/.cache/polytm/...`),
+//! named by the database's random identity: the first search of a language
+//! on a machine reads every text of that language from the server and
+//! writes the file; later processes map the file and read from the server
+//! only what changed since (units above the file's highest id, and the
+//! units the change log `fuzzy_log` names).
 
 mod db;
 mod ops;

@@ -65,7 +65,6 @@ CREATE TABLE units (
     reviewed     boolean NOT NULL DEFAULT false
 );
 CREATE INDEX units_content ON units(content_hash);
-CREATE INDEX units_src ON units(src_hash);
 CREATE INDEX units_document ON units(document_id, position);
 CREATE INDEX units_batch ON units(batch_id);
 
@@ -77,7 +76,6 @@ CREATE TABLE variants (
     plain    text,
     PRIMARY KEY (unit_id, lang)
 );
-CREATE INDEX variants_lang ON variants(lang, unit_id);
 
 CREATE TABLE concepts (
     id          bigint PRIMARY KEY,

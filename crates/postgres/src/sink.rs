@@ -38,6 +38,8 @@ pub struct PgSink<'a> {
     units: String,
     variants: String,
     hash_buf: Vec<u8>,
+    /// The index on `units.src_hash` is known to exist.
+    src_index: bool,
 }
 
 impl<'a> PgSink<'a> {
@@ -56,6 +58,7 @@ impl<'a> PgSink<'a> {
             units: String::new(),
             variants: String::new(),
             hash_buf: Vec::new(),
+            src_index: false,
         }
     }
 
@@ -174,6 +177,13 @@ impl UnitSink for PgSink<'_> {
             && let Some(sh) = src
         {
             self.flush()?;
+            if !self.src_index {
+                ops::batch(
+                    self.c,
+                    "CREATE INDEX IF NOT EXISTS units_src ON units(src_hash)",
+                )?;
+                self.src_index = true;
+            }
             if let Some(id) = self.existing(
                 "SELECT id FROM units WHERE src_hash = $1 ORDER BY id DESC LIMIT 1",
                 sh,
