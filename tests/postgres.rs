@@ -408,3 +408,52 @@ fn stats_names_the_database_without_its_password() {
     pg.ok(&["export", "-o", o.to_str().unwrap()]);
     assert!(o.exists());
 }
+
+#[test]
+fn the_index_files_follow_what_changes_on_the_server() {
+    let Some((_server, pg)) = pg_tm() else { return };
+    let tsv = |name: &str, rows: &str| {
+        let p = pg.path(name);
+        std::fs::write(&p, format!("en\tru\n{rows}")).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let matches = |extra: &[&str], q: &str| -> Vec<(i64, i64)> {
+        let mut args = vec!["match", "--from", "en", "--to", "ru", "--json"];
+        args.extend_from_slice(extra);
+        args.push(q);
+        pg.json(&args, None)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["score"].as_i64().unwrap(), m["unit"].as_i64().unwrap()))
+            .collect()
+    };
+    let best = |q: &str| matches(&[], q);
+    pg.ok(&[
+        "import",
+        &tsv(
+            "a.tsv",
+            "Open the file.\tОткройте файл.\nClose the file.\tЗакройте файл.\n",
+        ),
+    ]);
+    assert_eq!(best("Open the file.")[0], (100, 1));
+    // the file was written on the client, by the database's identity
+    let cache = pg.dir.path().join("cache/polytm");
+    assert!(std::fs::read_dir(&cache).unwrap().next().is_some());
+    // a unit added, one changed and one deleted by other processes
+    pg.ok(&["import", &tsv("b.tsv", "Save the file.\tСохраните файл.\n")]);
+    pg.ok(&["unit", "edit", "2", "--lang", "en", "Close the old file."]);
+    pg.ok(&["unit", "delete", "1"]);
+    assert_eq!(best("Save the file.")[0], (100, 3));
+    assert_eq!(best("Close the old file.")[0], (100, 2));
+    assert!(
+        best("Open the file.")
+            .iter()
+            .all(|&(s, u)| s < 100 && u != 1)
+    );
+    // and --exhaustive agrees
+    assert_eq!(
+        matches(&["--exhaustive"], "Close the old file."),
+        best("Close the old file.")
+    );
+}

@@ -350,10 +350,7 @@ macro_rules! impl_reader {
                 ops::concept_batches(self.conn()).map_err(|e| self.db.named(e))
             }
 
-            fn for_each_lexicon_entry(
-                &self,
-                f: &mut dyn FnMut(&LexiconEntry, Option<&str>, Option<i64>) -> Result<()>,
-            ) -> Result<()> {
+            fn for_each_lexicon_entry(&self, f: &mut polytm_store::LexiconRows<'_>) -> Result<()> {
                 ops::for_each_lexicon_entry(self.conn(), f).map_err(|e| self.db.named(e))
             }
 

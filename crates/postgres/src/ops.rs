@@ -923,10 +923,7 @@ pub fn for_each_lexicon_of(
 }
 
 /// Every entry with its source and batch (what `migrate` copies).
-pub fn for_each_lexicon_entry(
-    c: &Conn,
-    f: &mut dyn FnMut(&LexiconEntry, Option<&str>, Option<i64>) -> Result<()>,
-) -> Result<()> {
+pub fn for_each_lexicon_entry(c: &Conn, f: &mut polytm_store::LexiconRows<'_>) -> Result<()> {
     stream(
         c,
         "SELECT lang_a, lang_b, a, b, weight, source, batch_id FROM lexicon

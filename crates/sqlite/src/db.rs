@@ -280,10 +280,7 @@ macro_rules! impl_reader {
                 Ok(glossary::concept_batches(self.conn())?)
             }
 
-            fn for_each_lexicon_entry(
-                &self,
-                f: &mut dyn FnMut(&LexiconEntry, Option<&str>, Option<i64>) -> Result<()>,
-            ) -> Result<()> {
+            fn for_each_lexicon_entry(&self, f: &mut polytm_store::LexiconRows<'_>) -> Result<()> {
                 Ok(lexicon::for_each_entry(self.conn(), f)?)
             }
 

@@ -74,10 +74,7 @@ pub fn for_each_of(
 }
 
 /// Every entry with its source and batch: `f(entry, source, batch)`.
-pub fn for_each_entry(
-    conn: &Connection,
-    f: &mut dyn FnMut(&LexiconEntry, Option<&str>, Option<i64>) -> polytm_core::Result<()>,
-) -> Result<()> {
+pub fn for_each_entry(conn: &Connection, f: &mut polytm_store::LexiconRows<'_>) -> Result<()> {
     let mut st = conn.prepare(
         "SELECT lang_a, lang_b, a, b, weight, source, batch_id FROM lexicon
          ORDER BY lang_a, lang_b, a, b",

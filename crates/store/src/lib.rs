@@ -32,6 +32,9 @@ pub use dates::{now, recency};
 pub use export::{ExportUnit, ExportVariant, Overview, Selection};
 pub use records::*;
 
+/// What [`Reader::for_each_lexicon_entry`] calls: `f(entry, source, batch)`.
+pub type LexiconRows<'a> = dyn FnMut(&LexiconEntry, Option<&str>, Option<i64>) -> Result<()> + 'a;
+
 /// One translation memory: a file, or a server's database.
 pub trait Database: Send + Sync {
     /// The name errors and `stats` use: the path, or the URL without its
@@ -144,10 +147,7 @@ pub trait Reader {
     ) -> Result<()>;
 
     /// Every entry, with its source and batch: `f(entry, source, batch)`.
-    fn for_each_lexicon_entry(
-        &self,
-        f: &mut dyn FnMut(&LexiconEntry, Option<&str>, Option<i64>) -> Result<()>,
-    ) -> Result<()>;
+    fn for_each_lexicon_entry(&self, f: &mut LexiconRows<'_>) -> Result<()>;
 
     /// Entries per language pair and source.
     fn lexicon_counts(&self) -> Result<Vec<LexiconCount>>;
