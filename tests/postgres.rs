@@ -457,3 +457,109 @@ fn the_index_files_follow_what_changes_on_the_server() {
         best("Close the old file.")
     );
 }
+
+/// `polytm serve` on `tm`: the process and the address it listens on.
+fn serve(
+    tm: &Tm,
+) -> (
+    std::process::Child,
+    String,
+    std::sync::mpsc::Receiver<String>,
+) {
+    use std::io::BufRead;
+    let mut c = tm.process();
+    c.args(["serve", "--listen", "127.0.0.1:0"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the server says where it listens");
+    let base = first.strip_prefix("listening on ").unwrap().to_string();
+    (child, base, rx)
+}
+
+fn http_get(url: &str) -> String {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    agent
+        .get(url)
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap()
+}
+
+#[test]
+fn two_servers_on_one_database_see_each_others_writes_and_stop_cleanly() {
+    let Some((_server, pg)) = pg_tm() else { return };
+    pg.ok(&["import", fixture("tmx/pairs.tsv").to_str().unwrap()]);
+    let (mut a, base_a, log_a) = serve(&pg);
+    let (mut b, base_b, log_b) = serve(&pg);
+    let q = "The%20zebra%20crossed%20the%20old%20bridge.";
+    let path = format!("/api/match?from=en&to=ru&q={q}");
+    assert_eq!(http_get(&format!("{base_b}{path}")).trim(), "[]");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut r = agent
+        .post(format!("{base_a}/api/units"))
+        .header("Content-Type", "application/json")
+        .send(
+            r#"{"en":"The zebra crossed the old bridge.","ru":"Зебра перешла старый мост."}"#
+                .as_bytes(),
+        )
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        201,
+        "{}",
+        r.body_mut().read_to_string().unwrap()
+    );
+    let seen = |base: &str, want: bool| {
+        let t = std::time::Instant::now();
+        loop {
+            let body = http_get(&format!("{base}{path}"));
+            if body.contains("\"score\": 100") == want {
+                return;
+            }
+            assert!(
+                t.elapsed() < std::time::Duration::from_secs(3),
+                "{base}: {body}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    seen(&base_a, true);
+    seen(&base_b, true);
+    // deleted by another process: no longer proposed by either
+    pg.ok(&["unit", "delete", "4"]);
+    seen(&base_a, false);
+    seen(&base_b, false);
+    for (child, log) in [(&mut a, &log_a), (&mut b, &log_b)] {
+        let ok = std::process::Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let status = child.wait().unwrap();
+        let said: Vec<String> = log.try_iter().collect();
+        assert!(status.success(), "{status:?}: {said:?}");
+        assert!(!said.iter().any(|l| l.contains("panicked")), "{said:?}");
+    }
+}

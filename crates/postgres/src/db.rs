@@ -30,7 +30,8 @@ pub struct PgDb {
     /// The URL without its password.
     name: String,
     config: Config,
-    writer: Mutex<RefCell<Client>>,
+    /// `None` only while the database is dropped.
+    writer: Mutex<Option<Conn>>,
     readers: Mutex<Vec<Client>>,
     /// Where this process keeps the index files of this database (see
     /// [`Database::cache_dir`]).
@@ -89,7 +90,7 @@ impl PgDb {
         Ok(PgDb {
             name,
             config,
-            writer: Mutex::new(conn),
+            writer: Mutex::new(Some(conn)),
             readers: Mutex::new(Vec::new()),
             cache,
         })
@@ -118,6 +119,27 @@ impl PgDb {
             },
             e => e,
         }
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        // Closing a connection blocks on the driver's own runtime, which a
+        // thread of another runtime (a server's) may not do: they are
+        // closed on a thread of their own.
+        let writer = match self.writer.get_mut() {
+            Ok(w) => w.take(),
+            Err(e) => e.into_inner().take(),
+        };
+        let readers = match self.readers.get_mut() {
+            Ok(r) => std::mem::take(r),
+            Err(e) => std::mem::take(e.into_inner()),
+        };
+        let _ = std::thread::spawn(move || {
+            drop(writer);
+            drop(readers);
+        })
+        .join();
     }
 }
 
@@ -206,12 +228,13 @@ impl Database for PgDb {
 
     fn writer(&self) -> Result<Box<dyn Writer + '_>> {
         let guard = self.writer.lock().map_err(poisoned)?;
+        let conn = guard.as_ref().ok_or_else(|| poisoned(()))?;
         // a connection lost since (a server restart) is made again
-        if guard.borrow().is_closed() {
-            *guard.borrow_mut() = connect(&self.config).map_err(|e| self.named(e))?;
+        if conn.borrow().is_closed() {
+            *conn.borrow_mut() = connect(&self.config).map_err(|e| self.named(e))?;
         }
         ops::batch(
-            &guard,
+            conn,
             &format!("BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"),
         )
         .map_err(|e| self.named(e))?;
@@ -254,13 +277,15 @@ impl Drop for PgReader<'_> {
 
 struct PgWriter<'a> {
     db: &'a PgDb,
-    guard: MutexGuard<'a, RefCell<Client>>,
+    guard: MutexGuard<'a, Option<Conn>>,
     open: bool,
 }
 
 impl PgWriter<'_> {
     fn conn(&self) -> &Conn {
-        &self.guard
+        self.guard
+            .as_ref()
+            .expect("the writer's connection is there until the database is dropped")
     }
 }
 
@@ -269,7 +294,9 @@ impl Drop for PgWriter<'_> {
         if self.open {
             // nothing of the transaction is kept; a connection that cannot
             // even roll back is closed by the server's end of it
-            let _ = self.guard.borrow_mut().batch_execute("ROLLBACK");
+            if let Some(c) = self.guard.as_ref() {
+                let _ = c.borrow_mut().batch_execute("ROLLBACK");
+            }
         }
     }
 }
