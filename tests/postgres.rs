@@ -563,3 +563,47 @@ fn two_servers_on_one_database_see_each_others_writes_and_stop_cleanly() {
         assert!(!said.iter().any(|l| l.contains("panicked")), "{said:?}");
     }
 }
+
+#[test]
+fn writers_in_several_processes_take_turns() {
+    let Some((_server, pg)) = pg_tm() else { return };
+    let files: Vec<String> = (0..4)
+        .map(|f| {
+            let p = pg.path(&format!("part{f}.tsv"));
+            let mut s = String::from("en\tru\n");
+            for i in 0..3000 {
+                s.push_str(&format!(
+                    "Sentence {i} of part {f}.\tПредложение {i} части {f}.\n"
+                ));
+            }
+            std::fs::write(&p, s).unwrap();
+            p.to_str().unwrap().to_string()
+        })
+        .collect();
+    let children: Vec<std::process::Child> = files
+        .iter()
+        .map(|f| {
+            let mut c = pg.process();
+            c.args(["import", f])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped());
+            c.spawn().unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let stats = pg.stats();
+    assert_eq!(
+        (stats.units, stats.documents, stats.batches),
+        (12_000, 4, 4)
+    );
+    // every unit once, ids 1..=12000
+    let ids = pg.read(|r| common::unit_ids(r));
+    assert_eq!(ids, (1..=12_000).collect::<Vec<i64>>());
+}
