@@ -4,7 +4,8 @@
 //!
 //! The layers above (the engine, the command line, the server) talk to
 //! these traits only; `polytm-sqlite` implements them on one SQLite file,
-//! and another backend is another crate implementing them. No database
+//! `polytm-postgres` on a PostgreSQL database, and another backend is
+//! another crate implementing them. No database
 //! driver's type appears here.
 //!
 //! - A [`Database`] is shared by many threads (`Send + Sync`): each asks it
