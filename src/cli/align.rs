@@ -193,7 +193,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
     };
 
     // the TM: lexicon (and glossary) to read, units to write
-    let db = if args.no_store && !ctx.db_path.exists() {
+    let db = if args.no_store && !ctx.db_exists() {
         None
     } else {
         Some(ctx.open()?)

@@ -11,6 +11,7 @@ pub mod glossary;
 pub mod import;
 pub mod lexicon;
 pub mod match_;
+pub mod migrate;
 pub mod output;
 pub mod pretranslate;
 pub mod qa;
@@ -27,6 +28,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 use polytm_core::error::Result;
+use polytm_postgres as pgstore;
 use polytm_sqlite::SqliteDb;
 use polytm_store::Database;
 
@@ -44,8 +46,9 @@ use polytm_store::Database;
         6 qa found a fault of severity error."
 )]
 pub struct Cli {
-    /// The translation memory file [default: $POLYTM_DB, else ./polytm.db].
-    #[arg(long, global = true, value_name = "PATH", env = "POLYTM_DB")]
+    /// The translation memory: a file, or a PostgreSQL database as
+    /// postgres://USER[:PASSWORD]@HOST:PORT/DB [default: $POLYTM_DB, else ./polytm.db].
+    #[arg(long, global = true, value_name = "PATH|URL", env = "POLYTM_DB")]
     pub db: Option<PathBuf>,
 
     /// No progress bars.
@@ -85,6 +88,7 @@ pub enum Command {
     #[command(subcommand)]
     Unit(unit::Cmd),
     Reindex(reindex::Args),
+    Migrate(migrate::Args),
     // Sharing it
     Serve(serve::Args),
 }
@@ -118,14 +122,37 @@ pub struct Ctx {
 
 impl Ctx {
     /// What no output of a command may replace: the database and its
-    /// companions (add the command's inputs).
+    /// companions (add the command's inputs). A database on a server is
+    /// no file here.
     pub fn protected(&self) -> polytm_core::output::Protected {
-        polytm_core::output::Protected::new().database(&self.db_path)
+        match self.url() {
+            Some(_) => polytm_core::output::Protected::new(),
+            None => polytm_core::output::Protected::new().database(&self.db_path),
+        }
+    }
+
+    /// The PostgreSQL URL `--db` gives, when it is one rather than a file.
+    pub fn url(&self) -> Option<&str> {
+        self.db_path.to_str().filter(|s| pgstore::is_url(s))
+    }
+
+    /// Does the database exist yet (a server's always may)?
+    pub fn db_exists(&self) -> bool {
+        self.url().is_some() || self.db_path.exists()
+    }
+
+    /// The database's name for messages: the path, or the URL without its
+    /// password.
+    pub fn db_name(&self) -> String {
+        match self.url() {
+            Some(url) => pgstore::redact(url),
+            None => polytm_core::error::display_path(&self.db_path),
+        }
     }
 
     /// Open (creating on first use) the translation memory.
     pub fn open(&self) -> Result<Arc<dyn Database>> {
-        Ok(Arc::new(SqliteDb::open(&self.db_path)?))
+        open_db(&self.db_path)
     }
 
     /// An empty private database in memory (a `--tm` file read for one run).
@@ -137,11 +164,20 @@ impl Ctx {
     pub fn name_db(&self, e: polytm_core::Error) -> polytm_core::Error {
         match e {
             polytm_core::Error::Db { file, msg } if file.is_empty() => polytm_core::Error::Db {
-                file: polytm_core::error::display_path(&self.db_path),
+                file: self.db_name(),
                 msg,
             },
             e => e,
         }
+    }
+}
+
+/// Open a translation memory: a PostgreSQL database when `db` is a
+/// `postgres://` URL, else a file.
+pub fn open_db(db: &std::path::Path) -> Result<Arc<dyn Database>> {
+    match db.to_str().filter(|s| pgstore::is_url(s)) {
+        Some(url) => Ok(Arc::new(pgstore::PgDb::open(url)?)),
+        None => Ok(Arc::new(SqliteDb::open(db)?)),
     }
 }
 
@@ -165,6 +201,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Match(a) => match_::run(a, &ctx),
         Command::Concordance(a) => concordance::run(a, &ctx),
         Command::Reindex(a) => reindex::run(a, &ctx),
+        Command::Migrate(a) => migrate::run(a, &ctx),
         Command::Pretranslate(a) => pretranslate::run(a, &ctx),
         Command::Analyze(a) => analyze::run(a, &ctx),
         Command::Serve(a) => serve::run(a, &ctx),

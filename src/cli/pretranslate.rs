@@ -218,7 +218,7 @@ pub fn analyse(
         if lev.segments() == 0 {
             eprintln!(
                 "polytm: note: the translation memory {} has no {} text to match{}",
-                display_path(&ctx.db_path),
+                ctx.db_name(),
                 from.tag,
                 if tms.is_empty() {
                     ""

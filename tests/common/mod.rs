@@ -7,6 +7,8 @@
 //! Each test file is its own crate and uses a part of this module.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+use polytm_postgres as pgstore;
 use polytm_sqlite::SqliteDb;
 use polytm_store::{Database, Reader, Stats, Writer};
 use polytm_text::lang::Lang;
@@ -95,14 +98,28 @@ impl Tm {
         Tm { dir, db }
     }
 
-    /// `polytm` on this TM.
-    pub fn cmd(&self) -> Command {
-        polytm(&self.db)
+    /// A TM at `db` (a file or a `postgres://` URL), with a temporary
+    /// folder for other files.
+    pub fn at(db: impl Into<PathBuf>) -> Tm {
+        Tm {
+            dir: tempfile::tempdir().unwrap(),
+            db: db.into(),
+        }
     }
 
-    /// `polytm` on this TM, as a plain process.
+    /// `polytm` on this TM.
+    pub fn cmd(&self) -> Command {
+        Command::from_std(self.process())
+    }
+
+    /// `polytm` on this TM, as a plain process (index files of a database
+    /// on a server kept in the TM's folder, not the user's cache).
     pub fn process(&self) -> std::process::Command {
-        polytm_process(&self.db)
+        let mut c = polytm_process(&self.db);
+        if is_url(&self.db) {
+            c.env("XDG_CACHE_HOME", self.dir.path().join("cache"));
+        }
+        c
     }
 
     /// A file in the TM's folder.
@@ -153,7 +170,7 @@ impl Tm {
     /// `f` in a write transaction, committed: a change made behind the
     /// binary's back.
     pub fn write(&self, f: impl FnOnce(&mut dyn Writer)) {
-        let db = SqliteDb::open(&self.db).unwrap();
+        let db = open(&self.db);
         let mut w = db.writer().unwrap();
         f(w.as_mut());
         w.commit().unwrap();
@@ -165,10 +182,22 @@ impl Tm {
     }
 }
 
+/// The database at `db`: a file, or a `postgres://` URL.
+pub fn open(db: &Path) -> std::sync::Arc<dyn Database> {
+    match db.to_str().filter(|s| pgstore::is_url(s)) {
+        Some(url) => std::sync::Arc::new(pgstore::PgDb::open(url).unwrap()),
+        None => std::sync::Arc::new(SqliteDb::open(db).unwrap()),
+    }
+}
+
+fn is_url(db: &Path) -> bool {
+    db.to_str().is_some_and(pgstore::is_url)
+}
+
 /// `f` on a reader of the database at `db`.
 pub fn read<T>(db: &Path, f: impl FnOnce(&dyn Reader) -> T) -> T {
-    assert!(db.exists(), "{}: no database", db.display());
-    let db = SqliteDb::open(db).unwrap();
+    assert!(is_url(db) || db.exists(), "{}: no database", db.display());
+    let db = open(db);
     let r = db.reader().unwrap();
     f(r.as_ref())
 }
@@ -204,7 +233,7 @@ pub fn index_segments(r: &dyn Reader, lang: &Lang) -> Vec<(Vec<i64>, Vec<usize>)
 /// glossary concepts with their terms, lexicon entries, and the fuzzy
 /// index. Equal snapshots: the TM is exactly as it was.
 pub fn snapshot(db: &Path) -> String {
-    if !db.exists() {
+    if !is_url(db) && !db.exists() {
         return "no database".into();
     }
     read(db, |r| {

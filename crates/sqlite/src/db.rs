@@ -220,6 +220,10 @@ macro_rules! impl_reader {
                 Ok(units::neighbours(self.conn(), id, lang)?)
             }
 
+            fn for_each_unit(&self, f: &mut dyn FnMut(&Unit) -> Result<()>) -> Result<()> {
+                Ok(units::for_each_unit(self.conn(), f)?)
+            }
+
             fn units_of_document(&self, document: i64) -> Result<Vec<i64>> {
                 Ok(units::units_of_document(self.conn(), document)?)
             }
@@ -275,6 +279,14 @@ macro_rules! impl_reader {
 
             fn concept(&self, id: i64) -> Result<Option<Concept>> {
                 Ok(glossary::load_concept(self.conn(), id)?)
+            }
+
+            fn concept_batches(&self) -> Result<Vec<(i64, i64)>> {
+                Ok(glossary::concept_batches(self.conn())?)
+            }
+
+            fn for_each_lexicon_entry(&self, f: &mut polytm_store::LexiconRows<'_>) -> Result<()> {
+                Ok(lexicon::for_each_entry(self.conn(), f)?)
             }
 
             fn for_each_lexicon(

@@ -98,6 +98,16 @@ pub fn load_concept(conn: &Connection, id: i64) -> Result<Option<Concept>> {
     Ok(Some(c))
 }
 
+/// The batch of each concept that has one: (concept, batch).
+pub fn concept_batches(conn: &Connection) -> Result<Vec<(i64, i64)>> {
+    let mut st =
+        conn.prepare("SELECT id, batch_id FROM concepts WHERE batch_id IS NOT NULL ORDER BY id")?;
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// Record that the glossary changed (servers reload it).
 pub fn changed(tx: &Connection) -> Result<()> {
     tx.prepare_cached(

@@ -73,6 +73,27 @@ pub fn for_each_of(
     Ok(())
 }
 
+/// Every entry with its source and batch: `f(entry, source, batch)`.
+pub fn for_each_entry(conn: &Connection, f: &mut polytm_store::LexiconRows<'_>) -> Result<()> {
+    let mut st = conn.prepare(
+        "SELECT lang_a, lang_b, a, b, weight, source, batch_id FROM lexicon
+         ORDER BY lang_a, lang_b, a, b",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let e = LexiconEntry {
+            lang_a: r.get(0)?,
+            lang_b: r.get(1)?,
+            a: r.get(2)?,
+            b: r.get(3)?,
+            weight: r.get(4)?,
+        };
+        let source: Option<String> = r.get(5)?;
+        f(&e, source.as_deref(), r.get(6)?)?;
+    }
+    Ok(())
+}
+
 /// Entries per language pair and source.
 pub fn counts(conn: &Connection) -> Result<Vec<LexiconCount>> {
     let mut st = conn.prepare(

@@ -191,8 +191,8 @@ impl<'t> UnitWriter<'t> {
             Some(st) => st,
             None => self.insert_unit.insert(self.tx.prepare(
                 "INSERT INTO units(document_id, batch_id, origin, confidence, position, src_lang,
-                                   tuid, props, content_hash, src_hash, created_at, changed_at, reviewed)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                   tuid, props, content_hash, src_hash, created_at, changed_at, reviewed, id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?),
         };
         insert.execute(params![
@@ -209,6 +209,7 @@ impl<'t> UnitWriter<'t> {
             unit.created_at.as_deref().unwrap_or(&self.now),
             unit.changed_at,
             unit.reviewed,
+            unit.id,
         ])?;
         let id = self.tx.last_insert_rowid();
         self.insert_variants(id, unit)?;
@@ -432,6 +433,70 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Unit>> {
         })?
         .collect::<std::result::Result<_, _>>()?;
     Ok(Some(u))
+}
+
+/// Every unit with its variants (the source language first), in id order.
+pub fn for_each_unit(
+    conn: &Connection,
+    f: &mut dyn FnMut(&Unit) -> polytm_core::Result<()>,
+) -> Result<()> {
+    let mut st = conn.prepare(
+        "SELECT u.id, d.name, u.document_id, u.batch_id, u.origin, u.confidence, u.position,
+                u.src_lang, u.tuid, u.created_at, u.changed_at, u.props, u.reviewed,
+                v.lang, v.tag, v.text, v.plain
+         FROM units u LEFT JOIN documents d ON d.id = u.document_id
+              LEFT JOIN variants v ON v.unit_id = u.id
+         ORDER BY u.id, v.lang",
+    )?;
+    let mut rows = st.query([])?;
+    let mut cur: Option<Unit> = None;
+    let done = |mut u: Unit, f: &mut dyn FnMut(&Unit) -> polytm_core::Result<()>| {
+        let src = u.src_lang.clone().unwrap_or_default();
+        u.variants.sort_by(|a, b| {
+            (a.lang.as_str() != src, a.lang.as_str())
+                .cmp(&(b.lang.as_str() != src, b.lang.as_str()))
+        });
+        f(&u)
+    };
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if cur.as_ref().is_some_and(|u| u.id != id)
+            && let Some(u) = cur.take()
+        {
+            done(u, f)?;
+        }
+        let u = match cur.as_mut() {
+            Some(u) => u,
+            None => cur.insert(Unit {
+                id,
+                document: r.get(1)?,
+                document_id: r.get(2)?,
+                batch: r.get(3)?,
+                origin: r.get(4)?,
+                confidence: r.get(5)?,
+                position: r.get(6)?,
+                src_lang: r.get(7)?,
+                tuid: r.get(8)?,
+                created_at: r.get(9)?,
+                changed_at: r.get(10)?,
+                props: r.get(11)?,
+                reviewed: r.get(12)?,
+                variants: Vec::new(),
+            }),
+        };
+        if let Some(lang) = r.get::<_, Option<String>>(13)? {
+            u.variants.push(Variant {
+                lang: Lang::from_key(&lang),
+                tag: r.get(14)?,
+                text: r.get(15)?,
+                plain: r.get(16)?,
+            });
+        }
+    }
+    if let Some(u) = cur.take() {
+        done(u, f)?;
+    }
+    Ok(())
 }
 
 /// The source and target of a unit, as a proposal shows them.

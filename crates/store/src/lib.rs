@@ -4,7 +4,8 @@
 //!
 //! The layers above (the engine, the command line, the server) talk to
 //! these traits only; `polytm-sqlite` implements them on one SQLite file,
-//! and another backend is another crate implementing them. No database
+//! `polytm-postgres` on a PostgreSQL database, and another backend is
+//! another crate implementing them. No database
 //! driver's type appears here.
 //!
 //! - A [`Database`] is shared by many threads (`Send + Sync`): each asks it
@@ -31,6 +32,9 @@ pub use polytm_glossary::model::{Concept, NewTerm, TermStatus};
 pub use dates::{now, recency};
 pub use export::{ExportUnit, ExportVariant, Overview, Selection};
 pub use records::*;
+
+/// What [`Reader::for_each_lexicon_entry`] calls: `f(entry, source, batch)`.
+pub type LexiconRows<'a> = dyn FnMut(&LexiconEntry, Option<&str>, Option<i64>) -> Result<()> + 'a;
 
 /// One translation memory: a file, or a server's database.
 pub trait Database: Send + Sync {
@@ -68,6 +72,10 @@ pub trait Reader {
     /// document or position (or is gone); [`Neighbours`] holds `None` on a
     /// side where the unit is first or last of its document.
     fn neighbours(&self, id: i64, lang: &Lang) -> Result<Option<Neighbours>>;
+
+    /// Every unit with all its variants (as [`Reader::unit`] reads them),
+    /// in id order, streaming: what `polytm migrate` copies.
+    fn for_each_unit(&self, f: &mut dyn FnMut(&Unit) -> Result<()>) -> Result<()>;
 
     /// Ids of a document's units, in id order.
     fn units_of_document(&self, document: i64) -> Result<Vec<i64>>;
@@ -120,6 +128,10 @@ pub trait Reader {
     /// One concept with its terms.
     fn concept(&self, id: i64) -> Result<Option<Concept>>;
 
+    /// The batch that wrote each concept that has one: (concept, batch),
+    /// by concept id.
+    fn concept_batches(&self) -> Result<Vec<(i64, i64)>>;
+
     // --- lexicon ---------------------------------------------------------
 
     /// Every entry from `lang_a` to `lang_b` with at least `min_weight`:
@@ -141,6 +153,9 @@ pub trait Reader {
         min_weight: f64,
         f: &mut dyn FnMut(&str, f64),
     ) -> Result<()>;
+
+    /// Every entry, with its source and batch: `f(entry, source, batch)`.
+    fn for_each_lexicon_entry(&self, f: &mut LexiconRows<'_>) -> Result<()>;
 
     /// Entries per language pair and source.
     fn lexicon_counts(&self) -> Result<Vec<LexiconCount>>;

@@ -93,6 +93,9 @@ pub struct NewUnit {
     pub changed_at: Option<String>,
     /// A person checked it (a row of a review sheet).
     pub reviewed: bool,
+    /// Keep this id (`polytm migrate` copies units with their ids); the
+    /// next free one when `None`.
+    pub id: Option<i64>,
 }
 
 impl NewUnit {
@@ -109,6 +112,7 @@ impl NewUnit {
             created_at: None,
             changed_at: None,
             reviewed: false,
+            id: None,
         }
     }
 
