@@ -577,6 +577,26 @@ fn broken_documents_get_one_line_and_change_nothing() {
     );
 }
 
+/// A page whose own markup is broken (an attribute never closed before a
+/// second DOCTYPE and a charset declaration: found by the fuzzer) reads,
+/// but written back it would not read again: refused, nothing written.
+#[test]
+fn a_document_that_would_not_read_back_is_refused() {
+    let (dir, db) = with_tm();
+    let out = dir.path().join("out");
+    let (code, err) = fails(
+        polytm(&db)
+            .args(["pretranslate", "--from", "en", "--to", "ru", "-o"])
+            .arg(&out)
+            .arg(fix("broken-lang.en.html")),
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("broken-lang.en.html"), "{err}");
+    assert!(err.contains("cannot be written back safely"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(!out.exists());
+}
+
 /// LibreOffice opens the file: its text export holds each of `expect`.
 fn libreoffice_reads(file: &Path, expect: &[&str]) {
     let soffice = ["soffice", "libreoffice"].into_iter().find(|s| {

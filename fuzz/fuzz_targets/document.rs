@@ -2,8 +2,8 @@
 //! which) and their write-back. Whatever a reader accepts must give
 //! paragraphs whose text is what `text()` joins, and writing it back with
 //! the first sentence-sized piece of the first paragraph replaced (with
-//! the inline codes the reader gave it) must give a document the same
-//! reader reads again, holding the replacement.
+//! the inline codes the reader gave it) either is refused or gives a
+//! document the same reader reads again, holding the replacement.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -43,16 +43,17 @@ fuzz_target!(|data: &[u8]| {
         })
         .collect();
     target = Content { parts: replaced };
-    let out = doc
-        .write(
-            &[Replacement {
-                paragraph: k,
-                range: 0..end,
-                target,
-            }],
-            "ru",
-        )
-        .expect("a document read is written back");
+    // write refuses what would not read back (broken markup): allowed
+    let Ok(out) = doc.write(
+        &[Replacement {
+            paragraph: k,
+            range: 0..end,
+            target,
+        }],
+        "ru",
+    ) else {
+        return;
+    };
     let again = parse(out, kind, "fuzz-out").expect("what was written reads again");
     assert!(
         again.text().contains("Совещание") || !doc.paragraphs[k].text[..end].chars().any(|c| !c.is_whitespace()),

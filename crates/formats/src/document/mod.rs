@@ -274,7 +274,27 @@ impl Document {
 
     /// The document with `replacements` made (and, for HTML, the target
     /// language in `<html lang>`), as the bytes of a file of its kind.
+    ///
+    /// What is written is read again before it is given back: a document
+    /// whose own markup is broken (an attribute never closed, say) could
+    /// otherwise come out as a file no reader, polytm's included, takes.
+    /// Such a document is refused with an error naming it.
     pub fn write(&self, replacements: &[Replacement], target_lang: &str) -> Result<Vec<u8>> {
+        let out = self.write_unchecked(replacements, target_lang)?;
+        if let Err(e) = parse(out.clone(), self.kind, &self.file) {
+            return Err(Error::input(
+                &self.file,
+                None,
+                format!(
+                    "cannot be written back safely: the translated document would not read again ({}); repair the document's markup (open and save it in an editor), or use --format xliff",
+                    e.short()
+                ),
+            ));
+        }
+        Ok(out)
+    }
+
+    fn write_unchecked(&self, replacements: &[Replacement], target_lang: &str) -> Result<Vec<u8>> {
         let mut edits: Vec<Vec<Edit>> = vec![Vec::new(); self.parts.len()];
         for r in replacements {
             let part = self.paragraphs[r.paragraph].part;
