@@ -281,17 +281,56 @@ impl Document {
     /// Such a document is refused with an error naming it.
     pub fn write(&self, replacements: &[Replacement], target_lang: &str) -> Result<Vec<u8>> {
         let out = self.write_unchecked(replacements, target_lang)?;
-        if let Err(e) = parse(out.clone(), self.kind, &self.file) {
-            return Err(Error::input(
+        let refuse = |why: String| {
+            Error::input(
                 &self.file,
                 None,
                 format!(
-                    "cannot be written back safely: the translated document would not read again ({}); repair the document's markup (open and save it in an editor), or use --format xliff",
-                    e.short()
+                    "cannot be written back safely: {why}; repair the document's markup (open and save it in an editor), or use --format xliff"
                 ),
-            ));
+            )
+        };
+        let again = parse(out.clone(), self.kind, &self.file).map_err(|e| {
+            refuse(format!(
+                "the translated document would not read again ({})",
+                e.short()
+            ))
+        })?;
+        if let Some(k) = self.changed_by_writing(&again, replacements) {
+            return Err(refuse(format!(
+                "paragraph {} would not read back as written",
+                k + 1
+            )));
         }
         Ok(out)
+    }
+
+    /// The first paragraph of `again` (this document written and read
+    /// back) that is not what writing meant: the same paragraphs, those
+    /// not replaced with the same text, each replaced one holding the
+    /// words of its translation.
+    fn changed_by_writing(&self, again: &Document, replacements: &[Replacement]) -> Option<usize> {
+        if again.paragraphs.len() != self.paragraphs.len() {
+            return Some(again.paragraphs.len().min(self.paragraphs.len()));
+        }
+        let replaced: std::collections::HashSet<usize> =
+            replacements.iter().map(|r| r.paragraph).collect();
+        for (k, (a, b)) in self.paragraphs.iter().zip(&again.paragraphs).enumerate() {
+            if !replaced.contains(&k) && a.text != b.text {
+                return Some(k);
+            }
+        }
+        for r in replacements {
+            let text = &again.paragraphs[r.paragraph].text;
+            let words = r.target.parts.iter().filter_map(|p| match p {
+                Part::Text(t) => Some(t.split_whitespace()),
+                Part::Tag(_) => None,
+            });
+            if words.flatten().any(|w| !text.contains(w)) {
+                return Some(r.paragraph);
+            }
+        }
+        None
     }
 
     fn write_unchecked(&self, replacements: &[Replacement], target_lang: &str) -> Result<Vec<u8>> {
