@@ -75,15 +75,22 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Run a short read (a lookup: about a millisecond of CPU at a million
-/// units) on the runtime's own thread. Handing it to the blocking pool
-/// costs two thread switches a request, more than the lookup itself on a
-/// small machine (measured: `examples/serve_bench.rs`); what may take long
-/// (imports, exports, summaries, reviews) still goes through [`blocking`].
-fn inline<T>(
+/// units). On a file database it runs on the runtime's own thread: handing
+/// it to the blocking pool costs two thread switches a request, more than
+/// the lookup itself on a small machine (measured with
+/// `examples/serve_bench.rs`), and SQLite in WAL mode never makes a reader
+/// wait. On PostgreSQL it goes to the blocking pool (its synchronous client
+/// may not block a runtime thread). What may take long (imports, exports,
+/// summaries, reviews) always goes through [`blocking`].
+async fn read<T: Send + 'static>(
     app: &Shared,
-    f: impl FnOnce(&Shared) -> Result<T>,
+    f: impl FnOnce(&Shared) -> Result<T> + Send + 'static,
 ) -> std::result::Result<T, ApiError> {
-    f(app).map_err(ApiError::from)
+    if app.config.inline_reads {
+        f(app).map_err(ApiError::from)
+    } else {
+        blocking(app, f).await
+    }
 }
 
 /// A write: run `f` on a blocking thread, then bring the service up to it
@@ -238,14 +245,15 @@ async fn match_query(app: Shared, p: HashMap<String, String>) -> Answer {
     let q = text(required(&p, "q")?, "query")?;
     let min = number(&p, "min", 1u8..=100, 50)?;
     let limit = number(&p, "limit", 1usize..=1000, 5)?;
-    let out = inline(&app, move |app| {
+    let out = read(&app, move |app| {
         let mut m = app.service.matcher(&from, &to, Options::default())?;
         m.set_penalties(app.config.penalties.clone());
         let props = m.best(&q, min, limit)?;
         Ok(serde_json::to_vec_pretty(&crate::json::proposals(
             &q, &props, &from,
         ))?)
-    })?;
+    })
+    .await?;
     Ok(raw_json(out))
 }
 
@@ -265,14 +273,15 @@ fn raw_json(mut body: Vec<u8>) -> Response {
 pub async fn term(State(app): State<Shared>, Query(p): Params) -> Answer {
     let q = text(required(&p, "q")?, "query")?;
     let lang = param(&p, "lang").map(|l| lang_of("lang", l)).transpose()?;
-    let out = inline(&app, move |app| {
+    let out = read(&app, move |app| {
         let g = app.service.glossary()?;
         Ok(serde_json::to_vec_pretty(&crate::json::lookup(
             &g,
             &q,
             lang.as_ref(),
         ))?)
-    })?;
+    })
+    .await?;
     Ok(raw_json(out))
 }
 
@@ -309,11 +318,12 @@ pub async fn concordance(State(app): State<Shared>, Query(p): Params) -> Answer 
 pub async fn scan(State(app): State<Shared>, Query(p): Params) -> Answer {
     let lang = lang_of("lang", required(&p, "lang")?)?;
     let q = text(required(&p, "q")?, "text")?;
-    let out = inline(&app, move |app| {
+    let out = read(&app, move |app| {
         let g = app.service.glossary()?;
         let hits = app.service.recognizer(&lang)?.scan(&q);
         Ok(serde_json::to_vec_pretty(&crate::json::scan(&g, &hits))?)
-    })?;
+    })
+    .await?;
     Ok(raw_json(out))
 }
 

@@ -46,6 +46,9 @@ pub struct Config {
     pub max_body: usize,
     /// Taken off the scores of proposals (`--penalty`, `--penalties`).
     pub penalties: polytm_engine::penalty::Penalties,
+    /// Lookups may run on the runtime's threads (a file database; not the
+    /// synchronous PostgreSQL client).
+    pub inline_reads: bool,
 }
 
 /// What every request sees.
