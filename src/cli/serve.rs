@@ -116,7 +116,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<()> {
         verbose: args.verbose,
         max_body: (args.max_body as usize).saturating_mul(1 << 20),
         penalties: args.penalties.penalties()?,
-        inline_reads: !ctx.db_path.to_str().is_some_and(polytm_postgres::is_url),
+        inline_reads: !ctx.db_path.to_str().is_some_and(super::pgstore::is_url),
     };
     crate::serve::run(ctx.open()?, config)
 }
