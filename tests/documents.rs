@@ -8,8 +8,9 @@
 //! `tests/fixtures/documents/tm.en-ru.tsv`.
 //!
 //! LibreOffice must open every document written back: those tests run
-//! `soffice --headless --convert-to txt`. Where LibreOffice is missing they
-//! fail, unless `POLYTM_SKIP_LIBREOFFICE=1` says a developer does without.
+//! `soffice --headless --convert-to txt`. Where LibreOffice is missing that
+//! check says `skipped: LibreOffice not found` on stderr (the rest of each
+//! test runs), and fails when `POLYTM_REQUIRE_LIBREOFFICE=1` (CI).
 
 mod common;
 
@@ -606,13 +607,20 @@ fn libreoffice_reads(file: &Path, expect: &[&str]) {
             .is_ok_and(|o| o.status.success())
     });
     let Some(soffice) = soffice else {
-        if std::env::var("POLYTM_SKIP_LIBREOFFICE").is_ok_and(|v| v == "1") {
-            eprintln!("LibreOffice not found: check skipped (POLYTM_SKIP_LIBREOFFICE=1)");
-            return;
+        let msg =
+            "LibreOffice (soffice) not found (Debian: apt-get install libreoffice-writer-nogui)";
+        if std::env::var("POLYTM_REQUIRE_LIBREOFFICE").is_ok_and(|v| !matches!(v.trim(), "" | "0"))
+        {
+            panic!("{msg}, and POLYTM_REQUIRE_LIBREOFFICE is set");
         }
-        panic!(
-            "LibreOffice (soffice) is needed to check that written documents open: install libreoffice-writer-nogui, or set POLYTM_SKIP_LIBREOFFICE=1 to skip this check"
+        // past the test harness's capture: a skip is seen in every run
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: {msg}: {} not checked (POLYTM_REQUIRE_LIBREOFFICE=1 makes this a failure)",
+            file.display()
         );
+        return;
     };
     let out = tempfile::tempdir().unwrap();
     let profile = tempfile::tempdir().unwrap();
