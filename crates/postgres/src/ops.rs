@@ -14,8 +14,8 @@ use polytm_glossary::model::{Concept, NewTerm, Term, TermStatus, lang_order};
 use polytm_store::hash::{content_hash, source_hash};
 use polytm_store::{
     Batch, ConceptFields, Document, ExportUnit, ExportVariant, IndexSize, IndexState, LangCount,
-    LexiconCount, LexiconEntry, Neighbours, NewDocument, NewVariant, Overview, PairCount, Removed,
-    Segment, Selection, Stats, Summary, Unit, UnitPair, Variant,
+    LexiconCount, LexiconEntry, Neighbours, NewDocument, NewVariant, Overview, OverviewCounter,
+    PairCount, Removed, Segment, Selection, Stats, Summary, Unit, UnitPair, Variant,
 };
 use polytm_text::lang::{Lang, LangTag};
 
@@ -588,27 +588,7 @@ pub fn export_overview(c: &Conn, sel: &Selection) -> Result<Overview> {
     )?
     .get(0);
     let (w, v) = clause(sel, true);
-    let mut o = Overview {
-        units,
-        ..Default::default()
-    };
-    let mut tags: HashMap<(String, String), i64> = HashMap::new();
-    let mut cur: Option<(i64, i64, Option<String>)> = None;
-    let mut first_src: Option<String> = None;
-    let mut mixed = false;
-    let mut finish = |u: (i64, i64, Option<String>), o: &mut Overview| {
-        if u.1 < 2 {
-            return;
-        }
-        o.exportable += 1;
-        o.max_langs = o.max_langs.max(u.1);
-        match (&first_src, u.2) {
-            (_, None) => mixed = true,
-            (None, Some(s)) => first_src = Some(s),
-            (Some(f), Some(s)) if *f != s => mixed = true,
-            _ => {}
-        }
-    };
+    let mut count = OverviewCounter::new(units);
     stream(
         c,
         &format!(
@@ -617,37 +597,11 @@ pub fn export_overview(c: &Conn, sel: &Selection) -> Result<Overview> {
         ),
         &refs(&v),
         &mut |r| {
-            let id: i64 = r.get(0);
-            let src: Option<String> = r.get(1);
-            let lang: String = r.get(2);
-            let tag: String = r.get(3);
-            if cur.as_ref().is_some_and(|c| c.0 != id)
-                && let Some(done) = cur.take()
-            {
-                finish(done, &mut o);
-            }
-            let cu = cur.get_or_insert((id, 0, None));
-            cu.1 += 1;
-            if src.as_deref() == Some(lang.as_str()) {
-                cu.2 = src;
-            }
-            *tags.entry((lang, tag)).or_insert(0) += 1;
+            count.row(r.get(0), r.get(1), r.get(2), r.get(3));
             Ok(())
         },
     )?;
-    if let Some(done) = cur.take() {
-        finish(done, &mut o);
-    }
-    if !mixed && o.exportable > 0 {
-        o.single_source = first_src.map(|s| Lang::from_key(&s));
-    }
-    let mut tags: Vec<(Lang, String, i64)> = tags
-        .into_iter()
-        .map(|((l, t), n)| (Lang::from_key(&l), t, n))
-        .collect();
-    tags.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
-    o.tags = tags;
-    Ok(o)
+    Ok(count.finish())
 }
 
 pub fn for_each_export_unit(

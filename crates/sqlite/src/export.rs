@@ -6,6 +6,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
 use crate::error::Result;
+use polytm_store::export::OverviewCounter;
 pub use polytm_store::export::{ExportUnit, ExportVariant, Overview, Selection};
 use polytm_text::lang::Lang;
 
@@ -56,59 +57,11 @@ pub fn overview(conn: &Connection, sel: &Selection) -> Result<Overview> {
          {w} ORDER BY u.id"
     ))?;
     let mut rows = st.query(params_from_iter(v.iter()))?;
-    let mut o = Overview {
-        units,
-        ..Default::default()
-    };
-    let mut tags: std::collections::HashMap<(String, String), i64> = Default::default();
-    // The unit being read: id, variants, whether its source is among them.
-    let mut cur: Option<(i64, i64, Option<String>)> = None;
-    // Sources seen: the first one, and whether another (or none) was seen.
-    let mut first_src: Option<String> = None;
-    let mut mixed = false;
-    let mut finish = |u: (i64, i64, Option<String>), o: &mut Overview| {
-        if u.1 < 2 {
-            return;
-        }
-        o.exportable += 1;
-        o.max_langs = o.max_langs.max(u.1);
-        match (&first_src, u.2) {
-            (_, None) => mixed = true,
-            (None, Some(s)) => first_src = Some(s),
-            (Some(f), Some(s)) if *f != s => mixed = true,
-            _ => {}
-        }
-    };
+    let mut count = OverviewCounter::new(units);
     while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let src: Option<String> = r.get(1)?;
-        let lang: String = r.get(2)?;
-        let tag: String = r.get(3)?;
-        if cur.as_ref().is_some_and(|c| c.0 != id)
-            && let Some(done) = cur.take()
-        {
-            finish(done, &mut o);
-        }
-        let c = cur.get_or_insert((id, 0, None));
-        c.1 += 1;
-        if src.as_deref() == Some(lang.as_str()) {
-            c.2 = src;
-        }
-        *tags.entry((lang, tag)).or_insert(0) += 1;
+        count.row(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
     }
-    if let Some(done) = cur.take() {
-        finish(done, &mut o);
-    }
-    if !mixed && o.exportable > 0 {
-        o.single_source = first_src.map(|s| Lang::from_key(&s));
-    }
-    let mut tags: Vec<(Lang, String, i64)> = tags
-        .into_iter()
-        .map(|((l, t), n)| (Lang::from_key(&l), t, n))
-        .collect();
-    tags.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
-    o.tags = tags;
-    Ok(o)
+    Ok(count.finish())
 }
 
 /// Call `f` for every unit of the selection that has at least two of the

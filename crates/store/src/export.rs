@@ -93,3 +93,79 @@ pub struct ExportVariant {
     /// Set when `text` is TMX inline markup.
     pub plain: Option<String>,
 }
+
+/// What a selection holds ([`Overview`]), counted from its variant rows
+/// in unit order: `(unit id, the unit's source language, the variant's
+/// language key, the tag it was written with)`. Every backend streams its
+/// rows into one of these, so the counting rules are written once.
+#[derive(Debug, Default)]
+pub struct OverviewCounter {
+    o: Overview,
+    tags: std::collections::HashMap<(String, String), i64>,
+    /// The unit being read: id, variants, its source if among them.
+    cur: Option<(i64, i64, Option<String>)>,
+    /// Sources seen: the first one, and whether another (or none) was.
+    first_src: Option<String>,
+    mixed: bool,
+}
+
+impl OverviewCounter {
+    /// A count for a selection of `units` units.
+    pub fn new(units: i64) -> OverviewCounter {
+        OverviewCounter {
+            o: Overview {
+                units,
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    /// One variant row (rows of a unit come together).
+    pub fn row(&mut self, id: i64, src: Option<String>, lang: String, tag: String) {
+        if self.cur.as_ref().is_some_and(|c| c.0 != id) {
+            self.close();
+        }
+        let c = self.cur.get_or_insert((id, 0, None));
+        c.1 += 1;
+        if src.as_deref() == Some(lang.as_str()) {
+            c.2 = src;
+        }
+        *self.tags.entry((lang, tag)).or_insert(0) += 1;
+    }
+
+    /// The unit being read is complete.
+    fn close(&mut self) {
+        let Some((_, n, src)) = self.cur.take() else {
+            return;
+        };
+        if n < 2 {
+            return;
+        }
+        self.o.exportable += 1;
+        self.o.max_langs = self.o.max_langs.max(n);
+        match (&self.first_src, src) {
+            (_, None) => self.mixed = true,
+            (None, Some(s)) => self.first_src = Some(s),
+            (Some(f), Some(s)) if *f != s => self.mixed = true,
+            _ => {}
+        }
+    }
+
+    /// The overview of every row given.
+    pub fn finish(mut self) -> Overview {
+        self.close();
+        let mut o = self.o;
+        if !self.mixed && o.exportable > 0 {
+            o.single_source = self.first_src.map(|s| Lang::from_key(&s));
+        }
+        let mut tags: Vec<(Lang, String, i64)> = self
+            .tags
+            .into_iter()
+            .map(|((l, t), n)| (Lang::from_key(&l), t, n))
+            .collect();
+        tags.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(&b.1)));
+        o.tags = tags;
+        o
+    }
+}

@@ -30,7 +30,7 @@ pub use polytm_fuzzy::segment::Segment;
 pub use polytm_glossary::model::{Concept, NewTerm, TermStatus};
 
 pub use dates::{now, recency};
-pub use export::{ExportUnit, ExportVariant, Overview, Selection};
+pub use export::{ExportUnit, ExportVariant, Overview, OverviewCounter, Selection};
 pub use records::*;
 
 /// What [`Reader::for_each_lexicon_entry`] calls: `f(entry, source, batch)`.
