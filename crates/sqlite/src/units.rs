@@ -388,6 +388,28 @@ pub fn units_of_batch(conn: &Connection, batch_id: i64) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
+/// A unit without its variants from a row of `u.id, d.name, u.document_id,
+/// u.batch_id, u.origin, u.confidence, u.position, u.src_lang, u.tuid,
+/// u.created_at, u.changed_at, u.props, u.reviewed`.
+fn unit_head(r: &rusqlite::Row) -> rusqlite::Result<Unit> {
+    Ok(Unit {
+        id: r.get(0)?,
+        document: r.get(1)?,
+        document_id: r.get(2)?,
+        batch: r.get(3)?,
+        origin: r.get(4)?,
+        confidence: r.get(5)?,
+        position: r.get(6)?,
+        src_lang: r.get(7)?,
+        tuid: r.get(8)?,
+        created_at: r.get(9)?,
+        changed_at: r.get(10)?,
+        props: r.get(11)?,
+        reviewed: r.get(12)?,
+        variants: Vec::new(),
+    })
+}
+
 /// Read one unit with all its variants, the source language first.
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Unit>> {
     let head = conn
@@ -396,24 +418,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Unit>> {
                     u.src_lang, u.tuid, u.created_at, u.changed_at, u.props, u.reviewed
              FROM units u LEFT JOIN documents d ON d.id = u.document_id WHERE u.id = ?1",
         )?
-        .query_row([id], |r| {
-            Ok(Unit {
-                id: r.get(0)?,
-                document: r.get(1)?,
-                document_id: r.get(2)?,
-                batch: r.get(3)?,
-                origin: r.get(4)?,
-                confidence: r.get(5)?,
-                position: r.get(6)?,
-                src_lang: r.get(7)?,
-                tuid: r.get(8)?,
-                created_at: r.get(9)?,
-                changed_at: r.get(10)?,
-                props: r.get(11)?,
-                reviewed: r.get(12)?,
-                variants: Vec::new(),
-            })
-        })
+        .query_row([id], unit_head)
         .optional()?;
     let Some(mut u) = head else {
         return Ok(None);
@@ -467,22 +472,7 @@ pub fn for_each_unit(
         }
         let u = match cur.as_mut() {
             Some(u) => u,
-            None => cur.insert(Unit {
-                id,
-                document: r.get(1)?,
-                document_id: r.get(2)?,
-                batch: r.get(3)?,
-                origin: r.get(4)?,
-                confidence: r.get(5)?,
-                position: r.get(6)?,
-                src_lang: r.get(7)?,
-                tuid: r.get(8)?,
-                created_at: r.get(9)?,
-                changed_at: r.get(10)?,
-                props: r.get(11)?,
-                reviewed: r.get(12)?,
-                variants: Vec::new(),
-            }),
+            None => cur.insert(unit_head(r)?),
         };
         if let Some(lang) = r.get::<_, Option<String>>(13)? {
             u.variants.push(Variant {
