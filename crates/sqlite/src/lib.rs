@@ -122,6 +122,16 @@ impl Store {
              PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -65536;",
         )?;
+        // Plan a statement once, not at every run: without this, SQLite
+        // re-prepares a statement whose plan could depend on the value
+        // bound to a parameter, at every new binding. The unit lookup of
+        // every proposal was re-parsed and re-planned each time (4x its
+        // cost: 29 against 6.5 us on a 54k TM); no statement of ours
+        // gains from plans per value (no LIKE, no statistics).
+        self.conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         Ok(())
     }
 
