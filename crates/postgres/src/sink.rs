@@ -3,21 +3,17 @@
 //! hashes once, so new units need no query); added units are buffered and
 //! written with `COPY` a few thousand at a time.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::Write;
 
 use polytm_core::{Error, Result};
-use polytm_store::hash::{content_hash_with, source_hash};
+use polytm_store::duplicates::{DuplicateFilter, LOAD_KNOWN_MAX};
 use polytm_store::{NewUnit, OnDuplicate, UnitSink, WriteStats, Written};
 use polytm_text::lang::Lang;
 
 use crate::ops::{self, Conn};
 use crate::pg_error;
 
-/// Adds after which a run loads the content hashes of the TM.
-const LOAD_KNOWN_AFTER: usize = 4096;
-/// Above this many units the hashes are not loaded (memory).
-const LOAD_KNOWN_MAX: i64 = 4_000_000;
 /// Units buffered before they are copied in.
 const FLUSH_AT: usize = 8192;
 
@@ -28,16 +24,14 @@ pub struct PgSink<'a> {
     now: String,
     stats: WriteStats,
     next_id: Option<i64>,
-    /// See the SQLite backend: a negative filter of content hashes.
-    known: Option<HashSet<i64>>,
-    adds: usize,
+    /// Content hashes of the run and, once it is large, of the TM.
+    dups: DuplicateFilter,
     /// Content hashes of the buffered units.
     pending: HashMap<i64, i64>,
     /// Units buffered.
     buffered: usize,
     units: String,
     variants: String,
-    hash_buf: Vec<u8>,
     /// The index on `units.src_hash` is known to exist.
     src_index: bool,
 }
@@ -51,30 +45,29 @@ impl<'a> PgSink<'a> {
             now: polytm_store::now(),
             stats: WriteStats::default(),
             next_id: None,
-            known: None,
-            adds: 0,
+            dups: DuplicateFilter::new(),
             pending: HashMap::new(),
             buffered: 0,
             units: String::new(),
             variants: String::new(),
-            hash_buf: Vec::new(),
             src_index: false,
         }
     }
 
-    fn load_known(&mut self) -> Result<()> {
-        let n: i64 = ops::query_one(self.c, "SELECT count(*) FROM units", &[])?.get(0);
+    /// The content hashes of all units, the buffered ones too, unless
+    /// there are too many to keep.
+    fn load_known(c: &Conn, pending: &HashMap<i64, i64>) -> Result<Option<Vec<i64>>> {
+        let n: i64 = ops::query_one(c, "SELECT count(*) FROM units", &[])?.get(0);
         if n > LOAD_KNOWN_MAX {
-            return Ok(());
+            return Ok(None);
         }
-        let mut set = HashSet::with_capacity(n as usize * 2);
-        ops::stream(self.c, "SELECT content_hash FROM units", &[], &mut |r| {
-            set.insert(r.get::<_, i64>(0));
+        let mut hashes = Vec::with_capacity(n as usize + pending.len());
+        ops::stream(c, "SELECT content_hash FROM units", &[], &mut |r| {
+            hashes.push(r.get::<_, i64>(0));
             Ok(())
         })?;
-        set.extend(self.pending.keys().copied());
-        self.known = Some(set);
-        Ok(())
+        hashes.extend(pending.keys().copied());
+        Ok(Some(hashes))
     }
 
     /// Copy the buffered units in.
@@ -143,26 +136,14 @@ fn row(out: &mut String, fields: &[Option<&str>]) {
 
 impl UnitSink for PgSink<'_> {
     fn add(&mut self, unit: &NewUnit) -> Result<Written> {
-        let hash = content_hash_with(&mut self.hash_buf, &unit.variants);
-        let src = unit.src_lang.as_ref().and_then(|l| {
-            unit.variants
-                .iter()
-                .find(|v| &v.tag.lang == l)
-                .map(|v| source_hash(l, &v.text))
-        });
+        let (hash, src) = self.dups.hashes(unit);
         if self.policy != OnDuplicate::Keep {
-            self.adds += 1;
-            if self.adds == LOAD_KNOWN_AFTER {
-                self.load_known()?;
-            }
+            let (c, pending) = (self.c, &self.pending);
+            let maybe_there = self.dups.may_exist(hash, || Self::load_known(c, pending))?;
             if let Some(&id) = self.pending.get(&hash) {
                 self.stats.skipped += 1;
                 return Ok(Written::Skipped(id));
             }
-            let maybe_there = match &mut self.known {
-                Some(known) => !known.insert(hash),
-                None => true,
-            };
             if maybe_there
                 && let Some(id) = self.existing(
                     "SELECT id FROM units WHERE content_hash = $1 ORDER BY id LIMIT 1",

@@ -6,7 +6,8 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::Result;
-use polytm_store::hash::{content_hash, content_hash_with, source_hash};
+use polytm_store::duplicates::{DuplicateFilter, LOAD_KNOWN_MAX};
+use polytm_store::hash::{content_hash, source_hash};
 use polytm_store::{
     Neighbours, NewUnit, NewVariant, OnDuplicate, Unit, UnitPair, Variant, WriteStats, Written,
 };
@@ -23,53 +24,15 @@ pub struct UnitWriter<'t> {
     pub touched: Vec<i64>,
     /// Keeps the fuzzy index current (see `store::index`).
     index: super::index::IndexFeed,
-    /// Once a run is large: the content hashes of every unit, so that a
-    /// new unit (the common case) is known to be new without a query. Only
-    /// a negative filter: a hash found here is still checked in SQL.
-    known: Option<std::collections::HashSet<i64, HashIsKey>>,
-    adds: usize,
+    /// Content hashes of the run and, once it is large, of the TM.
+    dups: DuplicateFilter,
     /// The two statements of every added unit, prepared on first use.
     insert_unit: Option<rusqlite::Statement<'t>>,
     insert_variant: Option<rusqlite::Statement<'t>>,
-    /// Reused by `content_hash_with`.
-    hash_buf: Vec<u8>,
     /// The index on `units.src_hash` is known to exist (overwrite runs:
     /// see schema migration 3).
     src_index: bool,
 }
-
-/// Content hashes are already uniform 64-bit values: use them as they are
-/// instead of hashing them again.
-#[derive(Default, Clone, Copy)]
-struct HashIsKey;
-
-impl std::hash::BuildHasher for HashIsKey {
-    type Hasher = KeyHasher;
-    fn build_hasher(&self) -> KeyHasher {
-        KeyHasher(0)
-    }
-}
-
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ b as u64;
-        }
-    }
-    fn write_i64(&mut self, n: i64) {
-        self.0 = n as u64;
-    }
-}
-
-/// Adds after which a run loads the content hashes of the TM.
-const LOAD_KNOWN_AFTER: usize = 4096;
-/// Above this many units the hashes are not loaded (memory).
-const LOAD_KNOWN_MAX: i64 = 4_000_000;
 
 impl<'t> UnitWriter<'t> {
     pub fn new(tx: &'t Connection, batch_id: i64, policy: OnDuplicate) -> UnitWriter<'t> {
@@ -81,11 +44,9 @@ impl<'t> UnitWriter<'t> {
             stats: WriteStats::default(),
             touched: Vec::new(),
             index: super::index::IndexFeed::new(),
-            known: None,
-            adds: 0,
+            dups: DuplicateFilter::new(),
             insert_unit: None,
             insert_variant: None,
-            hash_buf: Vec::new(),
             src_index: false,
         }
     }
@@ -104,47 +65,26 @@ impl<'t> UnitWriter<'t> {
         w
     }
 
-    /// Load the content hashes of all units (see `known`).
-    fn load_known(&mut self) -> Result<()> {
-        let n: i64 = self
-            .tx
-            .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
+    /// The content hashes of all units, unless there are too many to keep.
+    fn load_known(tx: &Connection) -> Result<Option<Vec<i64>>> {
+        let n: i64 = tx.query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
         if n > LOAD_KNOWN_MAX {
-            return Ok(());
+            return Ok(None);
         }
-        let mut set = std::collections::HashSet::with_capacity_and_hasher(
-            (n as usize * 2).max(1 << 16),
-            HashIsKey,
-        );
-        let mut st = self.tx.prepare("SELECT content_hash FROM units")?;
+        let mut hashes = Vec::with_capacity(n as usize);
+        let mut st = tx.prepare("SELECT content_hash FROM units")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            set.insert(r.get::<_, i64>(0)?);
+            hashes.push(r.get::<_, i64>(0)?);
         }
-        self.known = Some(set);
-        Ok(())
+        Ok(Some(hashes))
     }
 
     pub fn add(&mut self, unit: &NewUnit) -> Result<Written> {
-        let hash = content_hash_with(&mut self.hash_buf, &unit.variants);
-        let src = unit.src_lang.as_ref().and_then(|l| {
-            unit.variants
-                .iter()
-                .find(|v| &v.tag.lang == l)
-                .map(|v| source_hash(l, &v.text))
-        });
+        let (hash, src) = self.dups.hashes(unit);
         if self.policy != OnDuplicate::Keep {
-            self.adds += 1;
-            if self.adds == LOAD_KNOWN_AFTER {
-                self.load_known()?;
-            }
-            // Remember the hash now: whatever happens below, a unit with
-            // this content is in the TM after this call.
-            let maybe_there = match &mut self.known {
-                Some(known) => !known.insert(hash),
-                None => true,
-            };
-            if maybe_there {
+            let tx = self.tx;
+            if self.dups.may_exist(hash, || Self::load_known(tx))? {
                 let mut q = self
                     .tx
                     .prepare_cached("SELECT id FROM units WHERE content_hash = ?1 LIMIT 1")?;
@@ -734,7 +674,7 @@ mod tests {
         let mut s = Store::in_memory().unwrap();
         let tx = s.transaction().unwrap();
         let b = new_batch(&tx, "import", "t.tsv").unwrap();
-        let n = LOAD_KNOWN_AFTER + 100;
+        let n = polytm_store::duplicates::LOAD_KNOWN_AFTER + 100;
         let unit = |i: usize, t: &str| {
             let mut u = NewUnit::new(
                 Origin::Imported,
@@ -753,7 +693,7 @@ mod tests {
                 Written::Added(_)
             ));
         }
-        assert!(w.known.is_some());
+        assert!(w.dups.knows_the_tm());
         // duplicates from before and after the hashes were loaded
         assert_eq!(w.add(&unit(1, "цель")).unwrap(), Written::Skipped(2));
         assert_eq!(

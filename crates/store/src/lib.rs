@@ -19,6 +19,7 @@
 //!   the primitive operations here.
 
 pub mod dates;
+pub mod duplicates;
 pub mod export;
 pub mod hash;
 pub mod records;
