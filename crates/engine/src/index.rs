@@ -155,6 +155,8 @@ pub fn refresh(db: &dyn Database, sources: &[Lang], progress: &dyn Progress) -> 
     let Some(dir) = db.cache_dir() else {
         return Ok(());
     };
+    // the pages the import cached are not needed to build the files
+    db.release_memory();
     let indexed: Vec<Lang> = db
         .reader()?
         .index_sizes()?

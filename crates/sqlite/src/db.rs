@@ -133,6 +133,20 @@ impl Database for SqliteDb {
         }))
     }
 
+    fn release_memory(&self) {
+        // The page cache of each connection (64 MiB at most, full after a
+        // large import); SQLite only reports an error when a connection
+        // is in use, and then nothing is lost but the saving.
+        if let Ok(w) = self.writer.lock() {
+            let _ = w.conn.execute_batch("PRAGMA shrink_memory");
+        }
+        if let Ok(pool) = self.readers.lock() {
+            for c in pool.iter() {
+                let _ = c.execute_batch("PRAGMA shrink_memory");
+            }
+        }
+    }
+
     fn cache_dir(&self) -> Option<PathBuf> {
         self.memory.is_none().then(|| {
             let mut p = self.path.clone().into_os_string();

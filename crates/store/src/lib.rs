@@ -53,6 +53,11 @@ pub trait Database: Send + Sync {
     /// A folder where derived files (index files) for this database may be
     /// kept; `None` when there is none (a database in memory).
     fn cache_dir(&self) -> Option<std::path::PathBuf>;
+
+    /// Give back what the connections cache and no longer need (before
+    /// a long, memory-hungry step such as building an index file after
+    /// a large import). Nothing changes but memory.
+    fn release_memory(&self) {}
 }
 
 /// Reading the translation memory. Everything one reader reads comes from
