@@ -112,6 +112,15 @@ fn explain(db: &Path, queries: &Path) -> Res<()> {
             bounded / v.len().max(1)
         );
     }
+    // where the time goes (the split that showed the proposals' lookups
+    // re-planned at every call)
+    eprintln!(
+        "  time: posting lists {:.3} s, bounds and verification {:.3} s (of which the proposals' store lookups {:.3} s), the rest {:.3} s (query preparation, repairs)",
+        st.scan_time.as_secs_f64(),
+        st.verify_time.as_secs_f64(),
+        st.accept_time.as_secs_f64(),
+        dt - st.scan_time.as_secs_f64() - st.verify_time.as_secs_f64()
+    );
     println!(
         "{n} queries in {dt:.3} s ({:.0} q/s, one thread); per query: postings {:.0} ({:.0} skipped by a bit), candidates {:.0}, signed {:.0}, bounded {:.0}, verified {:.1}, stages {:.1}",
         n as f64 / dt,

@@ -183,6 +183,14 @@ pub struct SearchStats {
     pub bounded: usize,
     pub verified: usize,
     pub stages: usize,
+    /// Time reading posting lists (with the candidates' signatures).
+    pub scan_time: std::time::Duration,
+    /// Time bounding and verifying candidates, the caller's `accept`
+    /// included.
+    pub verify_time: std::time::Duration,
+    /// Time in the caller's `accept` (for `polytm`: reading the
+    /// proposal's unit from the store).
+    pub accept_time: std::time::Duration,
 }
 
 impl LangIndex {

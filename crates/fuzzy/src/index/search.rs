@@ -88,8 +88,12 @@ impl LangIndex {
             s.raise_floor();
             let t = t.max(s.probe_min);
             stats.stages += 1;
+            let t0 = std::time::Instant::now();
             s.scan(t, &mut scanned, sc, stats);
+            let t1 = std::time::Instant::now();
             s.verify(t, sc, stats, &mut row, accept);
+            stats.scan_time += t1 - t0;
+            stats.verify_time += t1.elapsed();
             if s.top.is_full() && s.top.worst().score >= t {
                 break;
             }
@@ -613,8 +617,13 @@ impl<'a, P: Fn(u32) -> bool> Search<'a, P> {
                         recency: ix.recency[e],
                         unit: ix.units[e],
                     };
-                    if self.top.would_take(&hit) && accept(hit.unit) {
-                        self.top.push(hit);
+                    if self.top.would_take(&hit) {
+                        let t0 = std::time::Instant::now();
+                        let take = accept(hit.unit);
+                        stats.accept_time += t0.elapsed();
+                        if take {
+                            self.top.push(hit);
+                        }
                     }
                 }
             }
