@@ -11,7 +11,7 @@ use postgres::{Client, Row};
 
 use polytm_core::{Error, Result};
 use polytm_glossary::model::{Concept, NewTerm, Term, TermStatus, lang_order};
-use polytm_store::hash::{content_hash, source_hash};
+use polytm_store::hash::{content_hash, unit_source_hash};
 use polytm_store::{
     Batch, ConceptFields, Document, ExportUnit, ExportVariant, IndexSize, IndexState, LangCount,
     LexiconCount, LexiconEntry, Neighbours, NewDocument, NewVariant, Overview, OverviewCounter,
@@ -317,13 +317,7 @@ fn rehash(c: &Conn, id: i64) -> Result<()> {
     })
     .collect();
     let hash = content_hash(&variants);
-    let src_hash = src.and_then(|s| {
-        let l = Lang::from_key(&s);
-        variants
-            .iter()
-            .find(|v| v.tag.lang == l)
-            .map(|v| source_hash(&l, &v.text))
-    });
+    let src_hash = unit_source_hash(src.map(|s| Lang::from_key(&s)).as_ref(), &variants);
     execute(
         c,
         "UPDATE units SET content_hash = $2, src_hash = $3, changed_at = $4 WHERE id = $1",

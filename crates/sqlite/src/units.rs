@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::Result;
 use polytm_store::duplicates::{DuplicateFilter, LOAD_KNOWN_MAX};
-use polytm_store::hash::{content_hash, source_hash};
+use polytm_store::hash::{content_hash, unit_source_hash};
 use polytm_store::{
     Neighbours, NewUnit, NewVariant, OnDuplicate, Unit, UnitPair, Variant, WriteStats, Written,
 };
@@ -262,13 +262,7 @@ fn rehash(tx: &Connection, id: i64) -> Result<()> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     let hash = content_hash(&variants);
-    let src_hash = src.and_then(|s| {
-        let l = Lang::from_key(&s);
-        variants
-            .iter()
-            .find(|v| v.tag.lang == l)
-            .map(|v| source_hash(&l, &v.text))
-    });
+    let src_hash = unit_source_hash(src.map(|s| Lang::from_key(&s)).as_ref(), &variants);
     tx.prepare_cached(
         "UPDATE units SET content_hash = ?2, src_hash = ?3, changed_at = ?4 WHERE id = ?1",
     )?

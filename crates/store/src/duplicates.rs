@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use crate::hash::{content_hash_with, source_hash};
+use crate::hash::{content_hash_with, unit_source_hash};
 use crate::records::NewUnit;
 
 /// Adds after which a run loads the content hashes of the TM.
@@ -35,13 +35,10 @@ impl DuplicateFilter {
     /// it names its source language.
     pub fn hashes(&mut self, unit: &NewUnit) -> (i64, Option<i64>) {
         let hash = content_hash_with(&mut self.buf, &unit.variants);
-        let src = unit.src_lang.as_ref().and_then(|l| {
-            unit.variants
-                .iter()
-                .find(|v| &v.tag.lang == l)
-                .map(|v| source_hash(l, &v.text))
-        });
-        (hash, src)
+        (
+            hash,
+            unit_source_hash(unit.src_lang.as_ref(), &unit.variants),
+        )
     }
 
     /// Whether the TM's hashes are loaded.

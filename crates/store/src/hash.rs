@@ -48,3 +48,14 @@ pub fn source_hash(lang: &Lang, text: &str) -> i64 {
     buf.extend_from_slice(text.as_bytes());
     xxhash_rust::xxh3::xxh3_64(&buf) as i64
 }
+
+/// The [`source_hash`] of a unit: of its variant in its source language,
+/// when it names one and has it (`--on-duplicate overwrite` finds the unit
+/// to replace by it).
+pub fn unit_source_hash(src_lang: Option<&Lang>, variants: &[NewVariant]) -> Option<i64> {
+    let l = src_lang?;
+    variants
+        .iter()
+        .find(|v| &v.tag.lang == l)
+        .map(|v| source_hash(l, &v.text))
+}
