@@ -9,6 +9,7 @@ use postgres::{Client, Config, NoTls};
 
 use polytm_core::{Error, Result};
 use polytm_glossary::model::{Concept, NewTerm, TermStatus};
+use polytm_store::pool::{Pool, poisoned};
 use polytm_store::{
     Batch, ConceptFields, Database, Document, ExportUnit, IndexSize, IndexState, LexiconCount,
     LexiconEntry, Neighbours, NewDocument, NewVariant, OnDuplicate, Overview, Reader, Removed,
@@ -32,7 +33,7 @@ pub struct PgDb {
     config: Config,
     /// `None` only while the database is dropped.
     writer: Mutex<Option<Conn>>,
-    readers: Mutex<Vec<Client>>,
+    readers: Pool<Client>,
     /// Where this process keeps the index files of this database (see
     /// [`Database::cache_dir`]).
     cache: Option<PathBuf>,
@@ -91,24 +92,13 @@ impl PgDb {
             name,
             config,
             writer: Mutex::new(Some(conn)),
-            readers: Mutex::new(Vec::new()),
+            readers: Pool::new(POOL),
             cache,
         })
     }
 
     fn connection(&self) -> Result<Client> {
-        if let Some(c) = self.readers.lock().map_err(poisoned)?.pop() {
-            return Ok(c);
-        }
-        connect(&self.config)
-    }
-
-    fn give_back(&self, c: Client) {
-        if let Ok(mut pool) = self.readers.lock()
-            && pool.len() < POOL
-        {
-            pool.push(c);
-        }
+        self.readers.take(|| connect(&self.config))
     }
 
     fn named(&self, e: Error) -> Error {
@@ -131,10 +121,7 @@ impl Drop for PgDb {
             Ok(w) => w.take(),
             Err(e) => e.into_inner().take(),
         };
-        let readers = match self.readers.get_mut() {
-            Ok(r) => std::mem::take(r),
-            Err(e) => std::mem::take(e.into_inner()),
-        };
+        let readers = self.readers.drain();
         let _ = std::thread::spawn(move || {
             drop(writer);
             drop(readers);
@@ -148,13 +135,6 @@ fn connect(config: &Config) -> Result<Client> {
         file: String::new(),
         msg: format!("cannot connect: {}", crate::message(&e)),
     })
-}
-
-fn poisoned<T>(_: T) -> Error {
-    Error::Db {
-        file: String::new(),
-        msg: "an earlier failure left the database connection unusable".into(),
-    }
 }
 
 /// Create or upgrade the schema, in one transaction, one process at a time.
@@ -269,7 +249,7 @@ impl Drop for PgReader<'_> {
         if let Some(c) = self.conn.take() {
             let mut c = c.into_inner();
             if c.batch_execute("COMMIT").is_ok() {
-                self.db.give_back(c);
+                self.db.readers.give_back(c);
             }
         }
     }

@@ -10,6 +10,7 @@ use rusqlite::Connection;
 
 use polytm_core::{Error, Result};
 use polytm_glossary::model::{Concept, NewTerm, TermStatus};
+use polytm_store::pool::{Pool, poisoned};
 use polytm_store::{
     Batch, ConceptFields, Database, Document, ExportUnit, IndexSize, IndexState, LexiconCount,
     LexiconEntry, Neighbours, NewDocument, NewUnit, NewVariant, OnDuplicate, Overview, Reader,
@@ -30,7 +31,7 @@ pub struct SqliteDb {
     /// The shared-cache URI of an in-memory database.
     memory: Option<String>,
     writer: Mutex<Store>,
-    readers: Mutex<Vec<Connection>>,
+    readers: Pool<Connection>,
 }
 
 impl SqliteDb {
@@ -44,7 +45,7 @@ impl SqliteDb {
             path: path.to_path_buf(),
             memory: None,
             writer: Mutex::new(store),
-            readers: Mutex::new(Vec::new()),
+            readers: Pool::new(POOL),
         })
     }
 
@@ -63,7 +64,7 @@ impl SqliteDb {
             path: PathBuf::from(":memory:"),
             memory: Some(uri),
             writer: Mutex::new(store),
-            readers: Mutex::new(Vec::new()),
+            readers: Pool::new(POOL),
         })
     }
 
@@ -73,23 +74,13 @@ impl SqliteDb {
     }
 
     fn connection(&self) -> Result<Connection> {
-        if let Some(c) = self.readers.lock().map_err(poisoned)?.pop() {
-            return Ok(c);
-        }
-        let store = match &self.memory {
-            Some(uri) => Store::memory_uri(uri, false).map_err(Error::from)?,
-            None => Store::open_reader(&self.path)?,
-        };
-        Ok(store.conn)
-    }
-
-    fn give_back(&self, c: Connection) {
-        // a full or poisoned pool: the connection is closed, not kept
-        if let Ok(mut pool) = self.readers.lock()
-            && pool.len() < POOL
-        {
-            pool.push(c);
-        }
+        self.readers.take(|| {
+            let store = match &self.memory {
+                Some(uri) => Store::memory_uri(uri, false).map_err(Error::from)?,
+                None => Store::open_reader(&self.path)?,
+            };
+            Ok(store.conn)
+        })
     }
 
     fn size(&self) -> u64 {
@@ -106,13 +97,6 @@ impl SqliteDb {
                 n
             }
         }
-    }
-}
-
-fn poisoned<T>(_: T) -> Error {
-    Error::Db {
-        file: String::new(),
-        msg: "an earlier failure left the database connection unusable".into(),
     }
 }
 
@@ -140,11 +124,9 @@ impl Database for SqliteDb {
         if let Ok(w) = self.writer.lock() {
             let _ = w.conn.execute_batch("PRAGMA shrink_memory");
         }
-        if let Ok(pool) = self.readers.lock() {
-            for c in pool.iter() {
-                let _ = c.execute_batch("PRAGMA shrink_memory");
-            }
-        }
+        self.readers.for_each_idle(|c| {
+            let _ = c.execute_batch("PRAGMA shrink_memory");
+        });
         // glibc keeps the freed pages (16 KiB each, in its heap) for the
         // process: hand them back, or the index build that follows an
         // import allocates beside them (the 1M-unit import peaked at
@@ -197,7 +179,7 @@ impl Drop for SqliteReader<'_> {
             // the snapshot ends; a connection that cannot end it is not reused
             && c.execute_batch("COMMIT").is_ok()
         {
-            self.db.give_back(c);
+            self.db.readers.give_back(c);
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod dates;
 pub mod duplicates;
 pub mod export;
 pub mod hash;
+pub mod pool;
 pub mod records;
 
 use polytm_core::Result;
