@@ -35,6 +35,10 @@ use polytm_sqlite::SqliteDb;
 use polytm_store::{Database, NewUnit, NewVariant, OnDuplicate, Origin};
 use polytm_text::lang::{Lang, LangTag};
 
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
+
 /// Bytes of the stored index of a language (all languages: `None`).
 fn index_bytes(db: &dyn Database, lang: Option<&str>) -> Res<i64> {
     Ok(db
@@ -280,19 +284,6 @@ fn real_pairs() -> (Vec<(String, String)>, String) {
     }
     let what = format!("{} fixture segments from {}", pairs.len(), fx.display());
     (pairs, what)
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// Split at sentence ends or commas, keeping the separators.

@@ -77,6 +77,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
+
 type Res<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 fn main() {
@@ -401,19 +405,6 @@ fn shared_dir() -> PathBuf {
 
 // ---------------------------------------------------------------------------
 // Data: the TM and the queries when none are given
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// A text a TSV cell can hold and an import keeps (no control character).
 fn clean(s: &str) -> bool {

@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
+
 /// One source of segments: texts per language (en, ru, zh; empty = none).
 struct Seg {
     en: String,
@@ -147,20 +151,6 @@ fn load_segments() -> (Vec<Seg>, Vec<Seg>, Vec<Seg>, String) {
         tri,
         "the fixture's 4 segments (shared data absent)".into(),
     )
-}
-
-/// xorshift: reproducible, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 fn esc(s: &str) -> String {
