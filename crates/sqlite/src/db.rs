@@ -118,9 +118,10 @@ impl Database for SqliteDb {
     }
 
     fn release_memory(&self) {
-        // The page cache of each connection (64 MiB at most, full after a
-        // large import); SQLite only reports an error when a connection
-        // is in use, and then nothing is lost but the saving.
+        // The page cache of each connection (the writer's 64 MiB, full
+        // after a large import; a reader's 8 MiB); SQLite only reports an
+        // error when a connection is in use, and then nothing is lost but
+        // the saving.
         if let Ok(w) = self.writer.lock() {
             let _ = w.conn.execute_batch("PRAGMA shrink_memory");
         }

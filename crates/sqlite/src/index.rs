@@ -711,10 +711,6 @@ pub fn read_lang(
         let seg = b.finish();
         f(&seg, &mut (0..seg.len()));
     }
-    // The segments were read once: the pages they filled the cache with
-    // (up to its 64 MiB) are no use to what comes next, building the index
-    // from them.
-    conn.execute_batch("PRAGMA shrink_memory")?;
     Ok(())
 }
 
