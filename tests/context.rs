@@ -29,18 +29,7 @@ fn tm_of(files: &[&str]) -> Tm {
 
 /// (band, segments) of the total of the first target, non-zero only.
 fn bands(j: &Value) -> Vec<(String, u64)> {
-    j["targets"][0]["total"]["bands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| {
-            (
-                b["band"].as_str().unwrap().to_string(),
-                b["segments"].as_u64().unwrap(),
-            )
-        })
-        .filter(|b| b.1 > 0)
-        .collect()
+    common::bands(&j["targets"][0]["total"], true)
 }
 
 fn analyze(tm: &Tm, file: &std::path::Path) -> Value {

@@ -301,18 +301,7 @@ fn pretranslation_bands_and_notes_follow_penalties() {
             ])
             .arg(&doc),
     );
-    let bands: Vec<(String, u64)> = j["targets"][0]["total"]["bands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| {
-            (
-                b["band"].as_str().unwrap().to_string(),
-                b["segments"].as_u64().unwrap(),
-            )
-        })
-        .filter(|b| b.1 > 0)
-        .collect();
+    let bands = common::bands(&j["targets"][0]["total"], true);
     assert_eq!(bands, [("95-99".to_string(), 1)]);
     let x = stdout(
         tm.cmd()

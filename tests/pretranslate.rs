@@ -298,17 +298,7 @@ fn analyze_json_counts_every_segment_in_its_band() {
     assert_eq!(j["segments"], 15);
     assert_eq!(j["words"], 192);
     let total = &j["targets"][0]["total"];
-    let bands: Vec<(String, u64)> = total["bands"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| {
-            (
-                b["band"].as_str().unwrap().to_string(),
-                b["segments"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let bands = common::bands(total, false);
     assert_eq!(
         bands,
         [

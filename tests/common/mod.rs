@@ -67,6 +67,23 @@ pub fn fails(c: &mut Command) -> (i32, String) {
     )
 }
 
+/// The (band, segments) rows of a `pretranslate`/`analyze --json` total,
+/// in their order; `non_zero` leaves out the empty bands.
+pub fn bands(total: &Value, non_zero: bool) -> Vec<(String, u64)> {
+    total["bands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["band"].as_str().unwrap().to_string(),
+                b["segments"].as_u64().unwrap(),
+            )
+        })
+        .filter(|b| !non_zero || b.1 > 0)
+        .collect()
+}
+
 /// Run, expect success; standard output as JSON.
 pub fn json(c: &mut Command) -> Value {
     let out = stdout(c);
