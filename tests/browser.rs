@@ -337,6 +337,15 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
+    /// Text typed into the element `css` finds (after what it holds).
+    async fn fill(&self, css: &str, text: &str) {
+        self.find(css)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
     /// Keys typed where the focus is.
     async fn type_keys(&self, keys: &str) {
         self.c
@@ -838,7 +847,7 @@ fn hostile_glossary_and_tm_text_is_shown_as_text_and_never_runs() {
 
         // the glossary view and the documents view show them as text too
         b.click("button[data-view=glossary]").await;
-        b.find("#g-filter").await.send_keys("gadget").await.unwrap();
+        b.fill("#g-filter", "gadget").await;
         let row = b
             .wait(
                 "the hostile concept in the glossary",
@@ -907,7 +916,7 @@ fn the_glossary_view_filters_and_a_concept_added_there_is_found() {
             })
             .count();
         assert!(named >= 2 && named < all.len());
-        b.find("#g-filter").await.send_keys("Kyrgyz").await.unwrap();
+        b.fill("#g-filter", "Kyrgyz").await;
         b.wait(
             "the filtered list",
             PATIENCE,
@@ -923,11 +932,7 @@ fn the_glossary_view_filters_and_a_concept_added_there_is_found() {
         }
         // any language
         b.find("#g-filter").await.clear().await.unwrap();
-        b.find("#g-filter")
-            .await
-            .send_keys("吉尔吉斯")
-            .await
-            .unwrap();
+        b.fill("#g-filter", "吉尔吉斯").await;
         let zh = b
             .wait("the Chinese filter", PATIENCE, &format!("const n = document.querySelectorAll('#g-table tbody tr').length; return n > 0 && n < {} ? n : null", all.len()))
             .await;
@@ -947,32 +952,25 @@ fn the_glossary_view_filters_and_a_concept_added_there_is_found() {
         b.click("#g-add").await;
         let form = b.find("#g-form").await;
         assert!(form.is_displayed().await.unwrap());
-        b.find("#g-form input[name=lang-en]")
-            .await
-            .send_keys("State Drug Control Service | SDCS")
-            .await
-            .unwrap();
-        b.find("#g-form input[name=lang-ru]")
-            .await
-            .send_keys("Государственная служба по контролю наркотиков")
-            .await
-            .unwrap();
-        b.find("#g-form input[name=lang-zh]")
-            .await
-            .send_keys("国家药物管制局")
-            .await
-            .unwrap();
+        b.fill(
+            "#g-form input[name=lang-en]",
+            "State Drug Control Service | SDCS",
+        )
+        .await;
+        b.fill(
+            "#g-form input[name=lang-ru]",
+            "Государственная служба по контролю наркотиков",
+        )
+        .await;
+        b.fill("#g-form input[name=lang-zh]", "国家药物管制局")
+            .await;
         b.view_shot("glossary-form").await;
-        b.find("#g-form input[name=note]")
-            .await
-            .send_keys("Kyrgyzstan, under the government")
-            .await
-            .unwrap();
-        b.find("#g-form button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
+        b.fill(
+            "#g-form input[name=note]",
+            "Kyrgyzstan, under the government",
+        )
+        .await;
+        b.click("#g-form button[type=submit]").await;
         b.wait(
             "the form to close",
             PATIENCE,
@@ -1015,7 +1013,7 @@ fn the_glossary_view_filters_and_a_concept_added_there_is_found() {
 
         // edited: the Russian term changed in the form
         b.click("button[data-view=glossary]").await;
-        b.find("#g-filter").await.send_keys("SDCS").await.unwrap();
+        b.fill("#g-filter", "SDCS").await;
         b.wait("the new concept alone", PATIENCE, &format!("{rows} === 1"))
             .await;
         b.click("#g-table tbody tr button.edit").await;
@@ -1036,11 +1034,7 @@ fn the_glossary_view_filters_and_a_concept_added_there_is_found() {
         ru.send_keys("Служба по контролю наркотиков | СКН")
             .await
             .unwrap();
-        b.find("#g-form button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
+        b.click("#g-form button[type=submit]").await;
         b.wait(
             "the form to close",
             PATIENCE,
@@ -1286,21 +1280,14 @@ fn with_a_token_the_write_controls_wait_for_it() {
         .await;
         // and a write goes through with it
         add.click().await.unwrap();
-        b.find("#g-form input[name=lang-en]")
-            .await
-            .send_keys("Drug Control Agency")
-            .await
-            .unwrap();
-        b.find("#g-form input[name=lang-ru]")
-            .await
-            .send_keys("Агентство по контролю за наркотиками")
-            .await
-            .unwrap();
-        b.find("#g-form button[type=submit]")
-            .await
-            .click()
-            .await
-            .unwrap();
+        b.fill("#g-form input[name=lang-en]", "Drug Control Agency")
+            .await;
+        b.fill(
+            "#g-form input[name=lang-ru]",
+            "Агентство по контролю за наркотиками",
+        )
+        .await;
+        b.click("#g-form button[type=submit]").await;
         b.wait(
             "the form to close",
             PATIENCE,
