@@ -29,7 +29,7 @@ use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator, key::Key};
 use serde_json::{Value, json};
 
-use common::{Tm, fixture, shipped_glossary};
+use common::{Tm, enc, fixture, fixture_tm};
 
 /// How long results may take to appear (a wait, not a timing: speed is the
 /// benchmarks' business).
@@ -519,32 +519,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// `s` in a URL's query.
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The fuzzy fixtures (en, ru, zh) with their glossary and the shipped one.
-fn fixture_tm() -> Tm {
-    let tm = Tm::new();
-    tm.ok(&["import", fixture("fuzzy/tm.tsv").to_str().unwrap()]);
-    tm.ok(&[
-        "glossary",
-        "import",
-        fixture("fuzzy/glossary.tsv").to_str().unwrap(),
-    ]);
-    tm.ok(&["glossary", "import", shipped_glossary().to_str().unwrap()]);
-    tm
 }
 
 /// The parts of a word diff: (deleted, inserted).

@@ -9,7 +9,7 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{Tm, fixture, shipped_glossary};
+use common::{Tm, enc, fixture, fixture_tm};
 use serde_json::Value;
 
 /// A running `polytm serve`.
@@ -181,32 +181,6 @@ fn terminate(child: &Child) {
         .status()
         .unwrap();
     assert!(ok.success());
-}
-
-/// `s` in a URL's query.
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// A TM of the fuzzy fixtures with their glossary.
-fn fixture_tm() -> Tm {
-    let tm = Tm::new();
-    tm.ok(&["import", fixture("fuzzy/tm.tsv").to_str().unwrap()]);
-    tm.ok(&[
-        "glossary",
-        "import",
-        fixture("fuzzy/glossary.tsv").to_str().unwrap(),
-    ]);
-    tm.ok(&["glossary", "import", shipped_glossary().to_str().unwrap()]);
-    tm
 }
 
 const TOKEN: &str = "s3cret-token-for-tests";

@@ -295,3 +295,30 @@ pub fn snapshot(db: &Path) -> String {
         s
     })
 }
+
+/// `s` in a URL's query (percent-encoded but for unreserved characters).
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A TM of the fuzzy fixtures (en, ru, zh) with their glossary and the
+/// shipped one.
+pub fn fixture_tm() -> Tm {
+    let tm = Tm::new();
+    tm.ok(&["import", fixture("fuzzy/tm.tsv").to_str().unwrap()]);
+    tm.ok(&[
+        "glossary",
+        "import",
+        fixture("fuzzy/glossary.tsv").to_str().unwrap(),
+    ]);
+    tm.ok(&["glossary", "import", shipped_glossary().to_str().unwrap()]);
+    tm
+}
