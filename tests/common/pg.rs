@@ -145,14 +145,7 @@ impl Server {
     /// Run a server binary (as `postgres` when we are root); panic with
     /// its output when it fails.
     fn run(&self, name: &str, args: &[&std::ffi::OsStr]) {
-        let exe = self.bin.join(name);
-        let mut c = if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&exe);
-            c
-        } else {
-            Command::new(&exe)
-        };
+        let mut c = self.command(name);
         c.args(args).current_dir(self.dir.path());
         let out = c.output().unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(
@@ -164,6 +157,33 @@ impl Server {
         );
     }
 
+    /// A server binary to run, as `postgres` when we are root.
+    fn command(&self, name: &str) -> Command {
+        let exe = self.bin.join(name);
+        if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        }
+    }
+
+    /// Run a client (`createdb`, `psql`) against the server, as its user.
+    fn run_client(&self, name: &str, args: &[&std::ffi::OsStr]) {
+        let port = self.port.to_string();
+        let mut all: Vec<&std::ffi::OsStr> = vec![
+            "-h".as_ref(),
+            self.dir.path().as_os_str(),
+            "-p".as_ref(),
+            port.as_ref(),
+            "-U".as_ref(),
+            USER.as_ref(),
+        ];
+        all.extend_from_slice(args);
+        self.run(name, &all);
+    }
+
     /// A new, empty database; its URL (with the password).
     pub fn new_db(&self) -> String {
         let name = format!(
@@ -171,19 +191,7 @@ impl Server {
             std::process::id(),
             NEXT_DB.fetch_add(1, Ordering::Relaxed)
         );
-        let port = self.port.to_string();
-        self.run(
-            "createdb",
-            &[
-                "-h".as_ref(),
-                self.dir.path().as_os_str(),
-                "-p".as_ref(),
-                port.as_ref(),
-                "-U".as_ref(),
-                USER.as_ref(),
-                name.as_ref(),
-            ],
-        );
+        self.run_client("createdb", &[name.as_ref()]);
         self.url(&name, PASSWORD)
     }
 
@@ -199,16 +207,9 @@ impl Server {
     /// offer: a newer schema, a foreign table).
     pub fn psql(&self, url: &str, sql: &str) {
         let db = url.rsplit('/').next().unwrap();
-        let port = self.port.to_string();
-        self.run(
+        self.run_client(
             "psql",
             &[
-                "-h".as_ref(),
-                self.dir.path().as_os_str(),
-                "-p".as_ref(),
-                port.as_ref(),
-                "-U".as_ref(),
-                USER.as_ref(),
                 "-v".as_ref(),
                 "ON_ERROR_STOP=1".as_ref(),
                 "-d".as_ref(),
@@ -230,15 +231,8 @@ impl Drop for Server {
             return;
         }
         let data = self.dir.path().join("data");
-        let exe = self.bin.join("pg_ctl");
-        let mut c = if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&exe);
-            c
-        } else {
-            Command::new(&exe)
-        };
-        let _ = c
+        let _ = self
+            .command("pg_ctl")
             .arg("-D")
             .arg(&data)
             .args(["-m", "immediate", "-w", "stop"])
