@@ -29,7 +29,7 @@
 //! - **l-prefixes** (AdaptJoin): with the query's prefix `ELL − 1` tokens
 //!   longer, and prefix lists of segments made `ELL − 1` tokens longer, a
 //!   segment that can reach `t` is met in at least `ELL` of the lists read
-//!   (when ⌈t·n/100⌉ ≥ `ELL`): segments met once or twice are no candidates.
+//!   (when ⌈t·n/100⌉ ≥ `ELL`): segments met in fewer are no candidates.
 //! - **positions, accumulated** (PPJoin): a segment met in the list of the
 //!   query's k-th rarest token, after matching `a` query positions in the
 //!   lists before, can share at most `a` + the tokens after this one in
@@ -115,7 +115,13 @@ const PREFIX_MIN: u8 = 50;
 /// How many tokens of their prefixes a query and a segment that can reach
 /// the threshold share at least (AdaptJoin's l-prefix scheme): the prefix
 /// lists are made `ELL - 1` tokens longer than the shortest lossless ones.
-const ELL: u16 = 3;
+/// A longer prefix means more postings to read, but most of the added ones
+/// are only tested against the bit set of entries met before, and fewer
+/// candidates are left to bound: on the 1M TM of joined real-segment pairs
+/// 4 reads 99,659 postings a query (63,482 of them a bit test) for 600
+/// candidates, against 67,064 for 1,175 with 3, and searches 12–15 %
+/// faster (5 is slower again: 143,872 postings for 328 candidates).
+const ELL: u16 = 4;
 
 const SIG_WORDS: usize = 4;
 const SIG_BITS: usize = SIG_WORDS * 64;

@@ -351,7 +351,8 @@ impl<'a, P: Fn(u32) -> bool> Search<'a, P> {
         let ix = self.ix;
         let n = self.n;
         let use_prefix = self.use_prefix;
-        let (lo, hi) = ix.entry_range(length_window(n, t));
+        let window = length_window(n, t);
+        let (lo, hi) = ix.entry_range(window);
         // Lossless prefixes (PPJoin, and the l-prefix scheme of AdaptJoin):
         // a segment sharing alpha = min_overlap tokens or more with the
         // query shares at least `ell` of the query's n - alpha + ell rarest
@@ -413,8 +414,15 @@ impl<'a, P: Fn(u32) -> bool> Search<'a, P> {
                     stats.postings += y - x;
                     let count = self.distinct[k].1;
                     let ell = scanned.ell;
-                    stats.skipped +=
-                        self.filter_postings(&pl[x..y], ranks.get(x..y), rest, count, ell, sc);
+                    stats.skipped += self.filter_postings(
+                        &pl[x..y],
+                        ranks.get(x..y),
+                        window.0,
+                        rest,
+                        count,
+                        ell,
+                        sc,
+                    );
                 }
             }
             self.bound_candidates(sc, stats);
@@ -439,66 +447,96 @@ impl<'a, P: Fn(u32) -> bool> Search<'a, P> {
         &self,
         pl: &[u32],
         ranks: Option<&[u8]>,
+        shortest: usize,
         rest: usize,
         count: u32,
         ell: u16,
         sc: &mut Scratch,
     ) -> usize {
         let ix = self.ix;
-        let mut skipped = 0;
         // An entry met first in this list can share `rest` tokens at most:
         // longer entries, which need more, matter only if met before (a bit
         // set small enough to stay in cache says which).
-        let split = ix.len_start[self.longest_new(rest).min(ix.len_start.len() - 1)] as usize;
+        let longest = self.longest_new(rest).min(ix.len_start.len() - 1);
+        let split = ix.len_start[longest] as usize;
         let cut = pl.partition_point(|&e| (e as usize) < split);
-        for (part, old_only) in [(0..cut, false), (cut..pl.len(), true)] {
-            if part.is_empty() {
+        self.meet(pl, ranks, 0..cut, shortest, rest, count, ell, sc);
+        if cut == pl.len() {
+            return 0;
+        }
+        // The long part: most of its entries were never met. Keep the
+        // positions of those that were, without a branch per posting, then
+        // look only at them.
+        let old = &pl[cut..];
+        let mut kept = std::mem::take(&mut sc.kept);
+        kept.clear();
+        kept.resize(old.len(), 0);
+        let mut k = 0usize;
+        for (j, &e) in old.iter().enumerate() {
+            kept[k] = (cut + j) as u32;
+            k += sc.is_met(e as usize) as usize;
+        }
+        kept.truncate(k);
+        let at = kept.iter().map(|&i| i as usize);
+        self.meet(pl, ranks, at, shortest.max(longest), rest, count, ell, sc);
+        sc.kept = kept;
+        old.len() - k
+    }
+
+    /// The positional filter over the postings `at` of `pl` (ascending),
+    /// whose entries have `shortest` tokens or more.
+    #[allow(clippy::too_many_arguments)]
+    fn meet(
+        &self,
+        pl: &[u32],
+        ranks: Option<&[u8]>,
+        at: impl IntoIterator<Item = usize>,
+        shortest: usize,
+        rest: usize,
+        count: u32,
+        ell: u16,
+        sc: &mut Scratch,
+    ) {
+        let ix = self.ix;
+        // entries ascend, so their length only grows (from `shortest`, a
+        // few steps at most: the length window is narrow)
+        let mut l = shortest.min(ix.len_start.len() - 2);
+        let mut l_end = ix.len_start[l + 1] as usize;
+        let mut need = min_overlap(self.n.max(l), self.probe_min);
+        for i in at {
+            let e = pl[i] as usize;
+            while e >= l_end {
+                l += 1;
+                l_end = ix.len_start[l + 1] as usize;
+                need = min_overlap(self.n.max(l), self.probe_min);
+            }
+            let st = sc.get(e);
+            if st.is_dead() || st.is_same_words() {
                 continue;
             }
-            // entries ascend, so their length only grows
-            let mut l = ix.len_of(pl[part.start] as usize);
-            let mut l_end = ix.len_start[l + 1] as usize;
-            let mut need = min_overlap(self.n.max(l), self.probe_min);
-            for i in part {
-                let e = pl[i] as usize;
-                if old_only && !sc.is_met(e) {
-                    skipped += 1;
-                    continue;
-                }
-                while e >= l_end {
-                    l += 1;
-                    l_end = ix.len_start[l + 1] as usize;
-                    need = min_overlap(self.n.max(l), self.probe_min);
-                }
-                let st = sc.get(e);
-                if st.is_dead() || st.is_same_words() {
-                    continue;
-                }
-                let own = match ranks {
-                    Some(r) => l - r[i] as usize,
-                    None => l,
-                };
-                if st.is_untouched() {
-                    sc.touched.push(e as u32);
-                }
-                let before = st.acc() as usize;
-                let most = before + rest.min(own);
-                if most < need && before < St::ACC_MAX as usize {
-                    // (a saturated count could be more: nothing is ruled out)
-                    sc.set(e, st.with(St::DEAD));
-                    sc.unmet(e);
-                    continue;
-                }
-                let mut st = st.met(count);
-                sc.mark_met(e);
-                if st.acc() >= ell && !st.is_candidate() {
-                    st = st.with(St::CANDIDATE);
-                    sc.cand.push((e as u32, most as u32, l as u32));
-                }
-                sc.set(e, st);
+            let own = match ranks {
+                Some(r) => l - r[i] as usize,
+                None => l,
+            };
+            if st.is_untouched() {
+                sc.touched.push(e as u32);
             }
+            let before = st.acc() as usize;
+            let most = before + rest.min(own);
+            if most < need && before < St::ACC_MAX as usize {
+                // (a saturated count could be more: nothing is ruled out)
+                sc.set(e, st.with(St::DEAD));
+                sc.unmet(e);
+                continue;
+            }
+            let mut st = st.met(count);
+            sc.mark_met(e);
+            if st.acc() >= ell && !st.is_candidate() {
+                st = st.with(St::CANDIDATE);
+                sc.cand.push((e as u32, most as u32, l as u32));
+            }
+            sc.set(e, st);
         }
-        skipped
     }
 
     /// The longest entry that can reach the minimum sharing at most `rest`
@@ -746,6 +784,8 @@ struct Scratch {
     undo: Vec<u32>,
     /// Candidates of one posting list: (entry, positional bound, length).
     cand: Vec<(u32, u32, u32)>,
+    /// Positions in a posting list of the entries met before.
+    kept: Vec<u32>,
     /// Candidates by score bound: (entry, how refined the bound is).
     buckets: Vec<Vec<(u32, u8)>>,
     row: Vec<u32>,
