@@ -119,7 +119,7 @@ const PREFIX_MIN: u8 = 50;
 /// are only tested against the bit set of entries met before, and fewer
 /// candidates are left to bound: on the 1M TM of joined real-segment pairs
 /// 4 reads 99,659 postings a query (63,482 of them a bit test) for 600
-/// candidates, against 67,064 for 1,175 with 3, and searches 12–15 %
+/// candidates, against 67,064 for 1,175 with 3, and searches 10–17 %
 /// faster (5 is slower again: 143,872 postings for 328 candidates).
 const ELL: u16 = 4;
 
