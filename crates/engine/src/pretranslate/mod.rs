@@ -406,6 +406,17 @@ pub(crate) mod tests {
     /// score for the rest.
     pub struct TestTm(pub Vec<(String, String)>);
 
+    /// `leverage` of one document at `min` 75, the default band floor, no
+    /// overwriting.
+    fn leverage_at_75(d: SourceDoc, tm: &dyn Leverage) -> Vec<Vec<Outcome>> {
+        let opts = Options {
+            min: 75,
+            band_floor: BAND_FLOOR,
+            overwrite: false,
+        };
+        leverage(&[d], tm, &opts, &polytm_core::Quiet).unwrap()
+    }
+
     impl Leverage for TestTm {
         fn best(&self, query: &str, min: u8) -> Result<Option<TmHit>> {
             let q: Vec<&str> = query.split_whitespace().collect();
@@ -459,12 +470,7 @@ pub(crate) mod tests {
                 "nothing here",
             ],
         );
-        let opts = Options {
-            min: 75,
-            band_floor: BAND_FLOOR,
-            overwrite: false,
-        };
-        let out = leverage(&[d], &tm, &opts, &polytm_core::Quiet).unwrap();
+        let out = leverage_at_75(d, &tm);
         let o = &out[0];
         assert_eq!(o[0].band, Band::Exact);
         assert!(o[0].fill);
@@ -541,12 +547,7 @@ pub(crate) mod tests {
             "a.txt",
             &["one two", "three four", "five six", "three four"],
         );
-        let opts = Options {
-            min: 75,
-            band_floor: BAND_FLOOR,
-            overwrite: false,
-        };
-        let out = leverage(&[d], &tm, &opts, &polytm_core::Quiet).unwrap();
+        let out = leverage_at_75(d, &tm);
         let o = &out[0];
         assert_eq!(o[1].band, Band::Context);
         let h = o[1].hit.as_ref().unwrap();
