@@ -1009,38 +1009,25 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// `s` in a URL's query.
+/// `s` in a URL's query (form encoding: the server reads `+` as a space).
 fn enc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// One `/api/match` request: (status, body).
 fn match_once(a: &ureq::Agent, url: &str) -> Result<(u16, String), String> {
-    let mut r = a.get(url).call().map_err(|e| e.to_string())?;
-    let status = r.status().as_u16();
-    let body = r
-        .body_mut()
-        .with_config()
-        .limit(64 << 20)
-        .read_to_string()
-        .map_err(|e| e.to_string())?;
-    Ok((status, body))
+    answer(a.get(url).call())
 }
 
 fn post(a: &ureq::Agent, url: &str, ct: &str, body: &[u8]) -> Result<(u16, String), String> {
-    let mut r = a
-        .post(url)
-        .header("Content-Type", ct)
-        .send(body)
-        .map_err(|e| e.to_string())?;
+    answer(a.post(url).header("Content-Type", ct).send(body))
+}
+
+/// The status and body (up to 64 MiB) of an answer.
+fn answer(
+    r: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> Result<(u16, String), String> {
+    let mut r = r.map_err(|e| e.to_string())?;
     let status = r.status().as_u16();
     let body = r
         .body_mut()

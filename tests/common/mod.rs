@@ -296,17 +296,9 @@ pub fn snapshot(db: &Path) -> String {
     })
 }
 
-/// `s` in a URL's query (percent-encoded but for unreserved characters).
+/// `s` in a URL's query (form encoding: the server reads `+` as a space).
 pub fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// A TM of the fuzzy fixtures (en, ru, zh) with their glossary and the
