@@ -33,36 +33,16 @@ fn bands(j: &Value) -> Vec<(String, u64)> {
 }
 
 fn analyze(tm: &Tm, file: &std::path::Path) -> Value {
-    json(
-        tm.cmd()
-            .args([
-                "analyze",
-                "--from",
-                "en",
-                "--to",
-                "ru",
-                "--presplit",
-                "--json",
-            ])
-            .arg(file),
-    )
+    json(tm.en_ru("analyze", &["--presplit", "--json"]).arg(file))
 }
 
 fn pretranslate(tm: &Tm, file: &std::path::Path, format: &str) -> String {
     stdout(
-        tm.cmd()
-            .args([
-                "pretranslate",
-                "--from",
-                "en",
-                "--to",
-                "ru",
-                "--presplit",
-                "--quiet",
-                "--format",
-                format,
-            ])
-            .arg(file),
+        tm.en_ru(
+            "pretranslate",
+            &["--presplit", "--quiet", "--format", format],
+        )
+        .arg(file),
     )
 }
 
@@ -74,8 +54,7 @@ fn a_three_sentence_document_met_again_is_in_context() {
     assert_eq!(bands(&j), [("context".to_string(), 3)]);
     // the table names the band
     let t = stdout(
-        tm.cmd()
-            .args(["analyze", "--from", "en", "--to", "ru", "--presplit"])
+        tm.en_ru("analyze", &["--presplit"])
             .arg(fixture("context/same.en.txt")),
     );
     assert!(t.contains("101% (context)"), "{t}");
@@ -110,8 +89,7 @@ fn a_changed_neighbour_makes_it_a_plain_exact_match() {
         bands(&j),
         [("100".to_string(), 1), ("no match".to_string(), 2)]
     );
-    let alone = tm.path("alone.txt");
-    std::fs::write(&alone, "The delegates adopted the agenda.\n").unwrap();
+    let alone = tm.file("alone.txt", "The delegates adopted the agenda.\n");
     assert_eq!(bands(&analyze(&tm, &alone)), [("context".to_string(), 1)]);
 }
 
@@ -170,13 +148,8 @@ fn xliff_marks_context_matches_as_cat_tools_do() {
         "{x}"
     );
     // and it is well-formed XML that polytm reads back
-    let out = tm.path("changed.ru.xlf");
-    std::fs::write(&out, &x).unwrap();
-    let again = json(
-        tm.cmd()
-            .args(["analyze", "--from", "en", "--to", "ru", "--json"])
-            .arg(&out),
-    );
+    let out = tm.file("changed.ru.xlf", &x);
+    let again = json(tm.en_ru("analyze", &["--json"]).arg(&out));
     assert_eq!(again["segments"], 3);
     // the TMX of proposals says it too
     let t = pretranslate(&tm, &fixture("context/changed.en.txt"), "tmx");
@@ -193,12 +166,10 @@ fn xliff_marks_context_matches_as_cat_tools_do() {
 #[test]
 fn tmx_context_props_of_omegat_and_memoq_are_read_and_round_trip() {
     let tm = tm_of(&["omegat.tmx"]);
-    let doc = tm.path("minutes.txt");
-    std::fs::write(
-        &doc,
+    let doc = tm.file(
+        "minutes.txt",
         "The session resumed.\nA vote was taken.\nIt was carried.\n",
-    )
-    .unwrap();
+    );
     // OmegaT's prev/next on the <tu>
     assert_eq!(
         bands(&analyze(&tm, &doc)),
@@ -206,22 +177,18 @@ fn tmx_context_props_of_omegat_and_memoq_are_read_and_round_trip() {
     );
     // memoQ's x-context-pre/post on the source <tuv>; an empty post is
     // the document end
-    let end = tm.path("end.txt");
-    std::fs::write(
-        &end,
+    let end = tm.file(
+        "end.txt",
         "The session resumed.\nThe chair thanked the delegates.\n",
-    )
-    .unwrap();
+    );
     assert_eq!(
         bands(&analyze(&tm, &end)),
         [("context".to_string(), 1), ("no match".to_string(), 1)]
     );
-    let not_end = tm.path("not-end.txt");
-    std::fs::write(
-        &not_end,
+    let not_end = tm.file(
+        "not-end.txt",
         "The session resumed.\nThe chair thanked the delegates.\nIt was carried.\n",
-    )
-    .unwrap();
+    );
     assert_eq!(
         bands(&analyze(&tm, &not_end)),
         [("100".to_string(), 1), ("no match".to_string(), 2)]
@@ -303,8 +270,7 @@ fn export_context_writes_the_neighbours_as_memoq_props() {
 fn xliff_2_and_the_html_report_say_context_too() {
     let tm = tm_of(&["tm.en-ru.tsv"]);
     let x = stdout(
-        tm.cmd()
-            .args(["pretranslate", "--from", "en", "--to", "ru", "--quiet"])
+        tm.en_ru("pretranslate", &["--quiet"])
             .arg(fixture("context/changed.en.v2.xlf")),
     );
     // the first unit is in context (document start, the same next segment)
@@ -326,16 +292,7 @@ fn xliff_2_and_the_html_report_say_context_too() {
     );
     assert!(!x.contains("similarity=\"101\""), "{x}");
     let html = tm.path("a.html");
-    tm.cmd()
-        .args([
-            "analyze",
-            "--from",
-            "en",
-            "--to",
-            "ru",
-            "--presplit",
-            "--html",
-        ])
+    tm.en_ru("analyze", &["--presplit", "--html"])
         .arg(&html)
         .arg(fixture("context/same.en.txt"))
         .assert()

@@ -12,18 +12,14 @@ use serde_json::Value;
 
 fn tm_with(name: &str, tsv: &str) -> Tm {
     let tm = Tm::new();
-    let f = tm.path(name);
-    std::fs::write(&f, tsv).unwrap();
+    let f = tm.file(name, tsv);
     tm.cmd().arg("import").arg(&f).assert().success();
     tm
 }
 
 fn best(tm: &Tm, extra: &[&str], query: &str) -> Vec<Value> {
-    let mut c = tm.cmd();
-    c.args(["match", "--from", "en", "--to", "ru", "--json"])
-        .args(extra)
-        .arg(query);
-    json(&mut c).as_array().unwrap().clone()
+    let mut c = tm.en_ru("match", &["--json"]);
+    json(c.args(extra).arg(query)).as_array().unwrap().clone()
 }
 
 /// (score, [(name, points)]) of each proposal.
@@ -78,16 +74,10 @@ fn a_document_penalty_lowers_the_score_and_names_the_document() {
         [(100, Vec::new())]
     );
     // the table says it too
-    let t = stdout(tm.cmd().args([
+    let t = stdout(&mut tm.en_ru(
         "match",
-        "--from",
-        "en",
-        "--to",
-        "ru",
-        "--penalty",
-        "document:old.tsv=4",
-        "Open the file.",
-    ]));
+        &["--penalty", "document:old.tsv=4", "Open the file."],
+    ));
     assert!(t.contains(" 96%"), "{t}");
     assert!(t.contains("penalty document old.tsv −4"), "{t}");
 }
@@ -169,18 +159,13 @@ fn a_source_with_several_translations_is_penalised() {
 #[test]
 fn tags_the_query_lacks_are_penalised() {
     let tm = Tm::new();
-    let tmx = tm.path("tags.tmx");
-    std::fs::write(
-        &tmx,
-        r#"<?xml version="1.0" encoding="UTF-8"?>
+    let tmx = tm.file("tags.tmx", r#"<?xml version="1.0" encoding="UTF-8"?>
 <tmx version="1.4"><header srclang="en" creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/><body>
 <tu><tuv xml:lang="en"><seg>Press <bpt i="1">&lt;b&gt;</bpt>OK<ept i="1">&lt;/b&gt;</ept> to close.</seg></tuv>
 <tuv xml:lang="ru"><seg>Нажмите <bpt i="1">&lt;b&gt;</bpt>OK<ept i="1">&lt;/b&gt;</ept>, чтобы закрыть.</seg></tuv></tu>
 <tu><tuv xml:lang="en"><seg>Press Cancel to close.</seg></tuv>
 <tuv xml:lang="ru"><seg>Нажмите «Отмена», чтобы закрыть.</seg></tuv></tu>
-</body></tmx>"#,
-    )
-    .unwrap();
+</body></tmx>"#);
     tm.cmd().arg("import").arg(&tmx).assert().success();
     let v = best(&tm, &["--penalty", "tags=3"], "Press OK to close.");
     assert_eq!(scored(&v)[0], (97, vec![("tags".to_string(), 3)]));
@@ -194,12 +179,10 @@ fn a_penalty_file_and_min_drop_consistently() {
         "old.tsv",
         "en\tru\nOpen the file.\tОткройте файл.\nOpen the files.\tОткройте файлы.\n",
     );
-    let toml = tm.path("p.toml");
-    std::fs::write(
-        &toml,
+    let toml = tm.file(
+        "p.toml",
         "[penalties]\naligned = 1\n[penalties.documents]\n\"old.tsv\" = 10\n",
-    )
-    .unwrap();
+    );
     let f = toml.to_str().unwrap();
     // 100 → 90 and 75 → 65: at --min 70 only the first stays
     let v = scored(&best(
@@ -252,8 +235,7 @@ fn penalised_candidates_do_not_hide_better_ones_beyond_the_first_fetch() {
         old.push_str(&format!("Open the file.\tОткройте файл {i}.\n"));
     }
     let tm = tm_with("old.tsv", &old);
-    let new = tm.path("new.tsv");
-    std::fs::write(&new, "en\tru\nOpen the files.\tОткройте файлы.\n").unwrap();
+    let new = tm.file("new.tsv", "en\tru\nOpen the files.\tОткройте файлы.\n");
     tm.cmd().arg("import").arg(&new).assert().success();
     let v = best(
         &tm,
@@ -284,40 +266,28 @@ fn pretranslation_bands_and_notes_follow_penalties() {
         "old.tsv",
         "en\tru\nOpen the file.\tОткройте файл.\nClose the window.\tЗакройте окно.\n",
     );
-    let doc = tm.path("job.txt");
-    std::fs::write(&doc, "Open the file.\n").unwrap();
+    let doc = tm.file("job.txt", "Open the file.\n");
     let j = json(
-        tm.cmd()
-            .args([
-                "analyze",
-                "--from",
-                "en",
-                "--to",
-                "ru",
-                "--presplit",
-                "--json",
-                "--penalty",
-                "document:old.tsv=3",
-            ])
-            .arg(&doc),
+        tm.en_ru(
+            "analyze",
+            &["--presplit", "--json", "--penalty", "document:old.tsv=3"],
+        )
+        .arg(&doc),
     );
     let bands = common::bands(&j["targets"][0]["total"], true);
     assert_eq!(bands, [("95-99".to_string(), 1)]);
     let x = stdout(
-        tm.cmd()
-            .args([
-                "pretranslate",
-                "--from",
-                "en",
-                "--to",
-                "ru",
+        tm.en_ru(
+            "pretranslate",
+            &[
                 "--presplit",
                 "--format",
                 "xliff",
                 "--penalty",
                 "document:old.tsv=3",
-            ])
-            .arg(&doc),
+            ],
+        )
+        .arg(&doc),
     );
     assert!(x.contains("match-quality=\"97\""), "{x}");
     assert!(x.contains("penalties: document old.tsv −3"), "{x}");
@@ -327,23 +297,15 @@ fn pretranslation_bands_and_notes_follow_penalties() {
 #[test]
 fn in_pretranslation_tags_count_on_both_sides() {
     let tm = Tm::new();
-    let tmx = tm.path("tags.tmx");
-    std::fs::write(
-        &tmx,
-        r#"<?xml version="1.0" encoding="UTF-8"?>
+    let tmx = tm.file("tags.tmx", r#"<?xml version="1.0" encoding="UTF-8"?>
 <tmx version="1.4"><header srclang="en" creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/><body>
 <tu><tuv xml:lang="en"><seg>Press <bpt i="1">&lt;b&gt;</bpt>OK<ept i="1">&lt;/b&gt;</ept> to close the window.</seg></tuv>
 <tuv xml:lang="ru"><seg>Нажмите <bpt i="1">&lt;b&gt;</bpt>OK<ept i="1">&lt;/b&gt;</ept>, чтобы закрыть окно.</seg></tuv></tu>
 <tu><tuv xml:lang="en"><seg>Press Cancel to close the window.</seg></tuv>
 <tuv xml:lang="ru"><seg>Нажмите «Отмена», чтобы закрыть окно.</seg></tuv></tu>
-</body></tmx>"#,
-    )
-    .unwrap();
+</body></tmx>"#);
     tm.cmd().arg("import").arg(&tmx).assert().success();
-    let xlf = tm.path("job.xlf");
-    std::fs::write(
-        &xlf,
-        r#"<?xml version="1.0" encoding="UTF-8"?>
+    let xlf = tm.file("job.xlf", r#"<?xml version="1.0" encoding="UTF-8"?>
 <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
   <file original="job.txt" source-language="en" target-language="ru" datatype="plaintext">
     <body>
@@ -351,22 +313,9 @@ fn in_pretranslation_tags_count_on_both_sides() {
       <trans-unit id="2"><source>Press <g id="1">Cancel</g> to close the window.</source></trans-unit>
     </body>
   </file>
-</xliff>"#,
-    )
-    .unwrap();
+</xliff>"#);
     let x = stdout(
-        tm.cmd()
-            .args([
-                "pretranslate",
-                "--from",
-                "en",
-                "--to",
-                "ru",
-                "--min",
-                "50",
-                "--penalty",
-                "tags=3",
-            ])
+        tm.en_ru("pretranslate", &["--min", "50", "--penalty", "tags=3"])
             .arg(&xlf),
     );
     let units: Vec<&str> = x.split("<trans-unit ").skip(1).collect();

@@ -144,6 +144,20 @@ impl Tm {
         self.dir.path().join(name)
     }
 
+    /// `polytm VERB --from en --to ru ARGS…` on this TM.
+    pub fn en_ru(&self, verb: &str, args: &[&str]) -> Command {
+        let mut c = self.cmd();
+        c.args([verb, "--from", "en", "--to", "ru"]).args(args);
+        c
+    }
+
+    /// A file in the TM's folder, written with `text`.
+    pub fn file(&self, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
     /// Run; (exit code, stdout, stderr).
     pub fn run(&self, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         let mut c = self.cmd();
