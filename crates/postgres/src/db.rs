@@ -267,6 +267,15 @@ impl PgWriter<'_> {
             .as_ref()
             .expect("the writer's connection is there until the database is dropped")
     }
+
+    /// A change to the glossary, after its version goes up (other
+    /// processes reload the glossary when it does).
+    fn glossary_op<T>(&self, op: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+        let c = self.conn();
+        ops::glossary_changed(c)
+            .and_then(|()| op(c))
+            .map_err(|e| self.db.named(e))
+    }
 }
 
 impl Drop for PgWriter<'_> {
@@ -510,18 +519,15 @@ impl Writer for PgWriter<'_> {
         source: Option<&str>,
         batch: Option<i64>,
     ) -> Result<i64> {
-        ops::glossary_changed(self.conn()).map_err(|e| self.db.named(e))?;
-        ops::insert_concept(self.conn(), domain, note, source, batch).map_err(|e| self.db.named(e))
+        self.glossary_op(|c| ops::insert_concept(c, domain, note, source, batch))
     }
 
     fn update_concept(&mut self, id: i64, fields: &ConceptFields) -> Result<()> {
-        ops::glossary_changed(self.conn()).map_err(|e| self.db.named(e))?;
-        ops::update_concept(self.conn(), id, fields).map_err(|e| self.db.named(e))
+        self.glossary_op(|c| ops::update_concept(c, id, fields))
     }
 
     fn delete_concepts(&mut self, ids: &[i64]) -> Result<usize> {
-        ops::glossary_changed(self.conn()).map_err(|e| self.db.named(e))?;
-        ops::delete_concepts(self.conn(), ids).map_err(|e| self.db.named(e))
+        self.glossary_op(|c| ops::delete_concepts(c, ids))
     }
 
     fn insert_term(
@@ -531,18 +537,15 @@ impl Writer for PgWriter<'_> {
         status: TermStatus,
         position: i64,
     ) -> Result<i64> {
-        ops::glossary_changed(self.conn()).map_err(|e| self.db.named(e))?;
-        ops::insert_term(self.conn(), concept, term, status, position).map_err(|e| self.db.named(e))
+        self.glossary_op(|c| ops::insert_term(c, concept, term, status, position))
     }
 
     fn update_term(&mut self, term: i64, status: TermStatus, position: i64) -> Result<()> {
-        ops::glossary_changed(self.conn()).map_err(|e| self.db.named(e))?;
-        ops::update_term(self.conn(), term, status, position).map_err(|e| self.db.named(e))
+        self.glossary_op(|c| ops::update_term(c, term, status, position))
     }
 
     fn delete_term(&mut self, term: i64) -> Result<bool> {
-        ops::glossary_changed(self.conn()).map_err(|e| self.db.named(e))?;
-        ops::delete_term(self.conn(), term).map_err(|e| self.db.named(e))
+        self.glossary_op(|c| ops::delete_term(c, term))
     }
 
     fn add_lexicon_entry(
