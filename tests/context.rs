@@ -97,13 +97,11 @@ fn a_changed_neighbour_makes_it_a_plain_exact_match() {
 fn aligned_documents_give_context_matches_too() {
     let tm = Tm::new();
     let en = tm.path("a.en.txt");
-    let ru = tm.path("a.ru.txt");
     std::fs::copy(fixture("context/same.en.txt"), &en).unwrap();
-    std::fs::write(
-        &ru,
+    let ru = tm.file(
+        "a.ru.txt",
         "Совещание открылось в десять.\nДелегаты утвердили повестку дня.\nСовещание закрылось в полдень.\n",
-    )
-    .unwrap();
+    );
     tm.cmd()
         .args(["align", "--langs", "en,ru", "--presplit"])
         .arg(&en)

@@ -85,10 +85,8 @@ fn a_document_penalty_lowers_the_score_and_names_the_document() {
 #[test]
 fn aligned_units_are_penalised_until_reviewed() {
     let tm = Tm::new();
-    let en = tm.path("d.en.txt");
-    let ru = tm.path("d.ru.txt");
-    std::fs::write(&en, "The meeting opened at ten.\n").unwrap();
-    std::fs::write(&ru, "Совещание открылось в десять.\n").unwrap();
+    let en = tm.file("d.en.txt", "The meeting opened at ten.\n");
+    let ru = tm.file("d.ru.txt", "Совещание открылось в десять.\n");
     tm.cmd()
         .args(["align", "--langs", "en,ru", "--presplit"])
         .arg(&en)
