@@ -468,16 +468,17 @@ impl<'a, P: Fn(u32) -> bool> Search<'a, P> {
         // positions of those that were, without a branch per posting, then
         // look only at them.
         let old = &pl[cut..];
+        // (the buffer only grows: no clearing, every slot read is written)
         let mut kept = std::mem::take(&mut sc.kept);
-        kept.clear();
-        kept.resize(old.len(), 0);
+        if kept.len() < old.len() {
+            kept.resize(old.len(), 0);
+        }
         let mut k = 0usize;
         for (j, &e) in old.iter().enumerate() {
             kept[k] = (cut + j) as u32;
             k += sc.is_met(e as usize) as usize;
         }
-        kept.truncate(k);
-        let at = kept.iter().map(|&i| i as usize);
+        let at = kept[..k].iter().map(|&i| i as usize);
         self.meet(pl, ranks, at, shortest.max(longest), rest, count, ell, sc);
         sc.kept = kept;
         old.len() - k
