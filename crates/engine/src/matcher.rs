@@ -320,7 +320,7 @@ impl Matcher {
         // left out could rank among the best `limit` once penalised.
         let extra = if self.penalties.is_off() { 0 } else { 16 };
         let mut fetch = limit.saturating_add(extra);
-        let mut found: Vec<(Hit, usize, UnitPair, Vec<Penalty>, u8)>;
+        let mut found: Vec<Found>;
         loop {
             found = Vec::new();
             // the lowest score of a TM that may hold more
@@ -365,11 +365,7 @@ impl Matcher {
             }
             self.penalise(&mut found, query_tags);
             found.retain(|f| f.4 >= min);
-            found.sort_by(|a, b| {
-                b.4.cmp(&a.4)
-                    .then(b.0.rank_key().cmp(&a.0.rank_key()))
-                    .then(a.1.cmp(&b.1))
-            });
+            found.sort_by(best_first);
             let complete = match unseen {
                 None => true,
                 Some(u) => limit == 0 || (found.len() >= limit && found[limit - 1].4 > u),
@@ -379,12 +375,7 @@ impl Matcher {
             }
             fetch = fetch.saturating_mul(4);
         }
-        // best first; on equal rank the TM given first wins
-        found.sort_by(|a, b| {
-            b.4.cmp(&a.4)
-                .then(b.0.rank_key().cmp(&a.0.rank_key()))
-                .then(a.1.cmp(&b.1))
-        });
+        found.sort_by(best_first);
         found.truncate(limit);
         let out = found
             .into_iter()
@@ -448,7 +439,7 @@ impl Matcher {
     }
 
     /// The penalties of each candidate and its penalised score.
-    fn penalise(&self, found: &mut [(Hit, usize, UnitPair, Vec<Penalty>, u8)], query_tags: bool) {
+    fn penalise(&self, found: &mut [Found], query_tags: bool) {
         // the targets of each source text among the candidates
         let key = |s: &str| crate::pretranslate::repetition_key(s);
         let mut targets: HashMap<String, std::collections::HashSet<String>> = HashMap::new();
@@ -490,6 +481,18 @@ impl Matcher {
             changes,
         })
     }
+}
+
+/// A found unit: its hit, the TM it is in (its place in the list), its
+/// texts, its penalties and its score after them.
+type Found = (Hit, usize, UnitPair, Vec<Penalty>, u8);
+
+/// Best first (the score after penalties, then the hit's rank); on equal
+/// rank the TM given first wins.
+fn best_first(a: &Found, b: &Found) -> std::cmp::Ordering {
+    b.4.cmp(&a.4)
+        .then(b.0.rank_key().cmp(&a.0.rank_key()))
+        .then(a.1.cmp(&b.1))
 }
 
 /// What a glossary repair changed, for the report.
